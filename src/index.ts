@@ -1,5 +1,6 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './errors';
+export * from './accelerator';
+export * from './model-server';
+export * from './model-cache';
+export * from './autoscaling';
+export * from './llm-model-pool';

@@ -1,0 +1,449 @@
+import { ApiObject, Chart, Duration, Names, Size } from 'cdk8s';
+import { Cpu, k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Accelerator } from './accelerator';
+import { Autoscaling, Monitoring } from './autoscaling';
+import { ScaledObject, ScaledObjectSpecTriggers } from './imports/keda.sh';
+import { PodMonitor, ServiceMonitor } from './imports/monitoring.coreos.com';
+import { AutoscalingSpec, ServerContainer } from './internal';
+import { ModelCache } from './model-cache';
+import { ModelServer } from './model-server';
+import { invalid, requireDnsLabel, requireLabelValue, requireWholeNumber, wholeSeconds } from './validate';
+
+/** Label keys this library puts on model pods; gateways and InferencePools select by them. */
+export class PoolLabels {
+  /** The pool (one Deployment) a pod belongs to. */
+  public static readonly POOL = 'ai-gateway.cdk8s.io/pool';
+  /** The model name clients request (the OpenAI `model` field). */
+  public static readonly MODEL = 'ai-gateway.cdk8s.io/model';
+
+  private constructor() {}
+}
+
+/** Properties of an `LlmModelPool`. */
+export interface LlmModelPoolProps {
+  /**
+   * The model name clients send in the OpenAI request's `model` field, and the value of the
+   * `ai-gateway.cdk8s.io/model` label, so it must be a valid label value (for example `llama-3-8b`).
+   * The model the server loads (a Hugging Face id with a `/`) is the server's own option.
+   */
+  readonly modelName: string;
+
+  /** The inference server the pods run. */
+  readonly server: ModelServer;
+
+  /**
+   * The accelerator each replica claims.
+   * @default Accelerator.none()
+   */
+  readonly accelerator?: Accelerator;
+
+  /**
+   * A fixed number of replicas. Leave it out when `autoscaling` is set: the autoscaler owns the count.
+   * @default 1
+   */
+  readonly replicas?: number;
+
+  /**
+   * Scale the pool on inference load (KEDA on vLLM's queue depth).
+   * @default - a fixed number of replicas
+   */
+  readonly autoscaling?: Autoscaling;
+
+  /**
+   * A Prometheus Operator monitor for the server's metrics.
+   * @default - no monitor
+   */
+  readonly monitoring?: Monitoring;
+
+  /**
+   * The name of the Deployment, Service and every other object of the pool.
+   * @default - a unique name derived from the construct path
+   */
+  readonly name?: string;
+
+  /**
+   * The namespace of the pool's objects.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * Extra labels on the pods and the pool's objects.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+
+  /**
+   * CPU each replica requests. No CPU limit is set: throttling a model server only slows tokenisation
+   * and scheduling of GPU work.
+   * @default - 4 cores for vLLM, 1 for a custom server, 50 millicores for the demo server
+   */
+  readonly cpu?: Cpu;
+
+  /**
+   * Memory each replica requests and is limited to (equal, so the pod is not the first evicted).
+   * A memory-backed `/dev/shm` counts against it.
+   * @default - 32 GiB for vLLM, 4 GiB for a custom server, 64 MiB for the demo server
+   */
+  readonly memory?: Size;
+
+  /**
+   * The size of the memory-backed `/dev/shm` that PyTorch and NCCL use (the container default of 64 MiB
+   * makes multi-GPU inference fail).
+   * @default Size.gibibytes(8) for servers that need shared memory
+   */
+  readonly sharedMemory?: Size;
+
+  /**
+   * Where the server caches model weights and compiled kernels.
+   * @default ModelCache.emptyDir()
+   */
+  readonly cache?: ModelCache;
+
+  /**
+   * How long a new replica may take to load its model before Kubernetes restarts it (the startup probe's
+   * window). Large models pulled over the network need many minutes.
+   * @default Duration.minutes(15)
+   */
+  readonly startupTimeout?: Duration;
+
+  /**
+   * How long a stopping replica may keep serving the responses it is streaming
+   * (`terminationGracePeriodSeconds`). Streamed completions last minutes.
+   * @default Duration.minutes(5)
+   */
+  readonly drainTimeout?: Duration;
+
+  /**
+   * How many replicas voluntary disruptions (node drains, upgrades) may take down at once
+   * (the PodDisruptionBudget's `maxUnavailable`).
+   * @default 1
+   */
+  readonly maxUnavailable?: number;
+
+  /**
+   * The ServiceAccount the pods run as. Its API token is not mounted: model servers do not call the
+   * Kubernetes API.
+   * @default - the namespace's default ServiceAccount
+   */
+  readonly serviceAccountName?: string;
+}
+
+/** Where the pod's volumes are mounted. */
+const SHM_VOLUME = 'dshm';
+const CACHE_VOLUME = 'model-cache';
+const CONTAINER = 'server';
+const PORT_NAME = 'http';
+const STARTUP_PERIOD = 10;
+
+/**
+ * A pool of identical model-server replicas: a Deployment and a ClusterIP Service, with what production
+ * inference needs. GPUs are claimed in limits and their taint tolerated; the startup probe allows minutes
+ * of model loading; stopping pods get time to finish streaming; a PodDisruptionBudget and topology spread
+ * keep replicas apart; containers run without privileges; credentials come only from Secrets; optional
+ * KEDA autoscaling on queue depth and Prometheus monitors.
+ *
+ * The Deployment has the construct id `Resource`: `ApiObject.of(pool)` returns it for escape hatches.
+ *
+ * @example
+ * const pool = new LlmModelPool(chart, 'llama', {
+ *   modelName: 'llama-3-8b',
+ *   server: ModelServer.vllm({ model: 'meta-llama/Llama-3.1-8B-Instruct',
+ *     huggingFaceToken: { secretName: 'hf-token', key: 'token' } }),
+ *   accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+ *   autoscaling: Autoscaling.onQueueDepth({ minReplicas: 1, maxReplicas: 4 }),
+ *   monitoring: Monitoring.podMonitor(),
+ * });
+ */
+export class LlmModelPool extends Construct {
+  /** The name of the Deployment, the Service and the pool's other objects. */
+  public readonly name: string;
+  /**
+   * The namespace of the pool's objects.
+   * @default - the namespace `kubectl` applies to
+   */
+  public readonly namespace?: string;
+  /** The model name clients request. */
+  public readonly modelName: string;
+  /** The model server. */
+  public readonly server: ModelServer;
+  /** The accelerator each replica claims. */
+  public readonly accelerator: Accelerator;
+  /** The labels that select exactly this pool's pods (Service, PodDisruptionBudget, InferencePool). */
+  public readonly selectorLabels: Record<string, string>;
+  /** Every label on the pods. */
+  public readonly podLabels: Record<string, string>;
+  /** The Service's name. */
+  public readonly serviceName: string;
+  /** The Service port (the same number as the container port). */
+  public readonly servicePort: number;
+  /** The port the server listens on in the container. */
+  public readonly containerPort: number;
+  /** The name of the Service and container port. */
+  public readonly portName: string;
+  /** The HTTP path of the server's health check. */
+  public readonly healthPath: string;
+  /**
+   * The path of the server's Prometheus metrics.
+   * @default - the server exports no metrics
+   */
+  public readonly metricsPath?: string;
+  /** Whether the server exports vLLM's metric names (queue depth, KV-cache use), which endpoint pickers read. */
+  public readonly exportsVllmMetrics: boolean;
+  /**
+   * The replica count in the Deployment.
+   * @default - set by the autoscaler
+   */
+  public readonly replicas?: number;
+  /** The startup probe's window for model loading. */
+  public readonly startupTimeout: Duration;
+  /** The termination grace period for draining streamed responses. */
+  public readonly drainTimeout: Duration;
+  /** The Service. */
+  public readonly service: ApiObject;
+
+  constructor(scope: Construct, id: string, props: LlmModelPoolProps) {
+    super(scope, id);
+    this.modelName = requireLabelValue(this, 'modelName', props.modelName);
+    this.server = props.server;
+    this.accelerator = props.accelerator ?? Accelerator.none();
+    this.accelerator._validate(this, 'accelerator');
+    this.name = props.name ?? Names.toDnsLabel(this);
+    requireServiceName(this, props.name === undefined ? 'id' : 'name', this.name);
+    this.namespace = props.namespace ?? Chart.of(this).namespace;
+    if (this.namespace !== undefined) requireDnsLabel(this, 'namespace', this.namespace);
+    this.startupTimeout = props.startupTimeout ?? Duration.minutes(15);
+    this.drainTimeout = props.drainTimeout ?? Duration.minutes(5);
+
+    const container = this.server._render(this, 'server', { modelName: this.modelName, gpuCount: this.accelerator.gpuCount });
+    this.containerPort = container.port;
+    this.servicePort = container.port;
+    this.portName = PORT_NAME;
+    this.healthPath = container.healthPath;
+    this.metricsPath = container.metricsPath;
+    this.exportsVllmMetrics = container.exportsVllmMetrics;
+    this.serviceName = this.name;
+
+    this.selectorLabels = { [PoolLabels.POOL]: this.name, [PoolLabels.MODEL]: this.modelName };
+    const extraLabels = props.labels ?? {};
+    for (const key of Object.keys(extraLabels)) {
+      if (key in this.selectorLabels) {
+        throw invalid(this, `labels.${key}`, extraLabels[key], 'would replace a label the pool selects its pods by', `choose another label key than ${key}`);
+      }
+      requireLabelValue(this, `labels.${key}`, extraLabels[key]);
+    }
+    this.podLabels = {
+      'app.kubernetes.io/name': this.server.serverName,
+      'app.kubernetes.io/instance': this.name,
+      'app.kubernetes.io/component': 'model-server',
+      'app.kubernetes.io/part-of': 'cdk8s-ai-gateway',
+      ...extraLabels,
+      ...this.selectorLabels,
+    };
+
+    const autoscaling = props.autoscaling?._resolve(this, 'autoscaling');
+    if (autoscaling && props.replicas !== undefined) {
+      throw invalid(this, 'replicas', props.replicas, 'cannot be set together with autoscaling, which owns the replica count',
+        'remove replicas and set autoscaling minReplicas instead');
+    }
+    this.replicas = autoscaling ? undefined : requireWholeNumber(this, 'replicas', props.replicas ?? 1, 0);
+    const maxUnavailable = requireWholeNumber(this, 'maxUnavailable', props.maxUnavailable ?? 1, 1);
+
+    const metadata = { name: this.name, namespace: this.namespace, labels: this.podLabels };
+    new k8s.KubeDeployment(this, 'Resource', {
+      metadata,
+      spec: this.deploymentSpec(props, container),
+    });
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata,
+      spec: {
+        type: 'ClusterIP',
+        selector: this.selectorLabels,
+        ports: [{ name: PORT_NAME, port: this.servicePort, targetPort: k8s.IntOrString.fromString(PORT_NAME), protocol: 'TCP', appProtocol: 'http' }],
+      },
+    });
+    new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata,
+      spec: {
+        maxUnavailable: k8s.IntOrString.fromNumber(maxUnavailable),
+        selector: { matchLabels: this.selectorLabels },
+        // A replica stuck loading its model must not block a node drain.
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
+    });
+    if (autoscaling) this.addScaledObject(autoscaling, metadata);
+    if (props.monitoring) this.addMonitor(props.monitoring, metadata);
+  }
+
+  /** The pool's Deployment (the same object as `ApiObject.of(pool)`). */
+  public get deployment(): ApiObject {
+    return this.node.findChild('Resource') as ApiObject;
+  }
+
+  /**
+   * The Service's in-cluster DNS name, fully qualified (`<name>.<namespace>.svc.cluster.local`).
+   * Needs a namespace: set one on the pool or its chart.
+   */
+  public get serviceFqdn(): string {
+    if (this.namespace === undefined) {
+      throw invalid(this, 'namespace', undefined, 'is needed for the fully qualified Service name', 'set namespace on the pool or on its chart');
+    }
+    return `${this.serviceName}.${this.namespace}.svc.cluster.local`;
+  }
+
+  private deploymentSpec(props: LlmModelPoolProps, c: ServerContainer): k8s.DeploymentSpec {
+    const startupSeconds = wholeSeconds(this, 'startupTimeout', this.startupTimeout, STARTUP_PERIOD);
+    const drainSeconds = wholeSeconds(this, 'drainTimeout', this.drainTimeout, 1);
+    const scheduling = this.accelerator._scheduling();
+    const cpu = props.cpu ?? c.defaultCpu;
+    const memory = props.memory ?? c.defaultMemory;
+    const volumes: k8s.Volume[] = [];
+    const mounts: k8s.VolumeMount[] = [];
+    if (c.sharedMemory) {
+      const shm = props.sharedMemory ?? Size.gibibytes(8);
+      if (shm.toMebibytes() >= memory.toMebibytes()) {
+        throw invalid(this, 'sharedMemory', `${shm.toMebibytes()}Mi`, `must be smaller than the memory limit (${memory.toMebibytes()}Mi), which it counts against`,
+          'raise memory or lower sharedMemory');
+      }
+      volumes.push({ name: SHM_VOLUME, emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(`${shm.toMebibytes()}Mi`) } });
+      mounts.push({ name: SHM_VOLUME, mountPath: '/dev/shm' });
+    } else if (props.sharedMemory !== undefined) {
+      throw invalid(this, 'sharedMemory', `${props.sharedMemory.toMebibytes()}Mi`, 'is set but the server does not use shared memory',
+        'remove sharedMemory, or use a server that needs it');
+    }
+    if (c.cachePath !== undefined) {
+      volumes.push((props.cache ?? ModelCache.emptyDir())._volume(this, 'cache', CACHE_VOLUME));
+      mounts.push({ name: CACHE_VOLUME, mountPath: c.cachePath });
+    } else if (props.cache !== undefined) {
+      throw invalid(this, 'cache', 'ModelCache', 'is set but the server keeps no model cache', 'remove cache');
+    }
+    const httpGet = { path: c.healthPath, port: k8s.IntOrString.fromString(PORT_NAME) };
+    const runAsUser = c.runAsNonRoot ? c.runAsUser : undefined;
+
+    return {
+      replicas: this.replicas,
+      selector: { matchLabels: this.selectorLabels },
+      // A rollout is only stuck once a new replica has had its whole startup window.
+      progressDeadlineSeconds: startupSeconds + 300,
+      template: {
+        metadata: { labels: this.podLabels },
+        spec: {
+          serviceAccountName: props.serviceAccountName,
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          terminationGracePeriodSeconds: drainSeconds,
+          securityContext: {
+            runAsNonRoot: c.runAsNonRoot,
+            runAsUser,
+            runAsGroup: runAsUser,
+            fsGroup: runAsUser,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          nodeSelector: scheduling.nodeSelector,
+          tolerations: scheduling.tolerations.length > 0 ? scheduling.tolerations : undefined,
+          topologySpreadConstraints: [{
+            maxSkew: 1,
+            topologyKey: 'kubernetes.io/hostname',
+            // GPU nodes are scarce: prefer spreading, never leave a replica pending for it.
+            whenUnsatisfiable: 'ScheduleAnyway',
+            labelSelector: { matchLabels: this.selectorLabels },
+            matchLabelKeys: ['pod-template-hash'],
+          }],
+          containers: [{
+            name: CONTAINER,
+            image: c.image,
+            command: c.command,
+            args: c.args,
+            ports: [{ name: PORT_NAME, containerPort: c.port, protocol: 'TCP' }],
+            env: c.env.length === 0 ? undefined : c.env.map(e => e.secret
+              ? { name: e.name, valueFrom: { secretKeyRef: { name: e.secret.secretName, key: e.secret.key } } }
+              : { name: e.name, value: e.value }),
+            resources: {
+              requests: { cpu: k8s.Quantity.fromString(`${cpu.amount}`), memory: k8s.Quantity.fromString(`${memory.toMebibytes()}Mi`) },
+              limits: { memory: k8s.Quantity.fromString(`${memory.toMebibytes()}Mi`), ...scheduling.limits },
+            },
+            startupProbe: { httpGet, periodSeconds: STARTUP_PERIOD, timeoutSeconds: 5, failureThreshold: Math.ceil(startupSeconds / STARTUP_PERIOD) },
+            readinessProbe: { httpGet, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
+            // A busy server answers health checks slowly: restart only after a minute of failures.
+            livenessProbe: { httpGet, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              privileged: false,
+              runAsNonRoot: c.runAsNonRoot,
+              capabilities: { drop: ['ALL'], add: c.addCapabilities.length > 0 ? c.addCapabilities : undefined },
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            volumeMounts: mounts.length > 0 ? mounts : undefined,
+          }],
+          volumes: volumes.length > 0 ? volumes : undefined,
+        },
+      },
+    };
+  }
+
+  private addScaledObject(spec: AutoscalingSpec, metadata: k8s.ObjectMeta) {
+    if (!this.exportsVllmMetrics) {
+      throw invalid(this, 'autoscaling', 'Autoscaling.onQueueDepth', `needs a server that exports vLLM's queue depth, and the ${this.server.serverName} server does not`,
+        'use ModelServer.vllm(), a custom server with exportsVllmMetrics, or a fixed replicas count');
+    }
+    const selectors = [`model_name="${this.modelName}"`];
+    if (this.namespace !== undefined) selectors.push(`namespace="${this.namespace}"`);
+    const trigger: ScaledObjectSpecTriggers = {
+      type: 'prometheus',
+      metricType: 'AverageValue',
+      metadata: {
+        serverAddress: spec.prometheusUrl,
+        query: `sum(vllm:num_requests_waiting{${selectors.join(',')}})`,
+        threshold: String(spec.targetQueueDepth),
+        // Scale up from zero as soon as one request waits.
+        activationThreshold: '0',
+      },
+    };
+    new ScaledObject(this, 'Autoscaler', {
+      metadata,
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+        minReplicaCount: spec.minReplicas,
+        maxReplicaCount: spec.maxReplicas,
+        pollingInterval: spec.pollingIntervalSeconds,
+        cooldownPeriod: spec.scaleDownStabilizationSeconds,
+        advanced: {
+          horizontalPodAutoscalerConfig: {
+            behavior: { scaleDown: { stabilizationWindowSeconds: spec.scaleDownStabilizationSeconds } },
+          },
+        },
+        triggers: [trigger],
+      },
+    });
+  }
+
+  private addMonitor(monitoring: Monitoring, metadata: k8s.ObjectMeta) {
+    const spec = monitoring._resolve(this, 'monitoring');
+    if (this.metricsPath === undefined) {
+      throw invalid(this, 'monitoring', spec.kind, `needs a metrics path, and the ${this.server.serverName} server has none`,
+        'remove monitoring, or give the custom server a metricsPath');
+    }
+    const endpoint = { port: PORT_NAME, path: this.metricsPath, interval: `${spec.intervalSeconds}s` };
+    const monitorMetadata = { ...metadata, labels: { ...metadata.labels, ...spec.labels } };
+    if (spec.kind === 'ServiceMonitor') {
+      new ServiceMonitor(this, 'Monitor', {
+        metadata: monitorMetadata,
+        spec: { selector: { matchLabels: this.selectorLabels }, endpoints: [endpoint] },
+      });
+    } else {
+      new PodMonitor(this, 'Monitor', {
+        metadata: monitorMetadata,
+        spec: { selector: { matchLabels: this.selectorLabels }, podMetricsEndpoints: [endpoint] },
+      });
+    }
+  }
+}
+
+/** Service names are DNS-1035 labels: they start with a letter. */
+function requireServiceName(scope: Construct, property: string, name: string) {
+  if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63) {
+    throw invalid(scope, property, name, 'cannot name a Service (1 to 63 lowercase letters, digits and "-", starting with a letter)',
+      property === 'id' ? "set 'name' explicitly" : 'choose a name that starts with a letter');
+  }
+}
