@@ -91,7 +91,7 @@ export interface LlmModelPoolProps {
   /**
    * The size of the memory-backed `/dev/shm` that PyTorch and NCCL use (the container default of 64 MiB
    * makes multi-GPU inference fail).
-   * @default Size.gibibytes(8) for servers that need shared memory
+   * @default - a quarter of `memory`, at most 8 GiB, for servers that need shared memory
    */
   readonly sharedMemory?: Size;
 
@@ -301,7 +301,7 @@ export class LlmModelPool extends Construct {
     const volumes: k8s.Volume[] = [];
     const mounts: k8s.VolumeMount[] = [];
     if (c.sharedMemory) {
-      const shm = props.sharedMemory ?? Size.gibibytes(8);
+      const shm = props.sharedMemory ?? Size.mebibytes(Math.min(8192, Math.floor(memory.toMebibytes() / 4)));
       if (shm.toMebibytes() >= memory.toMebibytes()) {
         throw invalid(this, 'sharedMemory', `${shm.toMebibytes()}Mi`, `must be smaller than the memory limit (${memory.toMebibytes()}Mi), which it counts against`,
           'raise memory or lower sharedMemory');

@@ -287,7 +287,9 @@ class CustomServer extends ModelServer {
     requireHttpPath(scope, `${property}.healthPath`, this.healthPath);
     if (this.metricsPath !== undefined) requireHttpPath(scope, `${property}.metricsPath`, this.metricsPath);
     const cachePath = o.cachePath ?? DEFAULT_CACHE;
-    requireHttpPath(scope, `${property}.cachePath`, cachePath);
+    if (!cachePath.startsWith('/')) {
+      throw invalid(scope, `${property}.cachePath`, cachePath, 'is not an absolute path in the container', 'start it with "/", such as /model-cache');
+    }
     const runAsNonRoot = o.runAsNonRoot ?? true;
     if (o.runAsUser !== undefined && (!Number.isInteger(o.runAsUser) || o.runAsUser < 1)) {
       throw invalid(scope, `${property}.runAsUser`, o.runAsUser, 'must be a whole non-root user id (1 or more)', 'set the uid the image runs as, or leave it at 1000');
@@ -343,8 +345,11 @@ function cacheEnv(path: string) {
   ];
 }
 
-/** Names that hold credentials; a literal value under such a name is rejected. */
-const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|CREDENTIAL|PRIVATE_?KEY)/i;
+/**
+ * Names that hold credentials, as whole `_`-separated words (HF_TOKEN, OPENAI_API_KEY, DB_PASSWORD); a literal
+ * value under such a name is rejected. Token limits such as MAX_TOTAL_TOKENS are not credentials.
+ */
+const SECRET_NAME = /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|CREDENTIALS?|PRIVATE_?KEY)(_|$)/i;
 /** Values shaped like well-known tokens (Hugging Face, OpenAI-style, GitHub, AWS access keys). */
 const SECRET_VALUE = /^(hf_[A-Za-z0-9]{20,}|sk-[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16})$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;

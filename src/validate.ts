@@ -95,7 +95,7 @@ export function requireNonEmpty(where: IConstruct | string, property: string, va
 export function wholeSeconds(scope: IConstruct, property: string, duration: Duration, min: number): number {
   const ms = duration.toMilliseconds();
   if (ms % 1000 !== 0 || ms / 1000 < min) {
-    throw invalid(scope, property, duration.toHumanString(), `must be whole seconds, at least ${min}`, 'use Duration.seconds(n) or Duration.minutes(n)');
+    throw invalid(scope, property, `${ms / 1000}s`, `must be whole seconds, at least ${min}`, 'use Duration.seconds(n) or Duration.minutes(n)');
   }
   return ms / 1000;
 }
