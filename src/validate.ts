@@ -75,6 +75,16 @@ export function requireDnsSubdomain(where: IConstruct | string, property: string
   return value;
 }
 
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+/** An HTTP header name (an RFC 9110 token); returns it in lowercase, as HTTP/2 sends it. @internal */
+export function requireHeaderName(where: IConstruct | string, property: string, name: string): string {
+  if (!HEADER_NAME.test(name)) {
+    throw invalid(where, property, name, 'is not an HTTP header name', 'use letters, digits and "-", such as x-tenant-id');
+  }
+  return name.toLowerCase();
+}
+
 /** A path that starts with "/" and has no spaces. @internal */
 export function requireHttpPath(where: IConstruct | string, property: string, value: string): string {
   if (!value.startsWith('/') || /\s/.test(value)) {

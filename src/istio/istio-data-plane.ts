@@ -1,0 +1,386 @@
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  DestinationRule, DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyLoadBalancerSimple, EnvoyFilter, Gateway,
+  GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp, VirtualServiceSpecHttpMatch,
+} from '../imports/networking.istio.io';
+import {
+  AuthorizationPolicy, AuthorizationPolicySpecAction, RequestAuthentication,
+} from '../imports/security.istio.io';
+import type { DataPlaneImpl, GatewayRenderer, SupportDeclaration } from '../routing/data-plane';
+import type { FeatureId } from '../routing/features';
+import { fullyQualifiedHost, normalizeWeights, samePolicy } from '../routing/render-helpers';
+import type { DestinationSpec, GatewaySpec, MatchConditions, PolicySpec, RateLimitSpec, RouteSpec } from '../routing/spec';
+import { SupportLevel } from '../routing/support-level';
+import { invalid, requireDnsLabel, requireLabelValue } from '../validate';
+
+/** How the model pods join the Istio mesh. */
+export class MeshEnrollment {
+  /** Sidecar injection: label the pools' namespaces `istio-injection: enabled`. */
+  public static sidecar(): MeshEnrollment {
+    return new MeshEnrollment('sidecar', { 'istio-injection': 'enabled' });
+  }
+
+  /** Ambient mode: label the pools' namespaces `istio.io/dataplane-mode: ambient` (ztunnel, HBONE port 15008). */
+  public static ambient(): MeshEnrollment {
+    return new MeshEnrollment('ambient', { 'istio.io/dataplane-mode': 'ambient' });
+  }
+
+  private constructor(
+    /** `sidecar` or `ambient`. */
+    public readonly mode: string,
+    private readonly labels: Record<string, string>,
+  ) {}
+
+  /** @internal */
+  public get _labels(): Record<string, string> {
+    return { ...this.labels };
+  }
+}
+
+/** Options for `DataPlane.istio`. */
+export interface IstioDataPlaneOptions {
+  /**
+   * The labels of the Istio ingress gateway pods the `Gateway` binds to. The Istio `gateway` Helm chart
+   * labels its pods `istio: <release name without "istio-">`: release `istio-ingress` gives `istio: ingress`.
+   * @default { istio: 'ingress' }
+   */
+  readonly gatewaySelector?: Record<string, string>;
+  /**
+   * The namespace the gateway pods run in. Istio's authentication objects and the rate-limit EnvoyFilter go
+   * there, HTTPS listeners' TLS Secrets must live there, and NetworkPolicies admit traffic from there.
+   * @default 'istio-ingress'
+   */
+  readonly gatewayNamespace?: string;
+  /**
+   * Enroll the model pools' namespaces in the mesh (emits Namespace objects with the label).
+   * @default - the namespaces are left as they are
+   */
+  readonly meshEnrollment?: MeshEnrollment;
+}
+
+const ALT_ENVOY_AI = 'use the Envoy AI Gateway data plane';
+const SUPPORT: Record<FeatureId, SupportDeclaration> = {
+  'tls': native('Gateway server with tls.mode SIMPLE and credentialName'),
+  'match.path': native('VirtualService match uri prefix/exact'),
+  'match.header': native('VirtualService match headers exact'),
+  'match.headerRegex': native('VirtualService match headers regex (RE2)'),
+  'match.headerPresent': native('VirtualService match headers with an empty condition'),
+  'match.method': native('VirtualService match method'),
+  'match.query': native('VirtualService match queryParams exact'),
+  'match.model': unsupported('VirtualService matches headers and paths, never the JSON body',
+    `${ALT_ENVOY_AI}, or have clients send the model in a header and match it with RouteMatch.header`),
+  'backend.pool': native('VirtualService destination with the fully qualified Service host'),
+  'backend.service': native('VirtualService destination with the fully qualified Service host'),
+  'backend.weighted': native('VirtualService route weights, normalized to 100'),
+  'backend.provider': unsupported('Istio has no notion of hosted LLM providers and their credentials', ALT_ENVOY_AI),
+  'backend.fallback': unsupported('VirtualService has no ordered fallback between destinations',
+    `${ALT_ENVOY_AI}, or use Backend.weighted with CircuitBreaker outlierDetection to eject a failing pool`),
+  'mirror': native('VirtualService mirrors with percentage'),
+  'fault': native('VirtualService fault delay/abort'),
+  'timeout.request': native('VirtualService timeout'),
+  'timeout.streamIdle': unsupported('VirtualService has only a whole-request timeout',
+    'raise timeouts.request instead, or use a Gateway API data plane with Envoy Gateway or Envoy AI Gateway'),
+  'retry': native('VirtualService retries attempts/retryOn'),
+  'retry.perTryTimeout': native('VirtualService retries perTryTimeout (until response headers)'),
+  'retry.backoff': native('VirtualService retries backoff'),
+  'circuitBreaker.limits': native('DestinationRule connectionPool'),
+  'circuitBreaker.outlierDetection': native('DestinationRule outlierDetection'),
+  'sessionAffinity.cookie': native('DestinationRule loadBalancer consistentHash httpCookie'),
+  'sessionAffinity.header': native('DestinationRule loadBalancer consistentHash httpHeaderName'),
+  'rateLimit.requests': native('EnvoyFilter with envoy.filters.http.local_ratelimit at the gateway (429; each gateway replica counts alone)'),
+  'rateLimit.requests.clientIp': unsupported('the local rate limit this library renders has one bucket per route',
+    'use RateLimitKey.global(), or a Gateway API data plane with Envoy Gateway (BackendTrafficPolicy)'),
+  'rateLimit.requests.header': unsupported('the local rate limit this library renders has one bucket per route',
+    'use RateLimitKey.global(), or a Gateway API data plane with Envoy Gateway (BackendTrafficPolicy)'),
+  'rateLimit.requests.jwtClaim': unsupported('the local rate limit this library renders has one bucket per route',
+    'use RateLimitKey.global(), or a Gateway API data plane with Envoy Gateway (BackendTrafficPolicy)'),
+  'rateLimit.tokens': unsupported('Envoy in Istio does not count the model tokens in responses', ALT_ENVOY_AI),
+  'jwt': native('RequestAuthentication plus a DENY AuthorizationPolicy for requests without a valid token'),
+  'jwt.route': unsupported('RequestAuthentication applies to the whole gateway workload',
+    "set JwtAuth in the gateway's defaults, or give the routes that differ their own AiGateway and hostname"),
+  'networkIsolation': native('NetworkPolicy admitting the gateway pods\' namespace and labels'),
+};
+
+/** @internal */
+export function istioDataPlane(options: IstioDataPlaneOptions): DataPlaneImpl {
+  const selector = options.gatewaySelector ?? { istio: 'ingress' };
+  const gatewayNamespace = options.gatewayNamespace ?? 'istio-ingress';
+  return {
+    name: 'Istio',
+    support: SUPPORT,
+    workload: () => ({
+      namespace: gatewayNamespace,
+      labels: selector,
+      extraPorts: options.meshEnrollment?.mode === 'ambient' ? [15008] : [],
+    }),
+    bind: (scope, gateway) => {
+      requireDnsLabel(scope, 'dataPlane.gatewayNamespace', gatewayNamespace);
+      for (const [key, value] of Object.entries(selector)) requireLabelValue(scope, `dataPlane.gatewaySelector.${key}`, value);
+      if (Object.keys(selector).length === 0) {
+        throw invalid(scope, 'dataPlane.gatewaySelector', {}, 'is empty and would bind every Envoy in the mesh', 'give the gateway pods\' labels, such as { istio: \'ingress\' }');
+      }
+      return new IstioGateway(scope, gateway, selector, gatewayNamespace, options.meshEnrollment);
+    },
+  };
+}
+
+function native(how: string): SupportDeclaration {
+  return { level: SupportLevel.NATIVE, how };
+}
+
+function unsupported(how: string, alternative: string): SupportDeclaration {
+  return { level: SupportLevel.UNSUPPORTED, how, alternative };
+}
+
+interface DestinationRuleState {
+  readonly route: string;
+  readonly policies: Pick<PolicySpec, 'circuitBreaker' | 'sessionAffinity'>;
+}
+
+const LOCAL_RATE_LIMIT = 'envoy.filters.http.local_ratelimit';
+const LOCAL_RATE_LIMIT_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit';
+
+/** Renders one AiGateway as Istio objects. */
+class IstioGateway implements GatewayRenderer {
+  private readonly http: VirtualServiceSpecHttp[] = [];
+  private readonly destinationRules = new Map<string, DestinationRuleState>();
+  private readonly rateLimitPatches: unknown[] = [];
+  private rateLimitFilter?: EnvoyFilter;
+  private readonly enrolled = new Set<string>();
+
+  constructor(
+    private readonly scope: Construct,
+    private readonly gateway: GatewaySpec,
+    private readonly selector: Record<string, string>,
+    private readonly gatewayNamespace: string,
+    private readonly mesh: MeshEnrollment | undefined,
+  ) {
+    const metadata = { name: gateway.name, namespace: gateway.namespace };
+    new Gateway(scope, 'Resource', {
+      metadata,
+      spec: {
+        selector,
+        servers: gateway.listeners.map(l => ({
+          port: { number: l.port, name: `${l.protocol.toLowerCase()}-${l.port}`, protocol: l.protocol },
+          hosts: [...gateway.hostnames],
+          tls: l.tlsSecret === undefined ? undefined : { mode: GatewaySpecServersTlsMode.SIMPLE, credentialName: l.tlsSecret },
+        })),
+      },
+    });
+    new VirtualService(scope, 'VirtualService', {
+      metadata,
+      spec: {
+        hosts: [...gateway.hostnames],
+        gateways: [gateway.namespace === undefined ? gateway.name : `${gateway.namespace}/${gateway.name}`],
+        http: Lazy.any({ produce: () => this.http }),
+      },
+    });
+    if (gateway.defaults.jwt) this.renderJwt(gateway.defaults.jwt);
+    if (gateway.defaults.rateLimit) {
+      // The gateway-wide limit: one bucket per virtual host (hostname and port) of this gateway.
+      for (const host of gateway.hostnames) {
+        for (const listener of gateway.listeners) {
+          this.addRateLimitPatch({
+            applyTo: 'VIRTUAL_HOST',
+            match: { context: 'GATEWAY', routeConfiguration: { vhost: { name: `${host}:${listener.port}` } } },
+            patch: { operation: 'MERGE', value: { typed_per_filter_config: { [LOCAL_RATE_LIMIT]: localRateLimit(gateway.defaults.rateLimit) } } },
+          });
+        }
+      }
+    }
+  }
+
+  public addRoute(route: RouteSpec): void {
+    const destinations = route.backend.destinations.map(d => ({ d, host: fullyQualifiedHost(route.scope, 'backend', d, 'Istio') }));
+    const weights = route.backend.mode === 'weighted' ? normalizeWeights(destinations.map(x => x.d.weight)) : [undefined];
+    const p = route.policies;
+    const http: VirtualServiceSpecHttp = {
+      name: this.routeName(route),
+      match: route.matches.length === 0 ? undefined : route.matches.map(renderMatch),
+      route: destinations.map((x, i) => ({ destination: { host: x.host, port: { number: x.d.port } }, weight: weights[i] })),
+      timeout: `${p.timeouts.requestSeconds}s`,
+      // Istio retries twice on its own conditions when `retries` is absent: always say what is meant.
+      retries: p.retry === undefined ? { attempts: 0 } : {
+        attempts: p.retry.attempts,
+        retryOn: p.retry.conditions.map(c => c.token).join(','),
+        perTryTimeout: p.retry.perTrySeconds === undefined ? undefined : `${p.retry.perTrySeconds}s`,
+        backoff: p.retry.backoffMillis === undefined ? undefined : `${p.retry.backoffMillis}ms`,
+      },
+      mirrors: route.mirror === undefined ? undefined : route.mirror.backend.destinations.map(d => ({
+        destination: { host: fullyQualifiedHost(route.scope, 'mirror.backend', d, 'Istio'), port: { number: d.port } },
+        percentage: { value: route.mirror!.percent },
+      })),
+      fault: route.fault === undefined ? undefined : {
+        delay: route.fault.delayMillis === undefined ? undefined
+          : { fixedDelay: `${route.fault.delayMillis}ms`, percentage: { value: route.fault.delayPercent } },
+        abort: route.fault.abortStatus === undefined ? undefined
+          : { httpStatus: route.fault.abortStatus, percentage: { value: route.fault.abortPercent } },
+      },
+    };
+    for (const x of destinations) this.addDestinationRule(route, x.d, x.host);
+    if (route.ownPolicies.has('rateLimit')) {
+      this.addRateLimitPatch({
+        applyTo: 'HTTP_ROUTE',
+        match: { context: 'GATEWAY', routeConfiguration: { vhost: { route: { name: this.routeName(route) } } } },
+        patch: {
+          operation: 'MERGE',
+          value: { typed_per_filter_config: { [LOCAL_RATE_LIMIT]: p.rateLimit ? localRateLimit(p.rateLimit) : disabledRateLimit() } },
+        },
+      });
+    }
+    for (const d of [...route.backend.destinations, ...(route.mirror?.backend.destinations ?? [])]) this.enroll(route, d);
+    this.http.push(http);
+  }
+
+  /** The Envoy route name: unique on a gateway that other VirtualServices share. */
+  private routeName(route: RouteSpec): string {
+    return `${this.gateway.name}-${route.id}`;
+  }
+
+  /** One DestinationRule per destination host: load balancing, connection limits, outlier detection. */
+  private addDestinationRule(route: RouteSpec, d: DestinationSpec, host: string) {
+    const policies = { circuitBreaker: route.policies.circuitBreaker, sessionAffinity: route.policies.sessionAffinity };
+    const existing = this.destinationRules.get(host);
+    if (existing !== undefined) {
+      if (!samePolicy(existing.policies, policies)) {
+        throw invalid(route.scope, 'circuitBreaker/sessionAffinity', host,
+          `differ from route '${existing.route}', which sends to the same backend, and Istio keeps these in one DestinationRule per backend`,
+          'give every route to this backend the same circuitBreaker and sessionAffinity (set them in the gateway defaults)');
+      }
+      return;
+    }
+    this.destinationRules.set(host, { route: route.id, policies });
+    new DestinationRule(this.scope, `DestinationRule-${host}`, {
+      metadata: { name: `${this.gateway.name}-${d.name}`, namespace: d.namespace },
+      spec: { host, trafficPolicy: trafficPolicy(policies) },
+    });
+  }
+
+  /** RequestAuthentication validates tokens; alone it lets token-less requests through, so a DENY policy rejects those. */
+  private renderJwt(jwt: NonNullable<PolicySpec['jwt']>) {
+    const metadata = { name: `${this.gateway.name}-jwt`, namespace: this.gatewayNamespace };
+    // The generated binding writes jwksUri under its proto name, jwks_uri, which the CRD and istiod accept too.
+    new RequestAuthentication(this.scope, 'RequestAuthentication', {
+      metadata,
+      spec: {
+        selector: { matchLabels: this.selector },
+        jwtRules: [{
+          issuer: jwt.issuer,
+          jwksUri: jwt.jwksUri,
+          jwks: jwt.jwks,
+          audiences: jwt.audiences.length > 0 ? [...jwt.audiences] : undefined,
+          forwardOriginalToken: jwt.forwardToken,
+        }],
+      },
+    });
+    // Hosts with and without a port: a Host header of llm.example.com:80 must not slip past the DENY rules.
+    const to = [{ operation: { hosts: this.gateway.hostnames.flatMap(h => [h, `${h}:*`]) } }];
+    new AuthorizationPolicy(this.scope, 'AuthorizationPolicy', {
+      metadata: { name: `${this.gateway.name}-require-jwt`, namespace: this.gatewayNamespace },
+      spec: {
+        selector: { matchLabels: this.selector },
+        action: AuthorizationPolicySpecAction.DENY,
+        rules: [
+          // No valid token (missing, or failed validation): deny.
+          { from: [{ source: { notRequestPrincipals: ['*'] } }], to },
+          // A required claim without an allowed value: deny.
+          ...jwt.requiredClaims.map(c => ({ to, when: [{ key: `request.auth.claims[${c.claim}]`, notValues: [...c.values] }] })),
+        ],
+      },
+    });
+  }
+
+  private addRateLimitPatch(patch: unknown) {
+    if (this.rateLimitFilter === undefined) {
+      // The filter itself limits nothing; virtual hosts and routes carry the token buckets.
+      this.rateLimitPatches.push({
+        applyTo: 'HTTP_FILTER',
+        match: {
+          context: 'GATEWAY',
+          listener: { filterChain: { filter: { name: 'envoy.filters.network.http_connection_manager', subFilter: { name: 'envoy.filters.http.router' } } } },
+        },
+        patch: { operation: 'INSERT_BEFORE', value: { name: LOCAL_RATE_LIMIT, typed_config: { '@type': LOCAL_RATE_LIMIT_TYPE, 'stat_prefix': 'http_local_rate_limiter' } } },
+      });
+      this.rateLimitFilter = new EnvoyFilter(this.scope, 'RateLimit', {
+        metadata: { name: `${this.gateway.name}-local-ratelimit`, namespace: this.gatewayNamespace },
+        spec: {
+          workloadSelector: { labels: this.selector },
+          configPatches: Lazy.any({ produce: () => this.rateLimitPatches }),
+        },
+      });
+    }
+    this.rateLimitPatches.push(patch);
+  }
+
+  private enroll(route: RouteSpec, d: DestinationSpec) {
+    if (this.mesh === undefined || d.kind !== 'pool') return;
+    if (d.namespace === undefined) {
+      throw invalid(route.scope, 'backend', d.name, 'has no namespace to enroll in the mesh', 'set namespace on the pool or its chart');
+    }
+    if (this.enrolled.has(d.namespace)) return;
+    this.enrolled.add(d.namespace);
+    new k8s.KubeNamespace(this.scope, `Namespace-${d.namespace}`, { metadata: { name: d.namespace, labels: this.mesh._labels } });
+  }
+}
+
+function renderMatch(m: MatchConditions): VirtualServiceSpecHttpMatch {
+  const record = <T>(entries: Array<[string, T]>) => entries.length === 0 ? undefined : Object.fromEntries(entries);
+  return {
+    uri: m.path === undefined ? undefined : { [m.path.kind]: m.path.value },
+    method: m.method === undefined ? undefined : { exact: m.method },
+    headers: record(m.headers.map(h => [h.name, h.kind === 'present' ? {} : { [h.kind]: h.value }])),
+    queryParams: record(m.queryParams.map(q => [q.name, { [q.kind]: q.value }])),
+  };
+}
+
+function trafficPolicy(p: Pick<PolicySpec, 'circuitBreaker' | 'sessionAffinity'>): DestinationRuleSpecTrafficPolicy {
+  const a = p.sessionAffinity;
+  const cb = p.circuitBreaker;
+  const od = cb?.outlierDetection;
+  const hasHttpLimits = cb !== undefined && [cb.maxPendingRequests, cb.maxRequests, cb.maxRetries].some(v => v !== undefined);
+  return {
+    // LLM requests vary in cost by orders of magnitude: send each to the replica with the fewest in flight.
+    loadBalancer: a === undefined ? { simple: DestinationRuleSpecTrafficPolicyLoadBalancerSimple.LEAST_UNDERSCORE_REQUEST } : {
+      consistentHash: a.kind === 'cookie'
+        ? { httpCookie: { name: a.name, ttl: `${a.ttlSeconds}s`, path: a.path } }
+        : { httpHeaderName: a.name },
+    },
+    connectionPool: cb === undefined || (cb.maxConnections === undefined && !hasHttpLimits) ? undefined : {
+      tcp: cb.maxConnections === undefined ? undefined : { maxConnections: cb.maxConnections },
+      http: !hasHttpLimits ? undefined : {
+        http1MaxPendingRequests: cb.maxPendingRequests,
+        http2MaxRequests: cb.maxRequests,
+        maxRetries: cb.maxRetries,
+      },
+    },
+    outlierDetection: od === undefined ? undefined : {
+      consecutive5XxErrors: od.consecutiveErrors,
+      interval: `${od.intervalSeconds}s`,
+      baseEjectionTime: `${od.baseEjectionSeconds}s`,
+      maxEjectionPercent: od.maxEjectionPercent,
+    },
+  };
+}
+
+function localRateLimit(limit: RateLimitSpec) {
+  const seconds = { second: 1, minute: 60, hour: 3600, day: 86400 }[limit.unit];
+  return {
+    '@type': LOCAL_RATE_LIMIT_TYPE,
+    'stat_prefix': 'http_local_rate_limiter',
+    'token_bucket': { max_tokens: limit.limit + limit.burst, tokens_per_fill: limit.limit, fill_interval: `${seconds}s` },
+    'filter_enabled': { runtime_key: 'local_rate_limit_enabled', default_value: { numerator: 100, denominator: 'HUNDRED' } },
+    'filter_enforced': { runtime_key: 'local_rate_limit_enforced', default_value: { numerator: 100, denominator: 'HUNDRED' } },
+    'response_headers_to_add': [{ append_action: 'OVERWRITE_IF_EXISTS_OR_ADD', header: { key: 'x-local-rate-limit', value: 'true' } }],
+  };
+}
+
+function disabledRateLimit() {
+  return {
+    '@type': LOCAL_RATE_LIMIT_TYPE,
+    'stat_prefix': 'http_local_rate_limiter',
+    'filter_enabled': { runtime_key: 'local_rate_limit_enabled', default_value: { numerator: 0, denominator: 'HUNDRED' } },
+  };
+}
+

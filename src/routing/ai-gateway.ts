@@ -1,0 +1,335 @@
+import { Chart, Names } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import type { LlmModelPool } from '../llm-model-pool';
+import { invalid, requireDnsLabel } from '../validate';
+import { Backend } from './backend';
+import { DataPlane, DataPlaneImpl, GatewayRenderer } from './data-plane';
+import { FeatureId, featuresOf } from './features';
+import { Listener } from './listener';
+import { RouteMatch } from './match';
+import { CircuitBreaker, FaultInjection, JwtAuth, RateLimit, RequestMirror, RetryPolicy, SessionAffinity, Timeouts } from './policies';
+import { GatewaySpec, PolicySpec, RouteSpec } from './spec';
+import { SupportLevel } from './support-level';
+
+/**
+ * Traffic policies. In `AiGatewayProps.defaults` they apply to every route; on a route they replace the
+ * gateway's value for that route.
+ */
+export interface RoutePolicies {
+  /**
+   * How long a request may take.
+   * @default Timeouts.llmDefaults() (five minutes)
+   */
+  readonly timeouts?: Timeouts;
+  /**
+   * When failed requests are sent again.
+   * @default RetryPolicy.llmSafe()
+   */
+  readonly retry?: RetryPolicy;
+  /**
+   * Limits per backend and ejection of failing endpoints.
+   * @default - none
+   */
+  readonly circuitBreaker?: CircuitBreaker;
+  /**
+   * Keep a client on one replica.
+   * @default - none: least-request load balancing
+   */
+  readonly sessionAffinity?: SessionAffinity;
+  /**
+   * How many requests or tokens are accepted per unit of time.
+   * @default - no limit
+   */
+  readonly rateLimit?: RateLimit;
+  /**
+   * Require a valid JWT.
+   * @default - no authentication
+   */
+  readonly jwt?: JwtAuth;
+}
+
+/** Options for `AiGateway.addRoute`. */
+export interface AiGatewayAddRouteOptions extends RoutePolicies {
+  /**
+   * Which requests the route takes: any one of the matches (OR), each of which requires all its conditions
+   * (AND). Without matches the route takes every request: it is the catch-all and must be added last.
+   * @default - every request (the catch-all)
+   */
+  readonly matches?: RouteMatch[];
+  /** Where the requests go. */
+  readonly backend: Backend;
+  /**
+   * Copy requests to a second backend.
+   * @default - no mirroring
+   */
+  readonly mirror?: RequestMirror;
+  /**
+   * Inject delays or errors (resilience testing).
+   * @default - none
+   */
+  readonly fault?: FaultInjection;
+}
+
+/** Properties of an `AiGateway`. */
+export interface AiGatewayProps {
+  /** The data plane that renders the gateway. */
+  readonly dataPlane: DataPlane;
+  /** The hostnames clients use, such as `llm.example.com` (a leading `*.` for a wildcard). */
+  readonly hostnames: string[];
+  /**
+   * The ports the gateway accepts requests on.
+   * @default [Listener.http()] (port 80)
+   */
+  readonly listeners?: Listener[];
+  /**
+   * Policies for every route; a route's own value replaces them.
+   * @default - the library defaults: five minute timeout, LLM-safe retries
+   */
+  readonly defaults?: RoutePolicies;
+  /**
+   * A NetworkPolicy per model pool behind the gateway, so only the gateway's pods (and
+   * `allowedNamespaces`) reach the pool's serving port. Pods selected by no other policy stay open.
+   * @default true
+   */
+  readonly networkIsolation?: boolean;
+  /**
+   * Namespaces whose pods may also reach the model pools' serving port, such as the Prometheus namespace
+   * when the pool is scraped on that port.
+   * @default - none
+   */
+  readonly allowedNamespaces?: string[];
+  /**
+   * The name of the gateway's objects.
+   * @default - derived from the construct path
+   */
+  readonly name?: string;
+  /**
+   * The namespace of the gateway's objects (the data plane may put some elsewhere, such as Istio's
+   * authentication objects in the gateway pods' namespace).
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+}
+
+/** A route of an `AiGateway`, in the order routes were added. */
+export class AiGatewayRoute extends Construct {
+  /** @internal */
+  public static _create(gateway: AiGateway, id: string, resolve: (scope: Construct) => RouteSpec): AiGatewayRoute {
+    return new AiGatewayRoute(gateway, id, resolve);
+  }
+
+  /** Whether the route takes every request (it has no matches). */
+  public readonly isCatchAll: boolean;
+
+  /** @internal */
+  public readonly _spec: RouteSpec;
+
+  private constructor(gateway: AiGateway, id: string, resolve: (scope: Construct) => RouteSpec) {
+    super(gateway, id);
+    this._spec = resolve(this);
+    this.isCatchAll = this._spec.matches.length === 0;
+  }
+}
+
+/**
+ * An AI gateway: hostnames, listeners and ordered routes to model pools, Services or providers, with
+ * traffic policies, rendered for the chosen data plane.
+ *
+ * Routes are evaluated in the order they are added; the first whose matches take a request serves it.
+ * Policies in `defaults` apply to every route; a route's own policy replaces the gateway's.
+ *
+ * @example
+ * const gateway = new AiGateway(chart, 'gateway', {
+ *   dataPlane: DataPlane.istio(),
+ *   hostnames: ['llm.example.com'],
+ * });
+ * gateway.addRoute('large', { matches: [RouteMatch.header('x-llm-model-type', 'large')], backend: Backend.pool(large) });
+ * gateway.addRoute('default', { backend: Backend.pool(small) });
+ */
+export class AiGateway extends Construct {
+  /** The name of the gateway's objects. */
+  public readonly name: string;
+  /**
+   * The namespace of the gateway's objects.
+   * @default - the namespace `kubectl` applies to
+   */
+  public readonly namespace?: string;
+  /** The hostnames clients use. */
+  public readonly hostnames: string[];
+  /** The data plane the gateway is rendered for. */
+  public readonly dataPlane: DataPlane;
+
+  private readonly impl: DataPlaneImpl;
+  private readonly spec: GatewaySpec;
+  private readonly renderer: GatewayRenderer;
+  private readonly routeList: AiGatewayRoute[] = [];
+  private readonly defaults: RoutePolicies;
+  private readonly networkIsolation: boolean;
+  private readonly allowedNamespaces: string[];
+  private readonly isolatedPools = new Set<LlmModelPool>();
+
+  constructor(scope: Construct, id: string, props: AiGatewayProps) {
+    super(scope, id);
+    this.dataPlane = props.dataPlane;
+    this.impl = props.dataPlane._impl;
+    this.name = props.name ?? Names.toDnsLabel(this);
+    requireDnsLabel(this, props.name === undefined ? 'id' : 'name', this.name);
+    this.namespace = props.namespace ?? Chart.of(this).namespace;
+    if (this.namespace !== undefined) requireDnsLabel(this, 'namespace', this.namespace);
+    if (props.hostnames.length === 0) {
+      throw invalid(this, 'hostnames', [], 'is empty', "give the hostnames clients use, such as ['llm.example.com']");
+    }
+    this.hostnames = props.hostnames.map((h, i) => requireHostname(this, `hostnames[${i}]`, h));
+    if (new Set(this.hostnames).size !== this.hostnames.length) {
+      throw invalid(this, 'hostnames', props.hostnames, 'lists a hostname twice', 'list each hostname once');
+    }
+    const listeners = (props.listeners ?? [Listener.http()]).map((l, i) => l._resolve(this, `listeners[${i}]`));
+    if (listeners.length === 0) throw invalid(this, 'listeners', [], 'is empty', 'give at least one Listener, or leave listeners out for HTTP on port 80');
+    const ports = listeners.map(l => l.port);
+    if (new Set(ports).size !== ports.length) {
+      throw invalid(this, 'listeners', ports, 'use a port twice', 'give each listener its own port');
+    }
+    this.defaults = props.defaults ?? {};
+    this.networkIsolation = props.networkIsolation ?? true;
+    this.allowedNamespaces = (props.allowedNamespaces ?? []).map((n, i) => requireDnsLabel(this, `allowedNamespaces[${i}]`, n));
+
+    this.spec = {
+      name: this.name,
+      namespace: this.namespace,
+      hostnames: this.hostnames,
+      listeners,
+      defaults: resolvePolicies(this, 'defaults', this.defaults, {}),
+    };
+    for (const listener of listeners) {
+      if (listener.protocol === 'HTTPS') this.requireSupport('tls', 'listeners', `Listener.https(port ${listener.port})`);
+    }
+    if (this.networkIsolation) this.requireSupport('networkIsolation', 'networkIsolation', 'true');
+    this.renderer = this.impl.bind(this, this.spec);
+    this.node.addValidation({
+      validate: () => this.routeList.length === 0
+        ? [`${this.node.path}: the gateway has no routes, so it would reject every request; add one with addRoute(id, { backend })`]
+        : [],
+    });
+  }
+
+  /** The routes, in evaluation order. */
+  public get routes(): AiGatewayRoute[] {
+    return [...this.routeList];
+  }
+
+  /**
+   * Adds a route after the existing ones. Fails when the route's settings cannot be expressed by the data
+   * plane, when `id` is taken, or when a catch-all route was already added.
+   */
+  public addRoute(id: string, options: AiGatewayAddRouteOptions): AiGatewayRoute {
+    const where = `${this.node.path}/${id}`;
+    if (this.node.tryFindChild(id) !== undefined) {
+      throw invalid(where, 'id', id, 'is already used by a route of this gateway', 'give each route its own id');
+    }
+    requireDnsLabel(where, 'id', id);
+    const catchAll = this.routeList.find(r => r.isCatchAll);
+    if (catchAll !== undefined) {
+      throw invalid(where, 'matches', options.matches === undefined ? 'none (catch-all)' : `${options.matches.length} match(es)`,
+        `comes after the catch-all route '${catchAll.node.id}', which takes every request, so it would never be used`,
+        `add route '${id}' before '${catchAll.node.id}'`);
+    }
+    let route: AiGatewayRoute | undefined;
+    try {
+      route = AiGatewayRoute._create(this, id, scope => this.resolveRoute(scope, id, options));
+      for (const use of featuresOf(route._spec)) this.requireSupport(use.feature, use.property, use.value, route);
+    } catch (e) {
+      // A rejected route leaves nothing behind: the gateway stays as it was.
+      this.node.tryRemoveChild(id);
+      throw e;
+    }
+    this.renderer.addRoute(route._spec);
+    if (this.networkIsolation) this.isolate(route._spec);
+    this.routeList.push(route);
+    return route;
+  }
+
+  private resolveRoute(scope: Construct, id: string, options: AiGatewayAddRouteOptions): RouteSpec {
+    if (options.matches !== undefined && options.matches.length === 0) {
+      throw invalid(scope, 'matches', [], 'is empty', 'leave matches out for a catch-all route, or give at least one RouteMatch');
+    }
+    const policies = resolvePolicies(scope, '', options, this.defaults);
+    const ownPolicies = new Set((Object.keys(policies) as Array<keyof PolicySpec>).filter(k => options[k] !== undefined));
+    const retry = policies.retry;
+    const request = policies.timeouts.requestSeconds;
+    if (retry?.perTrySeconds !== undefined && request > 0) {
+      const total = retry.perTrySeconds * (retry.attempts + 1);
+      if (total > request) {
+        throw invalid(scope, 'retry.perTryTimeout', `${retry.perTrySeconds}s`,
+          `x ${retry.attempts + 1} tries (1 + retry.attempts ${retry.attempts}) = ${total}s exceeds the request timeout (${request}s), so later tries would be cut off`,
+          'lower retry.attempts or retry.perTryTimeout, or raise timeouts.request');
+      }
+    }
+    return {
+      id,
+      scope,
+      matches: (options.matches ?? []).map(m => m._conditions),
+      backend: options.backend._resolve(scope, 'backend', this.namespace),
+      policies,
+      ownPolicies,
+      mirror: options.mirror?._resolve(scope, 'mirror', this.namespace),
+      fault: options.fault?._resolve(scope, 'fault'),
+    };
+  }
+
+  private requireSupport(feature: FeatureId, property: string, value: string, scope: Construct = this) {
+    const support = this.impl.support[feature];
+    if (support.level === SupportLevel.UNSUPPORTED) {
+      throw invalid(scope, property, value, `cannot be expressed by the ${this.impl.name} data plane (${support.how})`,
+        support.alternative ?? 'remove the setting');
+    }
+  }
+
+  /** One NetworkPolicy per pool: only the gateway's pods (and allowed namespaces) reach its serving port. */
+  private isolate(route: RouteSpec) {
+    const destinations = [...route.backend.destinations, ...(route.mirror?.backend.destinations ?? [])];
+    for (const d of destinations) {
+      const pool = d.pool;
+      if (pool === undefined || this.isolatedPools.has(pool)) continue;
+      this.isolatedPools.add(pool);
+      const workload = this.impl.workload(this.spec);
+      const peers: k8s.NetworkPolicyPeer[] = [{
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': workload.namespace } },
+        podSelector: { matchLabels: workload.labels },
+      }, ...this.allowedNamespaces.map(ns => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } }))];
+      new k8s.KubeNetworkPolicy(this, `NetworkPolicy-${pool.serviceName}-${pool.namespace ?? ''}`, {
+        metadata: { name: `${this.name}-to-${pool.serviceName}`, namespace: pool.namespace },
+        spec: {
+          podSelector: { matchLabels: pool.selectorLabels },
+          policyTypes: ['Ingress'],
+          ingress: [{
+            from: peers,
+            ports: [pool.containerPort, ...workload.extraPorts].map(port => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
+          }],
+        },
+      });
+    }
+  }
+}
+
+/** Route value, else gateway default, else the library default. */
+function resolvePolicies(scope: Construct, prefix: string, own: RoutePolicies, inherited: RoutePolicies): PolicySpec {
+  const at = (name: string) => prefix === '' ? name : `${prefix}.${name}`;
+  return {
+    timeouts: (own.timeouts ?? inherited.timeouts ?? Timeouts.llmDefaults())._resolve(scope, at('timeouts')),
+    retry: (own.retry ?? inherited.retry ?? RetryPolicy.llmSafe())._resolve(scope, at('retry')),
+    circuitBreaker: (own.circuitBreaker ?? inherited.circuitBreaker)?._resolve(scope, at('circuitBreaker')),
+    sessionAffinity: (own.sessionAffinity ?? inherited.sessionAffinity)?._resolve(scope, at('sessionAffinity')),
+    rateLimit: (own.rateLimit ?? inherited.rateLimit)?._resolve(scope, at('rateLimit')),
+    jwt: (own.jwt ?? inherited.jwt)?._resolve(scope, at('jwt')),
+  };
+}
+
+const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function requireHostname(scope: Construct, property: string, host: string): string {
+  if (host.length > 253 || !HOSTNAME.test(host)) {
+    throw invalid(scope, property, host, 'is not a hostname', 'use a lowercase DNS name such as llm.example.com, optionally starting with "*."');
+  }
+  return host;
+}

@@ -1,0 +1,82 @@
+import type { Construct } from 'constructs';
+import { FeatureId, FEATURES } from './features';
+import type { GatewaySpec, RouteSpec } from './spec';
+import { SupportLevel } from './support-level';
+import { IstioDataPlaneOptions, istioDataPlane } from '../istio/istio-data-plane';
+
+/** What a data plane declares about one feature. */
+export interface FeatureSupport {
+  /** The feature's id, such as `rateLimit.tokens`. */
+  readonly feature: string;
+  /** What the feature is, in the words of this library's API. */
+  readonly title: string;
+  /** How well the data plane expresses it. */
+  readonly level: SupportLevel;
+  /** How it is rendered, or why it cannot be. */
+  readonly how: string;
+  /**
+   * What to do instead, for unsupported features.
+   * @default - none needed
+   */
+  readonly alternative?: string;
+}
+
+/** A data plane's declaration for one feature. @internal */
+export interface SupportDeclaration {
+  readonly level: SupportLevel;
+  readonly how: string;
+  readonly alternative?: string;
+}
+
+/** The pods that carry the gateway's traffic, for NetworkPolicies. @internal */
+export interface GatewayWorkload {
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  /** Ports on the model pods besides the serving port that the gateway's traffic arrives on (ambient HBONE). */
+  readonly extraPorts: number[];
+}
+
+/** Renders one gateway; AiGateway calls addRoute in the user's order. @internal */
+export interface GatewayRenderer {
+  addRoute(route: RouteSpec): void;
+}
+
+/** What a concrete data plane implements. @internal */
+export interface DataPlaneImpl {
+  readonly name: string;
+  readonly support: Readonly<Record<FeatureId, SupportDeclaration>>;
+  workload(gateway: GatewaySpec): GatewayWorkload;
+  bind(scope: Construct, gateway: GatewaySpec): GatewayRenderer;
+}
+
+/**
+ * The data plane an `AiGateway` is rendered for. Switching data plane is a one-line change; a setting the
+ * chosen data plane cannot express fails the synth with an error naming the setting, the data plane and an
+ * alternative.
+ */
+export class DataPlane {
+  /**
+   * Istio (`networking.istio.io/v1`, `security.istio.io/v1`): Gateway, VirtualService, DestinationRules,
+   * RequestAuthentication with an AuthorizationPolicy, and an EnvoyFilter for local rate limits.
+   */
+  public static istio(options: IstioDataPlaneOptions = {}): DataPlane {
+    return new DataPlane(istioDataPlane(options));
+  }
+
+  /** The data plane's name, as error messages and the capability table show it. */
+  public readonly name: string;
+
+  private constructor(private readonly impl: DataPlaneImpl) {
+    this.name = impl.name;
+  }
+
+  /** What the data plane declares for every feature of the model. */
+  public capabilities(): FeatureSupport[] {
+    return (Object.keys(FEATURES) as FeatureId[]).map(feature => ({ feature, title: FEATURES[feature], ...this.impl.support[feature] }));
+  }
+
+  /** @internal */
+  public get _impl(): DataPlaneImpl {
+    return this.impl;
+  }
+}

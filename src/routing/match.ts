@@ -1,0 +1,134 @@
+import { invalid, requireHeaderName, requireNonEmpty } from '../validate';
+import { MatchConditions, ValueCondition } from './spec';
+
+/** HTTP request methods a route can match. */
+export enum HttpMethod {
+  GET = 'GET',
+  POST = 'POST',
+  PUT = 'PUT',
+  DELETE = 'DELETE',
+  PATCH = 'PATCH',
+  HEAD = 'HEAD',
+  OPTIONS = 'OPTIONS',
+}
+
+/**
+ * Which requests a route takes.
+ *
+ * One `RouteMatch` holds one or more conditions, and a request matches it only when **all** of its
+ * conditions hold (AND); combine conditions with `RouteMatch.all([...])`. A route with several matches
+ * takes a request when **any** of them matches (OR). A route without matches takes every request: it is the
+ * catch-all and must be the gateway's last route.
+ *
+ * @example
+ * // POST /v1/chat/completions with the header x-llm-model-type: large
+ * RouteMatch.all([
+ *   RouteMatch.pathPrefix('/v1/chat/completions'),
+ *   RouteMatch.method(HttpMethod.POST),
+ *   RouteMatch.header('x-llm-model-type', 'large'),
+ * ]);
+ */
+export class RouteMatch {
+  /** Paths that start with `prefix`, segment by segment (`/v1` matches `/v1/models`, not `/v10`). */
+  public static pathPrefix(prefix: string): RouteMatch {
+    return new RouteMatch({ path: { kind: 'prefix', value: requirePath('RouteMatch.pathPrefix', prefix) }, headers: [], queryParams: [] });
+  }
+
+  /** Exactly this path. */
+  public static pathExact(path: string): RouteMatch {
+    return new RouteMatch({ path: { kind: 'exact', value: requirePath('RouteMatch.pathExact', path) }, headers: [], queryParams: [] });
+  }
+
+  /** A header with exactly this value. Header names are compared case-insensitively. */
+  public static header(name: string, value: string): RouteMatch {
+    return new RouteMatch({ headers: [{ name: requireHeaderName('RouteMatch.header', 'name', name), kind: 'exact', value }], queryParams: [] });
+  }
+
+  /** A header whose whole value matches an RE2 regular expression. */
+  public static headerRegex(name: string, regex: string): RouteMatch {
+    requireNonEmpty('RouteMatch.headerRegex', 'regex', regex);
+    return new RouteMatch({ headers: [{ name: requireHeaderName('RouteMatch.headerRegex', 'name', name), kind: 'regex', value: regex }], queryParams: [] });
+  }
+
+  /** A header that is present, whatever its value. */
+  public static headerPresent(name: string): RouteMatch {
+    return new RouteMatch({ headers: [{ name: requireHeaderName('RouteMatch.headerPresent', 'name', name), kind: 'present' }], queryParams: [] });
+  }
+
+  /** The request method. */
+  public static method(method: HttpMethod): RouteMatch {
+    return new RouteMatch({ headers: [], queryParams: [], method });
+  }
+
+  /** A query parameter with exactly this value. */
+  public static queryParam(name: string, value: string): RouteMatch {
+    requireNonEmpty('RouteMatch.queryParam', 'name', name);
+    return new RouteMatch({ headers: [], queryParams: [{ name, kind: 'exact', value }] });
+  }
+
+  /**
+   * The `model` field of an OpenAI-style request body (`{"model": "llama-3-8b", ...}`). Only data planes
+   * that read the body can route on it (Envoy AI Gateway); others reject it with an alternative.
+   */
+  public static model(name: string): RouteMatch {
+    requireNonEmpty('RouteMatch.model', 'name', name);
+    return new RouteMatch({ headers: [], queryParams: [], model: name });
+  }
+
+  /**
+   * One match that requires every condition of `matches` (AND). At most one path, one method and one model
+   * condition; a header or query parameter may be named once.
+   */
+  public static all(matches: RouteMatch[]): RouteMatch {
+    if (matches.length === 0) {
+      throw invalid('RouteMatch.all', 'matches', [], 'is empty', 'pass at least one RouteMatch, or leave the route without matches to take every request');
+    }
+    let combined: MatchConditions = { headers: [], queryParams: [] };
+    for (const match of matches) {
+      const c = match.conditions;
+      combined = {
+        path: single('path', combined.path, c.path),
+        method: single('method', combined.method, c.method),
+        model: single('model', combined.model, c.model),
+        headers: unique('header', [...combined.headers, ...c.headers], true),
+        queryParams: unique('query parameter', [...combined.queryParams, ...c.queryParams], false),
+      };
+    }
+    return new RouteMatch(combined);
+  }
+
+  private constructor(private readonly conditions: MatchConditions) {}
+
+  /** @internal */
+  public get _conditions(): MatchConditions {
+    return this.conditions;
+  }
+}
+
+function requirePath(where: string, path: string): string {
+  if (!path.startsWith('/') || /[\s?#]/.test(path)) {
+    throw invalid(where, 'path', path, 'is not a request path', 'start it with "/" and leave out spaces, "?" and "#"');
+  }
+  return path;
+}
+
+function single<T>(what: string, a: T | undefined, b: T | undefined): T | undefined {
+  if (a !== undefined && b !== undefined) {
+    throw invalid('RouteMatch.all', what, [a, b], `is given twice, and one request cannot match two ${what}s`,
+      `keep one ${what} condition per match, or pass the alternatives to the route as separate matches (ORed)`);
+  }
+  return a ?? b;
+}
+
+function unique(what: string, conditions: ValueCondition[], caseInsensitive: boolean): ValueCondition[] {
+  const seen = new Set<string>();
+  for (const c of conditions) {
+    const key = caseInsensitive ? c.name.toLowerCase() : c.name;
+    if (seen.has(key)) {
+      throw invalid('RouteMatch.all', what, c.name, `is given twice; a ${what} can have one condition per match`,
+        'combine them into one condition (a regex), or pass the alternatives as separate matches (ORed)');
+    }
+    seen.add(key);
+  }
+  return conditions;
+}
