@@ -105,6 +105,12 @@ const synth = project.addTask('synth', {
 });
 synth.prependSpawn(importTask);
 
+// The README's capability table is generated from the data planes' declarations (a test checks it is current).
+project.addTask('capabilities', {
+  description: 'Regenerate the capability table in README.md from DataPlane.capabilities()',
+  exec: `${tsNode} scripts/capability-table.ts`,
+});
+
 const bench = project.addTask('bench', {
   description: 'Benchmark synthesis of 100 and 1,000 pools against raw ApiObjects; writes bench-results/',
   exec: `${tsNode} scripts/bench.ts`,

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { Manifest, only } from './support/synth';
 import { assertValidManifests } from './support/validator';
+import { build as buildIstioGateway } from '../examples/istio-gateway/main';
 import { build as buildLlmService } from '../examples/llm-service/main';
 import { build as buildTiers } from '../examples/tiers/main';
 
@@ -21,7 +22,7 @@ function synthExample(build: (app: App) => void): Record<string, Manifest[]> {
 
 test('every example folder is covered here and by npm run synth', () => {
   const examples = fs.readdirSync(path.join(__dirname, '..', 'examples'), { withFileTypes: true }).filter(e => e.isDirectory()).map(e => e.name);
-  expect(examples.sort()).toEqual(['llm-service', 'tiers']);
+  expect(examples.sort()).toEqual(['istio-gateway', 'llm-service', 'tiers']);
 });
 
 describe('llm-service (the seed)', () => {
@@ -63,6 +64,31 @@ describe('tiers', () => {
   test('the large tier may load its model for 30 minutes', () => {
     const probe = only(docs, 'Deployment', 'large').spec.template.spec.containers[0].startupProbe;
     expect(probe.periodSeconds * probe.failureThreshold).toBe(1800);
+  });
+
+  test('output is unchanged (change detector)', () => {
+    expect(docs).toMatchSnapshot();
+  });
+});
+
+describe('istio-gateway (the seed scenarios on Istio)', () => {
+  const docs = synthExample(buildIstioGateway)['istio-gateway'];
+  const http = only(docs, 'VirtualService').spec.http;
+
+  test('x-llm-model-type: large goes to the large pool, everything else to the small one, each with its own retries', () => {
+    expect(http.map((r: Manifest) => [r.match, r.route[0].destination.host, r.retries.attempts])).toEqual([
+      [[{ headers: { 'x-llm-model-type': { exact: 'large' } } }], 'large.llm.svc.cluster.local', 1],
+      [undefined, 'small.llm.svc.cluster.local', 3],
+    ]);
+    expect(http.every((r: Manifest) => r.timeout === '300s')).toBe(true);
+  });
+
+  test('circuit breaking, the 429 rate limit, the JWT pair and the NetworkPolicies are all there', () => {
+    expect(docs.filter(d => d.kind === 'DestinationRule')).toHaveLength(2);
+    expect(only(docs, 'EnvoyFilter').spec.configPatches).toHaveLength(2);
+    expect(only(docs, 'AuthorizationPolicy').spec.action).toBe('DENY');
+    expect(only(docs, 'RequestAuthentication').spec.jwtRules[0].issuer).toBe('https://auth.example.com');
+    expect(docs.filter(d => d.kind === 'NetworkPolicy').map(d => d.metadata.name).sort()).toEqual(['llm-gateway-to-large', 'llm-gateway-to-small']);
   });
 
   test('output is unchanged (change detector)', () => {

@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
@@ -11,7 +11,7 @@ import {
 import type { DataPlaneImpl, GatewayRenderer, SupportDeclaration } from '../routing/data-plane';
 import type { FeatureId } from '../routing/features';
 import { fullyQualifiedHost, normalizeWeights, samePolicy } from '../routing/render-helpers';
-import type { DestinationSpec, GatewaySpec, MatchConditions, PolicySpec, RateLimitSpec, RouteSpec } from '../routing/spec';
+import type { DestinationSpec, GatewaySpec, MatchConditions, PolicySpec, RateLimitSpec, RouteSpec } from '../routing/resolved';
 import { SupportLevel } from '../routing/support-level';
 import { invalid, requireDnsLabel, requireLabelValue } from '../validate';
 
@@ -321,7 +321,9 @@ class IstioGateway implements GatewayRenderer {
     }
     if (this.enrolled.has(d.namespace)) return;
     this.enrolled.add(d.namespace);
-    new k8s.KubeNamespace(this.scope, `Namespace-${d.namespace}`, { metadata: { name: d.namespace, labels: this.mesh._labels } });
+    const namespace = new k8s.KubeNamespace(this.scope, `Namespace-${d.namespace}`, { metadata: { name: d.namespace, labels: this.mesh._labels } });
+    // Namespaces are cluster-scoped: drop the metadata.namespace a namespaced chart gives every object.
+    if (namespace.metadata.namespace !== undefined) namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }
 }
 

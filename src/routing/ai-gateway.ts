@@ -9,7 +9,7 @@ import { FeatureId, featuresOf } from './features';
 import { Listener } from './listener';
 import { RouteMatch } from './match';
 import { CircuitBreaker, FaultInjection, JwtAuth, RateLimit, RequestMirror, RetryPolicy, SessionAffinity, Timeouts } from './policies';
-import { GatewaySpec, PolicySpec, RouteSpec } from './spec';
+import { GatewaySpec, PolicySpec, RouteSpec } from './resolved';
 import { SupportLevel } from './support-level';
 
 /**

@@ -2,7 +2,7 @@ import type { IConstruct } from 'constructs';
 import type { LlmModelPool } from '../llm-model-pool';
 import type { SecretKeyReference } from '../model-server';
 import { invalid, requireDnsLabel, requireNonEmpty, requirePort } from '../validate';
-import { BackendSpec, DestinationSpec } from './spec';
+import { BackendSpec, DestinationSpec } from './resolved';
 
 /** The API a hosted model provider speaks. */
 export enum ProviderApi {

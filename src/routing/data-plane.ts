@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { FeatureId, FEATURES } from './features';
-import type { GatewaySpec, RouteSpec } from './spec';
+import type { GatewaySpec, RouteSpec } from './resolved';
 import { SupportLevel } from './support-level';
 import { IstioDataPlaneOptions, istioDataPlane } from '../istio/istio-data-plane';
 

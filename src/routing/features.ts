@@ -1,4 +1,4 @@
-import type { RouteSpec } from './spec';
+import type { RouteSpec } from './resolved';
 
 /*
  * The catalogue of features the neutral model can ask of a data plane, and how to find which ones a route

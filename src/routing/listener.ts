@@ -1,6 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { requireDnsSubdomain, requirePort } from '../validate';
-import { ListenerSpec } from './spec';
+import { ListenerSpec } from './resolved';
 
 /** Options for `Listener.http`. */
 export interface HttpListenerOptions {

@@ -1,5 +1,5 @@
 import { invalid, requireHeaderName, requireNonEmpty } from '../validate';
-import { MatchConditions, ValueCondition } from './spec';
+import { MatchConditions, ValueCondition } from './resolved';
 
 /** HTTP request methods a route can match. */
 export enum HttpMethod {

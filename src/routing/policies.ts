@@ -5,7 +5,7 @@ import type { Backend } from './backend';
 import {
   CircuitBreakerSpec, FaultSpec, JwtSpec, MirrorSpec, RateLimitKeySpec, RateLimitSpec, RateLimitUnit, RetryConditionSpec, RetrySpec,
   SessionAffinitySpec, TimeoutSpec,
-} from './spec';
+} from './resolved';
 
 /*
  * Traffic policies. Each is a value object usable in a gateway's `defaults` and on a route; a route's own

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'util';
 import type { IConstruct } from 'constructs';
 import { invalid } from '../validate';
-import type { DestinationSpec } from './spec';
+import type { DestinationSpec } from './resolved';
 
 /*
  * Small helpers data-plane renderers share. Renderers never import each other; what two of them need lives here.

@@ -1,0 +1,454 @@
+import { Chart, Duration, Testing } from 'cdk8s';
+import {
+  AiGateway, AiGatewayAddRouteOptions, AiGatewayErrors, AiGatewayProps, Backend, CircuitBreaker, DataPlane, FaultInjection, HttpMethod, JwtAuth,
+  Listener, LlmModelPool, MeshEnrollment, ModelServer, ProviderApi, RateLimit, RateLimitKey, RequestMirror, RetryCondition, RetryPolicy, RouteMatch,
+  SessionAffinity, Timeouts,
+} from '../src';
+import { Manifest, only, synthValid } from './support/synth';
+
+/** A chart in namespace `llm` with a small and a large pool. */
+function setup(namespace: string | null = 'llm') {
+  const chart = new Chart(Testing.app(), 'test', { namespace: namespace ?? undefined });
+  const small = new LlmModelPool(chart, 'small', { name: 'small', modelName: 'small', server: ModelServer.demo() });
+  const large = new LlmModelPool(chart, 'large', { name: 'large', modelName: 'large', server: ModelServer.custom({ image: 'example/llm:1', port: 8000 }) });
+  return { chart, small, large };
+}
+
+function gateway(chart: Chart, props: Partial<AiGatewayProps> = {}): AiGateway {
+  return new AiGateway(chart, 'gw', { name: 'llm-gateway', dataPlane: DataPlane.istio(), hostnames: ['llm.example.com'], ...props });
+}
+
+const kindOf = (docs: Manifest[], kind: string) => docs.filter(d => d.kind === kind);
+const httpRoutes = (docs: Manifest[]) => only(docs, 'VirtualService').spec.http as any[];
+
+/** The error a callback throws, checked to be the library's own. */
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(AiGatewayErrors.isAiGatewayError(e)).toBe(true);
+    return (e as Error).message;
+  }
+  throw new Error('expected an AiGatewayError');
+}
+
+describe('the seed scenario on Istio', () => {
+  const { chart, small, large } = setup();
+  const gw = gateway(chart, {
+    defaults: {
+      circuitBreaker: CircuitBreaker.of({
+        maxConnections: 100,
+        maxPendingRequests: 50,
+        maxRequests: 200,
+        maxRetries: 3,
+        outlierDetection: { consecutiveErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 50 },
+      }),
+      rateLimit: RateLimit.requestsPerMinute(600, { burst: 60 }),
+      jwt: JwtAuth.of({ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks.json', audiences: ['llm'], requiredClaims: [{ claim: 'tier', values: ['gold', 'silver'] }] }),
+    },
+  });
+  gw.addRoute('large', { matches: [RouteMatch.header('x-llm-model-type', 'large')], backend: Backend.pool(large), retry: RetryPolicy.llmSafe({ attempts: 1 }) });
+  gw.addRoute('small', { backend: Backend.pool(small), retry: RetryPolicy.llmSafe({ attempts: 3 }) });
+  const docs = synthValid(chart);
+
+  test('a Gateway on port 80 for the hostname, bound to the istio: ingress pods', () => {
+    const g = only(docs, 'Gateway');
+    expect(g.apiVersion).toBe('networking.istio.io/v1');
+    expect(g.metadata).toMatchObject({ name: 'llm-gateway', namespace: 'llm' });
+    expect(g.spec).toEqual({ selector: { istio: 'ingress' }, servers: [{ port: { number: 80, name: 'http-80', protocol: 'HTTP' }, hosts: ['llm.example.com'] }] });
+  });
+
+  test('routes keep their order: the header route first, the catch-all last', () => {
+    const vs = only(docs, 'VirtualService');
+    expect(vs.apiVersion).toBe('networking.istio.io/v1');
+    expect(vs.spec.gateways).toEqual(['llm/llm-gateway']);
+    expect(vs.spec.hosts).toEqual(['llm.example.com']);
+    expect(httpRoutes(docs).map(r => r.name)).toEqual(['llm-gateway-large', 'llm-gateway-small']);
+    expect(httpRoutes(docs)[0].match).toEqual([{ headers: { 'x-llm-model-type': { exact: 'large' } } }]);
+    expect(httpRoutes(docs)[1].match).toBeUndefined();
+    expect(gw.routes.map(r => r.isCatchAll)).toEqual([false, true]);
+  });
+
+  test('destinations are fully qualified Service hosts', () => {
+    expect(httpRoutes(docs).map(r => r.route)).toEqual([
+      [{ destination: { host: 'large.llm.svc.cluster.local', port: { number: 8000 } } }],
+      [{ destination: { host: 'small.llm.svc.cluster.local', port: { number: 80 } } }],
+    ]);
+  });
+
+  test('each route has its own LLM-safe retry policy and a five minute timeout', () => {
+    const retryOn = 'connect-failure,refused-stream,reset-before-request,503';
+    expect(httpRoutes(docs)[0].retries).toEqual({ attempts: 1, retryOn, backoff: '250ms' });
+    expect(httpRoutes(docs)[1].retries).toEqual({ attempts: 3, retryOn, backoff: '250ms' });
+    for (const r of httpRoutes(docs)) {
+      expect(r.timeout).toBe('300s');
+      expect(r.retries.retryOn).not.toMatch(/5xx|retriable-4xx|gateway-error/);
+      expect(r.retries.perTryTimeout).toBeUndefined();
+    }
+  });
+
+  test('a DestinationRule per pool with the connection limits, outlier detection and least-request balancing', () => {
+    const rules = kindOf(docs, 'DestinationRule');
+    expect(rules.map(r => r.spec.host).sort()).toEqual(['large.llm.svc.cluster.local', 'small.llm.svc.cluster.local']);
+    for (const rule of rules) {
+      expect(rule.apiVersion).toBe('networking.istio.io/v1');
+      expect(rule.spec.trafficPolicy).toEqual({
+        loadBalancer: { simple: 'LEAST_REQUEST' },
+        connectionPool: { tcp: { maxConnections: 100 }, http: { http1MaxPendingRequests: 50, http2MaxRequests: 200, maxRetries: 3 } },
+        outlierDetection: { consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 },
+      });
+    }
+  });
+
+  test('JWT: RequestAuthentication paired with a DENY policy for requests without a valid token or a required claim', () => {
+    const ra = only(docs, 'RequestAuthentication');
+    expect(ra.apiVersion).toBe('security.istio.io/v1');
+    expect(ra.metadata.namespace).toBe('istio-ingress');
+    expect(ra.spec.selector).toEqual({ matchLabels: { istio: 'ingress' } });
+    expect(ra.spec.jwtRules).toEqual([{ issuer: 'https://auth.example.com', jwks_uri: 'https://auth.example.com/jwks.json', audiences: ['llm'], forwardOriginalToken: false }]);
+    const ap = only(docs, 'AuthorizationPolicy');
+    expect(ap.metadata.namespace).toBe('istio-ingress');
+    const to = [{ operation: { hosts: ['llm.example.com', 'llm.example.com:*'] } }];
+    expect(ap.spec).toEqual({
+      selector: { matchLabels: { istio: 'ingress' } },
+      action: 'DENY',
+      rules: [
+        { from: [{ source: { notRequestPrincipals: ['*'] } }], to },
+        { to, when: [{ key: 'request.auth.claims[tier]', notValues: ['gold', 'silver'] }] },
+      ],
+    });
+  });
+
+  test('a local rate limit at the gateway answers 429 from a token bucket per virtual host', () => {
+    const filter = only(docs, 'EnvoyFilter');
+    expect(filter.apiVersion).toBe('networking.istio.io/v1alpha3');
+    expect(filter.metadata.namespace).toBe('istio-ingress');
+    expect(filter.spec.workloadSelector).toEqual({ labels: { istio: 'ingress' } });
+    const [insert, vhost] = filter.spec.configPatches;
+    expect(insert).toMatchObject({ applyTo: 'HTTP_FILTER', patch: { operation: 'INSERT_BEFORE', value: { name: 'envoy.filters.http.local_ratelimit' } } });
+    expect(vhost.applyTo).toBe('VIRTUAL_HOST');
+    expect(vhost.match.routeConfiguration.vhost.name).toBe('llm.example.com:80');
+    const config = vhost.patch.value.typed_per_filter_config['envoy.filters.http.local_ratelimit'];
+    expect(config.token_bucket).toEqual({ max_tokens: 660, tokens_per_fill: 600, fill_interval: '60s' });
+    expect(config.filter_enforced.default_value.numerator).toBe(100);
+    // Envoy's local rate limit answers 429 unless told otherwise: nothing here changes the status.
+    expect(JSON.stringify(config)).not.toMatch(/status/);
+  });
+
+  test('NetworkPolicies admit only the Istio ingress pods to each pool serving port', () => {
+    const policies = kindOf(docs, 'NetworkPolicy');
+    expect(policies.map(p => p.metadata.name).sort()).toEqual(['llm-gateway-to-large', 'llm-gateway-to-small']);
+    const toSmall = policies.find(p => p.metadata.name === 'llm-gateway-to-small')!;
+    expect(toSmall.spec).toEqual({
+      podSelector: { matchLabels: small.selectorLabels },
+      policyTypes: ['Ingress'],
+      ingress: [{
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-ingress' } }, podSelector: { matchLabels: { istio: 'ingress' } } }],
+        ports: [{ protocol: 'TCP', port: 80 }],
+      }],
+    });
+  });
+});
+
+describe('matches', () => {
+  function routeFor(matches: RouteMatch[]) {
+    const { chart, small } = setup();
+    gateway(chart).addRoute('r', { matches, backend: Backend.pool(small) });
+    return httpRoutes(synthValid(chart))[0];
+  }
+
+  test('conditions of one match are ANDed into one Istio match entry', () => {
+    const r = routeFor([RouteMatch.all([
+      RouteMatch.pathPrefix('/v1/chat/completions'), RouteMatch.method(HttpMethod.POST), RouteMatch.header('X-Tenant', 'acme'),
+      RouteMatch.headerRegex('x-model', 'llama-.*'), RouteMatch.headerPresent('authorization'), RouteMatch.queryParam('debug', '1'),
+    ])]);
+    expect(r.match).toEqual([{
+      uri: { prefix: '/v1/chat/completions' },
+      method: { exact: 'POST' },
+      headers: { 'x-tenant': { exact: 'acme' }, 'x-model': { regex: 'llama-.*' }, 'authorization': {} },
+      queryParams: { debug: { exact: '1' } },
+    }]);
+  });
+
+  test('several matches are ORed as separate Istio match entries', () => {
+    const r = routeFor([RouteMatch.pathExact('/v1/completions'), RouteMatch.pathPrefix('/v1/chat')]);
+    expect(r.match).toEqual([{ uri: { exact: '/v1/completions' } }, { uri: { prefix: '/v1/chat' } }]);
+  });
+});
+
+describe('backends, mirroring and faults', () => {
+  test('weighted backends are normalized to percentages summing to 100', () => {
+    const { chart, small, large } = setup();
+    gateway(chart).addRoute('canary', { backend: Backend.weighted([{ backend: Backend.pool(small), weight: 2 }, { backend: Backend.pool(large), weight: 1 }]) });
+    const route = httpRoutes(synthValid(chart))[0].route;
+    expect(route.map((d: any) => d.weight)).toEqual([67, 33]);
+  });
+
+  test('a Service backend by name and port, in the gateway namespace unless given', () => {
+    const { chart } = setup();
+    const gw = gateway(chart);
+    gw.addRoute('legacy', { matches: [RouteMatch.pathPrefix('/legacy')], backend: Backend.service({ name: 'legacy-llm', port: 8080 }) });
+    gw.addRoute('other', { backend: Backend.service({ name: 'other', port: 80, namespace: 'models' }) });
+    const docs = synthValid(chart);
+    expect(httpRoutes(docs).map(r => r.route[0].destination)).toEqual([
+      { host: 'legacy-llm.llm.svc.cluster.local', port: { number: 8080 } },
+      { host: 'other.models.svc.cluster.local', port: { number: 80 } },
+    ]);
+    // No pool behind them: nothing to isolate.
+    expect(kindOf(docs, 'NetworkPolicy')).toEqual([]);
+  });
+
+  test('mirroring and fault injection', () => {
+    const { chart, small, large } = setup();
+    gateway(chart).addRoute('r', {
+      backend: Backend.pool(small),
+      mirror: RequestMirror.to(Backend.pool(large), { percent: 10 }),
+      fault: FaultInjection.of({ delay: Duration.seconds(2), delayPercent: 5, abortHttpStatus: 503, abortPercent: 1 }),
+    });
+    const docs = synthValid(chart);
+    const r = httpRoutes(docs)[0];
+    expect(r.mirrors).toEqual([{ destination: { host: 'large.llm.svc.cluster.local', port: { number: 8000 } }, percentage: { value: 10 } }]);
+    expect(r.fault).toEqual({ delay: { fixedDelay: '2000ms', percentage: { value: 5 } }, abort: { httpStatus: 503, percentage: { value: 1 } } });
+    // The mirror's pool is reached by the gateway too.
+    expect(kindOf(docs, 'NetworkPolicy')).toHaveLength(2);
+  });
+});
+
+describe('policies', () => {
+  function routes(defaults: AiGatewayProps['defaults'], ...options: Array<Partial<AiGatewayAddRouteOptions>>) {
+    const { chart, small } = setup();
+    const gw = gateway(chart, { defaults });
+    options.forEach((o, i) => gw.addRoute(`r${i}`, { matches: [RouteMatch.pathPrefix(`/r${i}`)], backend: Backend.pool(small), ...o }));
+    return synthValid(chart);
+  }
+
+  test('RetryPolicy.none() renders attempts 0, because Istio retries on its own when retries are absent', () => {
+    expect(httpRoutes(routes({}, { retry: RetryPolicy.none() }))[0].retries).toEqual({ attempts: 0 });
+  });
+
+  test('a custom retry policy keeps the tutorial values reachable', () => {
+    const r = httpRoutes(routes({ timeouts: Timeouts.of({ request: Duration.seconds(10) }) }, {
+      retry: RetryPolicy.custom({
+        attempts: 3, perTryTimeout: Duration.seconds(2), conditions: [RetryCondition.FIVE_XX, RetryCondition.GATEWAY_ERROR],
+      }),
+    }))[0];
+    expect(r.timeout).toBe('10s');
+    expect(r.retries).toEqual({ attempts: 3, perTryTimeout: '2s', retryOn: '5xx,gateway-error' });
+  });
+
+  test('a route value replaces the gateway default; others inherit it', () => {
+    const docs = routes({ timeouts: Timeouts.of({ request: Duration.minutes(10) }) }, {},
+      { timeouts: Timeouts.of({ request: Duration.seconds(0) }) });
+    expect(httpRoutes(docs).map(r => r.timeout)).toEqual(['600s', '0s']);
+  });
+
+  test('cookie and header session affinity hash consistently instead of least-request', () => {
+    const cookie = only(routes({ sessionAffinity: SessionAffinity.cookie({ name: 'llm-session', ttl: Duration.hours(1), path: '/' }) }, {}), 'DestinationRule');
+    expect(cookie.spec.trafficPolicy.loadBalancer).toEqual({ consistentHash: { httpCookie: { name: 'llm-session', ttl: '3600s', path: '/' } } });
+    const header = only(routes({ sessionAffinity: SessionAffinity.header('X-Session-Id') }, {}), 'DestinationRule');
+    expect(header.spec.trafficPolicy.loadBalancer).toEqual({ consistentHash: { httpHeaderName: 'x-session-id' } });
+  });
+
+  test('a route rate limit gets its own bucket; RateLimit.none() switches the gateway default off for a route', () => {
+    const docs = routes({ rateLimit: RateLimit.requestsPerSecond(10) },
+      { rateLimit: RateLimit.requestsPerSecond(2, { burst: 3 }) }, { rateLimit: RateLimit.none() });
+    const patches = only(docs, 'EnvoyFilter').spec.configPatches;
+    expect(patches.map((p: any) => p.applyTo)).toEqual(['HTTP_FILTER', 'VIRTUAL_HOST', 'HTTP_ROUTE', 'HTTP_ROUTE']);
+    const [, vhost, r0, r1] = patches;
+    const config = (p: any) => p.patch.value.typed_per_filter_config['envoy.filters.http.local_ratelimit'];
+    expect(config(vhost).token_bucket).toEqual({ max_tokens: 10, tokens_per_fill: 10, fill_interval: '1s' });
+    expect(r0.match.routeConfiguration.vhost.route.name).toBe('llm-gateway-r0');
+    expect(config(r0).token_bucket).toEqual({ max_tokens: 5, tokens_per_fill: 2, fill_interval: '1s' });
+    expect(r1.match.routeConfiguration.vhost.route.name).toBe('llm-gateway-r1');
+    expect(config(r1).filter_enabled.default_value.numerator).toBe(0);
+  });
+
+  test('no rate limit, no JWT: no EnvoyFilter and no authentication objects', () => {
+    const docs = routes({}, {});
+    expect(kindOf(docs, 'EnvoyFilter')).toEqual([]);
+    expect(kindOf(docs, 'RequestAuthentication')).toEqual([]);
+    expect(kindOf(docs, 'AuthorizationPolicy')).toEqual([]);
+  });
+
+  test('inline JWKS and a forwarded token', () => {
+    const jwks = JSON.stringify({ keys: [{ kty: 'RSA', e: 'AQAB', n: 'abc', kid: '1' }] });
+    const ra = only(routes({ jwt: JwtAuth.of({ issuer: 'https://idp', jwks, forwardToken: true }) }, {}), 'RequestAuthentication');
+    expect(ra.spec.jwtRules).toEqual([{ issuer: 'https://idp', jwks, forwardOriginalToken: true }]);
+  });
+});
+
+describe('listeners, isolation and mesh', () => {
+  test('an HTTPS listener terminates TLS with the Secret', () => {
+    const { chart, small } = setup();
+    gateway(chart, { listeners: [Listener.https({ tlsSecret: 'llm-tls' }), Listener.http({ port: 8080 })] }).addRoute('r', { backend: Backend.pool(small) });
+    expect(only(synthValid(chart), 'Gateway').spec.servers).toEqual([
+      { port: { number: 443, name: 'https-443', protocol: 'HTTPS' }, hosts: ['llm.example.com'], tls: { mode: 'SIMPLE', credentialName: 'llm-tls' } },
+      { port: { number: 8080, name: 'http-8080', protocol: 'HTTP' }, hosts: ['llm.example.com'] },
+    ]);
+  });
+
+  test('a custom gateway selector and namespace flow into every object that needs them', () => {
+    const { chart, small } = setup();
+    gateway(chart, {
+      dataPlane: DataPlane.istio({ gatewaySelector: { app: 'llm-ingress' }, gatewayNamespace: 'edge' }),
+      defaults: { jwt: JwtAuth.of({ issuer: 'https://idp', jwksUri: 'https://idp/jwks' }), rateLimit: RateLimit.requestsPerSecond(5) },
+      allowedNamespaces: ['monitoring'],
+    }).addRoute('r', { backend: Backend.pool(small) });
+    const docs = synthValid(chart);
+    expect(only(docs, 'Gateway').spec.selector).toEqual({ app: 'llm-ingress' });
+    for (const kind of ['RequestAuthentication', 'AuthorizationPolicy', 'EnvoyFilter']) expect(only(docs, kind).metadata.namespace).toBe('edge');
+    expect(only(docs, 'NetworkPolicy').spec.ingress[0].from).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'edge' } }, podSelector: { matchLabels: { app: 'llm-ingress' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+    ]);
+  });
+
+  test('network isolation can be switched off', () => {
+    const { chart, small } = setup();
+    gateway(chart, { networkIsolation: false }).addRoute('r', { backend: Backend.pool(small) });
+    expect(kindOf(synthValid(chart), 'NetworkPolicy')).toEqual([]);
+  });
+
+  test('ambient enrollment labels the pool namespace and admits HBONE on 15008', () => {
+    const { chart, small, large } = setup();
+    const gw = gateway(chart, { dataPlane: DataPlane.istio({ meshEnrollment: MeshEnrollment.ambient() }) });
+    gw.addRoute('a', { matches: [RouteMatch.pathPrefix('/a')], backend: Backend.pool(small) });
+    gw.addRoute('b', { backend: Backend.pool(large) });
+    const docs = synthValid(chart);
+    expect(only(docs, 'Namespace').metadata).toEqual({ name: 'llm', labels: { 'istio.io/dataplane-mode': 'ambient' } });
+    expect(kindOf(docs, 'NetworkPolicy')[0].spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 80 }, { protocol: 'TCP', port: 15008 }]);
+  });
+
+  test('sidecar enrollment labels the namespace for injection', () => {
+    const { chart, small } = setup();
+    gateway(chart, { dataPlane: DataPlane.istio({ meshEnrollment: MeshEnrollment.sidecar() }) }).addRoute('r', { backend: Backend.pool(small) });
+    expect(only(synthValid(chart), 'Namespace').metadata.labels).toEqual({ 'istio-injection': 'enabled' });
+  });
+});
+
+describe('capabilities are data', () => {
+  test('Istio declares every feature of the model, with an alternative for each one it cannot express', () => {
+    const capabilities = DataPlane.istio().capabilities();
+    expect(capabilities.length).toBeGreaterThan(25);
+    for (const c of capabilities) {
+      expect(c.how.length).toBeGreaterThan(0);
+      if (c.level === 'unsupported') expect(c.alternative).toBeDefined();
+    }
+    expect(capabilities.filter(c => c.level === 'unsupported').map(c => c.feature).sort()).toEqual([
+      'backend.fallback', 'backend.provider', 'jwt.route', 'match.model', 'rateLimit.requests.clientIp', 'rateLimit.requests.header',
+      'rateLimit.requests.jwtClaim', 'rateLimit.tokens', 'timeout.streamIdle',
+    ]);
+  });
+
+  test.each([
+    ['RouteMatch.model', { matches: [RouteMatch.model('llama')] }, "test/gw/r: 'matches[0]' (\"RouteMatch.model(\\\"llama\\\")\") cannot be expressed by the Istio data plane (VirtualService matches headers and paths, never the JSON body); use the Envoy AI Gateway data plane, or have clients send the model in a header and match it with RouteMatch.header"],
+    ['a token budget', { rateLimit: RateLimit.tokensPerMinute(10000, { key: RateLimitKey.header('x-tenant') }) }, "test/gw/r: 'rateLimit' (\"RateLimit.tokensPerMinute(10000)\") cannot be expressed by the Istio data plane (Envoy in Istio does not count the model tokens in responses); use the Envoy AI Gateway data plane"],
+    ['a per-client rate limit', { rateLimit: RateLimit.requestsPerSecond(5, { key: RateLimitKey.clientIp() }) }, "'rateLimit.key' (\"RateLimitKey.clientIp()\") cannot be expressed by the Istio data plane"],
+    ['a hosted provider', { backend: Backend.provider({ name: 'openai', api: ProviderApi.OPENAI, hostname: 'api.openai.com', apiKey: { secretName: 'openai', key: 'key' } }) }, "'backend' (\"Backend.provider\") cannot be expressed by the Istio data plane"],
+    ['ordered fallback', { backend: Backend.fallback([Backend.service({ name: 'a', port: 80 }), Backend.service({ name: 'b', port: 80 })]) }, "'backend' (\"Backend.fallback\") cannot be expressed by the Istio data plane (VirtualService has no ordered fallback between destinations)"],
+    ['a stream idle timeout', { timeouts: Timeouts.of({ streamIdle: Duration.seconds(30) }) }, "'timeouts.streamIdle' (\"30s\") cannot be expressed by the Istio data plane (VirtualService has only a whole-request timeout); raise timeouts.request instead"],
+    ['JWT on one route', { jwt: JwtAuth.of({ issuer: 'https://idp', jwksUri: 'https://idp/jwks' }) }, "'jwt' (\"JwtAuth (issuer https://idp)\") cannot be expressed by the Istio data plane (RequestAuthentication applies to the whole gateway workload); set JwtAuth in the gateway's defaults"],
+  ] as Array<[string, Partial<AiGatewayAddRouteOptions>, string]>)('%s is rejected with the data plane and an alternative', (_name, options, message) => {
+    const { chart, small } = setup();
+    const gw = gateway(chart);
+    expect(errorOf(() => gw.addRoute('r', { backend: Backend.pool(small), ...options }))).toContain(message);
+    // The rejected route leaves nothing behind: the same id can be added again.
+    expect(gw.routes).toEqual([]);
+    gw.addRoute('r', { backend: Backend.pool(small) });
+    synthValid(chart);
+  });
+});
+
+describe('bad input is rejected at synth time', () => {
+  test.each([
+    ['retries that cannot fit in the request timeout', { timeouts: Timeouts.of({ request: Duration.seconds(60) }), retry: RetryPolicy.custom({ attempts: 3, perTryTimeout: Duration.seconds(30), conditions: [RetryCondition.CONNECT_FAILURE] }) },
+      "test/gw/r: 'retry.perTryTimeout' (\"30s\") x 4 tries (1 + retry.attempts 3) = 120s exceeds the request timeout (60s), so later tries would be cut off; lower retry.attempts or retry.perTryTimeout, or raise timeouts.request"],
+    ['weights that sum to 0', { backend: Backend.weighted([{ backend: Backend.service({ name: 'a', port: 80 }), weight: 0 }, { backend: Backend.service({ name: 'b', port: 80 }), weight: 0 }]) },
+      "test/gw/r: 'backend.weights' ([0,0]) sum to 0, so no backend would get traffic; give at least one backend a weight above 0"],
+    ['a negative weight', { backend: Backend.weighted([{ backend: Backend.service({ name: 'a', port: 80 }), weight: -10 }, { backend: Backend.service({ name: 'b', port: 80 }), weight: 110 }]) },
+      "test/gw/r: 'backend[0].weight' (-10) must be a whole number 0 or more; use relative weights such as 90 and 10"],
+    ['a weighted split of one', { backend: Backend.weighted([{ backend: Backend.service({ name: 'a', port: 80 }), weight: 1 }]) }, "'backend' (\"1 backend(s)\") is a weighted split of fewer than two backends"],
+    ['a nested split', { backend: Backend.weighted([{ backend: Backend.weighted([]), weight: 1 }, { backend: Backend.service({ name: 'b', port: 80 }), weight: 1 }]) }, 'is a weighted split of fewer than two backends'],
+    ['a JWT policy without issuer', { jwt: JwtAuth.of({ issuer: '', jwksUri: 'https://idp/jwks' }) }, "test/gw/r: 'jwt.issuer' (\"\") is missing, so any issuer would be trusted; set 'issuer' to the iss of your identity provider"],
+    ['a JWT policy without keys', { jwt: JwtAuth.of({ issuer: 'https://idp' }) }, "test/gw/r: 'jwt.jwksUri' (\"not set\") and jwks are both missing, so no token could be verified; give exactly one of 'jwksUri' (the issuer's key URL) and 'jwks' (the keys inline)"],
+    ['a JWT policy with both kinds of keys', { jwt: JwtAuth.of({ issuer: 'https://idp', jwksUri: 'https://idp/jwks', jwks: '{"keys":[]}' }) }, "'jwt.jwksUri' (\"https://idp/jwks\") and jwks are both set"],
+    ['inline keys that are not JWKS', { jwt: JwtAuth.of({ issuer: 'https://idp', jwks: 'not json' }) }, "'jwt.jwks' (\"not json\") is not a JWKS document"],
+    ['a required claim with no values', { jwt: JwtAuth.of({ issuer: 'https://idp', jwksUri: 'https://idp/jwks', requiredClaims: [{ claim: 'tier', values: [] }] }) }, "'jwt.requiredClaims[0].values' ([]) is empty, so no token could pass"],
+    ['a rate limit of 0', { rateLimit: RateLimit.requestsPerSecond(0) }, "test/gw/r: 'rateLimit.limit' (0) must be a whole number of requests per second, 1 or more; a limit of 0 would reject every request: use RateLimit.none() for no limit, or a positive limit"],
+    ['a negative burst', { rateLimit: RateLimit.requestsPerSecond(5, { burst: -1 }) }, "'rateLimit.burst' (-1) must be a whole number 0 or more"],
+    ['retry attempts above 10', { retry: RetryPolicy.llmSafe({ attempts: 11 }) }, "'retry.attempts' (11) must be a whole number from 1 to 10"],
+    ['an empty list of retry conditions', { retry: RetryPolicy.custom({ attempts: 1, conditions: [] }) }, "'retry.conditions' ([]) is empty, so nothing would be retried"],
+    ['a retry status that is not an error', { retry: RetryPolicy.custom({ attempts: 1, conditions: [RetryCondition.httpStatus(200)] }) }, "'retry.conditions[0]' (200) must be a whole number from 400 to 599"],
+    ['an empty circuit breaker', { circuitBreaker: CircuitBreaker.of({}) }, "'circuitBreaker' (\"CircuitBreaker.of({})\") sets no limit and no outlier detection"],
+    ['an ejection percentage above 100', { circuitBreaker: CircuitBreaker.of({ outlierDetection: { maxEjectionPercent: 150 } }) }, "'circuitBreaker.outlierDetection.maxEjectionPercent' (150) must be a whole number from 1 to 100"],
+    ['a cookie TTL below a second', { sessionAffinity: SessionAffinity.cookie({ name: 's', ttl: Duration.millis(500) }) }, "'sessionAffinity.ttl' (\"0.5s\") must be whole seconds, at least 1"],
+    ['a mirror percentage above 100', { mirror: RequestMirror.to(Backend.service({ name: 'm', port: 80 }), { percent: 120 }) }, "'mirror.percent' (120) is not a percentage"],
+    ['a fault that injects nothing', { fault: FaultInjection.of({}) }, "'fault' (\"FaultInjection.of({})\") injects nothing; set delay, abortHttpStatus or both"],
+    ['an abort percentage without a status', { fault: FaultInjection.of({ delay: Duration.seconds(1), abortPercent: 5 }) }, "'fault.abortPercent' (5) is set without an abortHttpStatus"],
+    ['an empty match list', { matches: [] }, "'matches' ([]) is empty; leave matches out for a catch-all route"],
+    ['a Service port out of range', { backend: Backend.service({ name: 'a', port: 0 }) }, "'backend.port' (0) is not a TCP port"],
+  ] as Array<[string, Partial<AiGatewayAddRouteOptions>, string]>)('%s', (_name, options, message) => {
+    const { chart, small } = setup();
+    expect(errorOf(() => gateway(chart).addRoute('r', { backend: Backend.pool(small), ...options }))).toContain(message);
+  });
+
+  test('duplicate route ids', () => {
+    const { chart, small } = setup();
+    const gw = gateway(chart);
+    gw.addRoute('chat', { matches: [RouteMatch.pathPrefix('/v1')], backend: Backend.pool(small) });
+    expect(errorOf(() => gw.addRoute('chat', { backend: Backend.pool(small) })))
+      .toBe("test/gw/chat: 'id' (\"chat\") is already used by a route of this gateway; give each route its own id");
+  });
+
+  test('a route after the catch-all', () => {
+    const { chart, small } = setup();
+    const gw = gateway(chart);
+    gw.addRoute('default', { backend: Backend.pool(small) });
+    expect(errorOf(() => gw.addRoute('late', { matches: [RouteMatch.pathPrefix('/v1')], backend: Backend.pool(small) })))
+      .toBe("test/gw/late: 'matches' (\"1 match(es)\") comes after the catch-all route 'default', which takes every request, so it would never be used; add route 'late' before 'default'");
+  });
+
+  test('routes to one backend with different circuit breakers (one DestinationRule per backend in Istio)', () => {
+    const { chart, small } = setup();
+    const gw = gateway(chart);
+    gw.addRoute('a', { matches: [RouteMatch.pathPrefix('/a')], backend: Backend.pool(small), circuitBreaker: CircuitBreaker.of({ maxConnections: 10 }) });
+    expect(errorOf(() => gw.addRoute('b', { backend: Backend.pool(small), circuitBreaker: CircuitBreaker.of({ maxConnections: 20 }) })))
+      .toContain("test/gw/b: 'circuitBreaker/sessionAffinity' (\"small.llm.svc.cluster.local\") differ from route 'a', which sends to the same backend");
+  });
+
+  test('a backend without a namespace cannot get a fully qualified host', () => {
+    const { chart, small } = setup(null);
+    expect(errorOf(() => gateway(chart).addRoute('r', { backend: Backend.pool(small) })))
+      .toContain("test/gw/r: 'backend' (\"small\") has no namespace, and the Istio data plane needs fully qualified Service hosts");
+  });
+
+  test('a gateway without routes fails validation at synth', () => {
+    const { chart } = setup();
+    gateway(chart);
+    expect(() => Testing.synth(chart)).toThrow('test/gw: the gateway has no routes, so it would reject every request; add one with addRoute(id, { backend })');
+  });
+
+  test.each([
+    ['no hostnames', { hostnames: [] }, "test/gw: 'hostnames' ([]) is empty"],
+    ['a hostname with a scheme', { hostnames: ['https://llm.example.com'] }, "test/gw: 'hostnames[0]' (\"https://llm.example.com\") is not a hostname"],
+    ['a duplicate hostname', { hostnames: ['a.example.com', 'a.example.com'] }, "'hostnames' ([\"a.example.com\",\"a.example.com\"]) lists a hostname twice"],
+    ['two listeners on one port', { listeners: [Listener.http({ port: 8080 }), Listener.https({ port: 8080, tlsSecret: 'tls' })] }, "'listeners' ([8080,8080]) use a port twice"],
+    ['a listener port out of range', { listeners: [Listener.http({ port: 70000 })] }, "test/gw: 'listeners[0].port' (70000) is not a TCP port"],
+    ['a TLS Secret name that is not one', { listeners: [Listener.https({ tlsSecret: 'My Cert' })] }, "'listeners[0].tlsSecret' (\"My Cert\") is not a valid Kubernetes object name"],
+    ['an empty gateway selector', { dataPlane: DataPlane.istio({ gatewaySelector: {} }) }, "test/gw: 'dataPlane.gatewaySelector' ({}) is empty and would bind every Envoy in the mesh"],
+    ['a bad default policy', { defaults: { rateLimit: RateLimit.requestsPerMinute(0) } }, "test/gw: 'defaults.rateLimit.limit' (0) must be a whole number of requests per minute"],
+  ] as Array<[string, Partial<AiGatewayProps>, string]>)('%s', (_name, props, message) => {
+    const { chart } = setup();
+    expect(errorOf(() => gateway(chart, props))).toContain(message);
+  });
+
+  test.each([
+    ['a path without a slash', () => RouteMatch.pathPrefix('v1'), "RouteMatch.pathPrefix: 'path' (\"v1\") is not a request path; start it with \"/\""],
+    ['a header name with a space', () => RouteMatch.header('x model', 'a'), "RouteMatch.header: 'name' (\"x model\") is not an HTTP header name"],
+    ['two paths in one match', () => RouteMatch.all([RouteMatch.pathPrefix('/a'), RouteMatch.pathExact('/b')]), "RouteMatch.all: 'path' ([{\"kind\":\"prefix\",\"value\":\"/a\"},{\"kind\":\"exact\",\"value\":\"/b\"}]) is given twice, and one request cannot match two paths"],
+    ['one header twice in one match', () => RouteMatch.all([RouteMatch.header('x-a', '1'), RouteMatch.header('X-A', '2')]), "RouteMatch.all: 'header' (\"x-a\") is given twice"],
+    ['an empty AND', () => RouteMatch.all([]), "RouteMatch.all: 'matches' ([]) is empty"],
+  ])('%s', (_name, fn, message) => {
+    expect(errorOf(fn)).toContain(message);
+  });
+});
