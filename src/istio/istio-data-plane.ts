@@ -73,6 +73,8 @@ const SUPPORT: Record<FeatureId, SupportDeclaration> = {
     `${ALT_ENVOY_AI}, or have clients send the model in a header and match it with RouteMatch.header`),
   'backend.pool': native('VirtualService destination with the fully qualified Service host'),
   'backend.service': native('VirtualService destination with the fully qualified Service host'),
+  'backend.inferencePool': unsupported('Istio routes to InferencePools only through Gateway API HTTPRoutes, never through a VirtualService',
+    'use DataPlane.gatewayApi() with the Istio implementation, or Backend.pool()'),
   'backend.weighted': native('VirtualService route weights, normalized to 100'),
   'backend.provider': unsupported('Istio has no notion of hosted LLM providers and their credentials', ALT_ENVOY_AI),
   'backend.fallback': unsupported('VirtualService has no ordered fallback between destinations',

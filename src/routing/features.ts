@@ -18,6 +18,7 @@ export const FEATURES = {
   'match.model': 'RouteMatch.model (OpenAI body field)',
   'backend.pool': 'Backend.pool',
   'backend.service': 'Backend.service',
+  'backend.inferencePool': 'Backend.inferencePool (GPU-aware endpoint picking)',
   'backend.weighted': 'Backend.weighted (canary)',
   'backend.provider': 'Backend.provider (hosted LLM provider)',
   'backend.fallback': 'Backend.fallback (ordered fallback)',

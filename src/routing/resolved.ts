@@ -34,7 +34,7 @@ export interface MatchConditions {
 
 /** One place traffic can go. */
 export interface DestinationSpec {
-  readonly kind: 'pool' | 'service' | 'provider';
+  readonly kind: 'pool' | 'service' | 'provider' | 'inferencePool';
   /** The Service name, or the provider's name. */
   readonly name: string;
   /** The Service namespace (Kubernetes destinations). */
@@ -44,6 +44,8 @@ export interface DestinationSpec {
   readonly pool?: LlmModelPool;
   /** The hosted provider, when the destination is one. */
   readonly provider?: ProviderSpec;
+  /** The InferencePool settings, when the destination is a pool behind an endpoint picker. */
+  readonly inference?: InferenceSpec;
   /** Relative weight among the backend's destinations (1 for a single destination). */
   readonly weight: number;
 }
@@ -54,6 +56,15 @@ export interface ProviderSpec {
   readonly hostname: string;
   readonly apiKey?: SecretKeyReference;
   readonly region?: string;
+}
+
+/** A pool behind an InferencePool and its endpoint picker. */
+export interface InferenceSpec {
+  readonly failureMode: 'FailOpen' | 'FailClose';
+  readonly pickerReplicas: number;
+  readonly pickerImage: string;
+  readonly scorers: { readonly queue: number; readonly kvCache: number; readonly prefixCache: number };
+  readonly objectives: ReadonlyArray<{ readonly name: string; readonly priority: number }>;
 }
 
 /** Where a route sends traffic: one destination, a weighted split, or an ordered fallback list. */
