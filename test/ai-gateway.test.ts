@@ -1,8 +1,8 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
   Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayErrors, AiGatewayProps, Backend, CircuitBreaker, DataPlane, FaultInjection, HttpMethod,
-  JwtAuth, Listener, LlmModelPool, MeshEnrollment, ModelServer, ProviderApi, RateLimit, RateLimitKey, RequestMirror, RetryCondition, RetryPolicy, RouteMatch,
-  SessionAffinity, Timeouts,
+  JwtAuth, Listener, LlmModelPool, MeshEnrollment, ModelServer, ProviderApi, RateLimit, RateLimitKey, RequestMirror, RetryCondition, RetryPolicy,
+  RouteMatch, SessionAffinity, Timeouts,
 } from '../src';
 import { Manifest, only, synthValid } from './support/synth';
 
