@@ -1,17 +1,12 @@
 import { JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import {
-  DestinationRule, DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyLoadBalancerSimple, EnvoyFilter, Gateway,
-  GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp, VirtualServiceSpecHttpMatch,
-} from '../imports/networking.istio.io';
-import {
-  AuthorizationPolicy, AuthorizationPolicySpecAction, RequestAuthentication,
-} from '../imports/security.istio.io';
+import { DestinationRules, renderJwtPair } from './istio-policies';
+import { EnvoyFilter, Gateway, GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp, VirtualServiceSpecHttpMatch } from '../imports/networking.istio.io';
 import type { DataPlaneImpl, GatewayRenderer, SupportDeclaration } from '../routing/data-plane';
 import type { FeatureId } from '../routing/features';
-import { fullyQualifiedHost, normalizeWeights, samePolicy } from '../routing/render-helpers';
-import type { DestinationSpec, GatewaySpec, MatchConditions, PolicySpec, RateLimitSpec, RouteSpec } from '../routing/resolved';
+import { fullyQualifiedHost, normalizeWeights } from '../routing/render-helpers';
+import type { DestinationSpec, GatewaySpec, MatchConditions, RateLimitSpec, RouteSpec } from '../routing/resolved';
 import { SupportLevel } from '../routing/support-level';
 import { invalid, requireDnsLabel, requireLabelValue } from '../validate';
 
@@ -136,18 +131,13 @@ function unsupported(how: string, alternative: string): SupportDeclaration {
   return { level: SupportLevel.UNSUPPORTED, how, alternative };
 }
 
-interface DestinationRuleState {
-  readonly route: string;
-  readonly policies: Pick<PolicySpec, 'circuitBreaker' | 'sessionAffinity'>;
-}
-
 const LOCAL_RATE_LIMIT = 'envoy.filters.http.local_ratelimit';
 const LOCAL_RATE_LIMIT_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit';
 
 /** Renders one AiGateway as Istio objects. */
 class IstioGateway implements GatewayRenderer {
   private readonly http: VirtualServiceSpecHttp[] = [];
-  private readonly destinationRules = new Map<string, DestinationRuleState>();
+  private readonly destinationRules: DestinationRules;
   private readonly rateLimitPatches: unknown[] = [];
   private rateLimitFilter?: EnvoyFilter;
   private readonly enrolled = new Set<string>();
@@ -159,6 +149,7 @@ class IstioGateway implements GatewayRenderer {
     private readonly gatewayNamespace: string,
     private readonly mesh: MeshEnrollment | undefined,
   ) {
+    this.destinationRules = new DestinationRules(scope, gateway.name);
     const metadata = { name: gateway.name, namespace: gateway.namespace };
     new Gateway(scope, 'Resource', {
       metadata,
@@ -179,7 +170,9 @@ class IstioGateway implements GatewayRenderer {
         http: Lazy.any({ produce: () => this.http }),
       },
     });
-    if (gateway.defaults.jwt) this.renderJwt(gateway.defaults.jwt);
+    if (gateway.defaults.jwt) {
+      renderJwtPair(scope, gateway.defaults.jwt, { name: gateway.name, namespace: gatewayNamespace, hostnames: gateway.hostnames, attach: { selector } });
+    }
     if (gateway.defaults.rateLimit) {
       // The gateway-wide limit: one bucket per virtual host (hostname and port) of this gateway.
       for (const host of gateway.hostnames) {
@@ -221,7 +214,7 @@ class IstioGateway implements GatewayRenderer {
           : { httpStatus: route.fault.abortStatus, percentage: { value: route.fault.abortPercent } },
       },
     };
-    for (const x of destinations) this.addDestinationRule(route, x.d, x.host);
+    for (const x of destinations) this.destinationRules.add(route, x.d, x.host);
     if (route.ownPolicies.has('rateLimit')) {
       this.addRateLimitPatch({
         applyTo: 'HTTP_ROUTE',
@@ -239,59 +232,6 @@ class IstioGateway implements GatewayRenderer {
   /** The Envoy route name: unique on a gateway that other VirtualServices share. */
   private routeName(route: RouteSpec): string {
     return `${this.gateway.name}-${route.id}`;
-  }
-
-  /** One DestinationRule per destination host: load balancing, connection limits, outlier detection. */
-  private addDestinationRule(route: RouteSpec, d: DestinationSpec, host: string) {
-    const policies = { circuitBreaker: route.policies.circuitBreaker, sessionAffinity: route.policies.sessionAffinity };
-    const existing = this.destinationRules.get(host);
-    if (existing !== undefined) {
-      if (!samePolicy(existing.policies, policies)) {
-        throw invalid(route.scope, 'circuitBreaker/sessionAffinity', host,
-          `differ from route '${existing.route}', which sends to the same backend, and Istio keeps these in one DestinationRule per backend`,
-          'give every route to this backend the same circuitBreaker and sessionAffinity (set them in the gateway defaults)');
-      }
-      return;
-    }
-    this.destinationRules.set(host, { route: route.id, policies });
-    new DestinationRule(this.scope, `DestinationRule-${host}`, {
-      metadata: { name: `${this.gateway.name}-${d.name}`, namespace: d.namespace },
-      spec: { host, trafficPolicy: trafficPolicy(policies) },
-    });
-  }
-
-  /** RequestAuthentication validates tokens; alone it lets token-less requests through, so a DENY policy rejects those. */
-  private renderJwt(jwt: NonNullable<PolicySpec['jwt']>) {
-    const metadata = { name: `${this.gateway.name}-jwt`, namespace: this.gatewayNamespace };
-    // The generated binding writes jwksUri under its proto name, jwks_uri, which the CRD and istiod accept too.
-    new RequestAuthentication(this.scope, 'RequestAuthentication', {
-      metadata,
-      spec: {
-        selector: { matchLabels: this.selector },
-        jwtRules: [{
-          issuer: jwt.issuer,
-          jwksUri: jwt.jwksUri,
-          jwks: jwt.jwks,
-          audiences: jwt.audiences.length > 0 ? [...jwt.audiences] : undefined,
-          forwardOriginalToken: jwt.forwardToken,
-        }],
-      },
-    });
-    // Hosts with and without a port: a Host header of llm.example.com:80 must not slip past the DENY rules.
-    const to = [{ operation: { hosts: this.gateway.hostnames.flatMap(h => [h, `${h}:*`]) } }];
-    new AuthorizationPolicy(this.scope, 'AuthorizationPolicy', {
-      metadata: { name: `${this.gateway.name}-require-jwt`, namespace: this.gatewayNamespace },
-      spec: {
-        selector: { matchLabels: this.selector },
-        action: AuthorizationPolicySpecAction.DENY,
-        rules: [
-          // No valid token (missing, or failed validation): deny.
-          { from: [{ source: { notRequestPrincipals: ['*'] } }], to },
-          // A required claim without an allowed value: deny.
-          ...jwt.requiredClaims.map(c => ({ to, when: [{ key: `request.auth.claims[${c.claim}]`, notValues: [...c.values] }] })),
-        ],
-      },
-    });
   }
 
   private addRateLimitPatch(patch: unknown) {
@@ -336,35 +276,6 @@ function renderMatch(m: MatchConditions): VirtualServiceSpecHttpMatch {
     method: m.method === undefined ? undefined : { exact: m.method },
     headers: record(m.headers.map(h => [h.name, h.kind === 'present' ? {} : { [h.kind]: h.value }])),
     queryParams: record(m.queryParams.map(q => [q.name, { [q.kind]: q.value }])),
-  };
-}
-
-function trafficPolicy(p: Pick<PolicySpec, 'circuitBreaker' | 'sessionAffinity'>): DestinationRuleSpecTrafficPolicy {
-  const a = p.sessionAffinity;
-  const cb = p.circuitBreaker;
-  const od = cb?.outlierDetection;
-  const hasHttpLimits = cb !== undefined && [cb.maxPendingRequests, cb.maxRequests, cb.maxRetries].some(v => v !== undefined);
-  return {
-    // LLM requests vary in cost by orders of magnitude: send each to the replica with the fewest in flight.
-    loadBalancer: a === undefined ? { simple: DestinationRuleSpecTrafficPolicyLoadBalancerSimple.LEAST_UNDERSCORE_REQUEST } : {
-      consistentHash: a.kind === 'cookie'
-        ? { httpCookie: { name: a.name, ttl: `${a.ttlSeconds}s`, path: a.path } }
-        : { httpHeaderName: a.name },
-    },
-    connectionPool: cb === undefined || (cb.maxConnections === undefined && !hasHttpLimits) ? undefined : {
-      tcp: cb.maxConnections === undefined ? undefined : { maxConnections: cb.maxConnections },
-      http: !hasHttpLimits ? undefined : {
-        http1MaxPendingRequests: cb.maxPendingRequests,
-        http2MaxRequests: cb.maxRequests,
-        maxRetries: cb.maxRetries,
-      },
-    },
-    outlierDetection: od === undefined ? undefined : {
-      consecutive5XxErrors: od.consecutiveErrors,
-      interval: `${od.intervalSeconds}s`,
-      baseEjectionTime: `${od.baseEjectionSeconds}s`,
-      maxEjectionPercent: od.maxEjectionPercent,
-    },
   };
 }
 
