@@ -171,7 +171,9 @@ class IstioGateway implements GatewayRenderer {
       },
     });
     if (gateway.defaults.jwt) {
-      renderJwtPair(scope, gateway.defaults.jwt, { name: gateway.name, namespace: gatewayNamespace, hostnames: gateway.hostnames, attach: { selector } });
+      renderJwtPair(scope, gateway.defaults.jwt, {
+        name: gateway.name, namespace: gatewayNamespace, hostnames: gateway.hostnames, attach: { selector },
+      });
     }
     if (gateway.defaults.rateLimit) {
       // The gateway-wide limit: one bucket per virtual host (hostname and port) of this gateway.
