@@ -4,7 +4,9 @@
  * core kinds, the pinned CRDs for custom kinds). Exits non-zero if an example fails to build or any
  * document is invalid.
  *
- * Each example is examples/<name>/main.ts exporting `build(app: App): void`.
+ * Each example is examples/<name>/main.ts exporting `build(app: App): void`. Examples whose folder name
+ * contains `experimental` are validated against the Gateway API experimental channel; all others against
+ * the standard channel.
  *
  *   npm run synth                 # all examples
  *   npm run synth -- tiers        # only the named ones
@@ -70,13 +72,14 @@ function main(): number {
       console.error(`✗ ${name}: synthesis failed: ${(e as Error).message}`);
       continue;
     }
-    const issues = validateManifests(result.docs);
+    const issues = validateManifests(result.docs, { gatewayApiChannel: name.includes('experimental') ? 'experimental' : 'standard' });
     const where = path.relative(ROOT, path.join(OUT, name));
     if (issues.length > 0) {
       failed++;
       console.error(`✗ ${name}: ${issues.length} schema issue(s) in ${where}/\n${formatIssues(issues)}`);
     } else {
-      console.log(`✓ ${name}: ${result.docs.length} documents in ${where}/ (${result.files.join(', ')}), valid on Kubernetes 1.28 and 1.36`);
+      const channel = name.includes('experimental') ? ', Gateway API experimental channel' : '';
+      console.log(`✓ ${name}: ${result.docs.length} documents in ${where}/ (${result.files.join(', ')}), valid on Kubernetes 1.28 and 1.36${channel}`);
     }
   }
   return failed === 0 ? 0 : 1;

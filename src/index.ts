@@ -12,3 +12,4 @@ export * from './routing/support-level';
 export * from './routing/data-plane';
 export * from './routing/ai-gateway';
 export * from './istio/istio-data-plane';
+export * from './gateway-api/gateway-api-data-plane';

@@ -2,27 +2,31 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { Manifest, only } from './support/synth';
-import { assertValidManifests } from './support/validator';
+import { assertValidManifests, ValidateOptions } from './support/validator';
+import { build as buildGatewayApiEnvoy } from '../examples/gateway-api-envoy/main';
+import { build as buildGatewayApiIstio } from '../examples/gateway-api-istio-experimental/main';
+import { build as buildGpuAwareRouting } from '../examples/gpu-aware-routing/main';
 import { build as buildIstioGateway } from '../examples/istio-gateway/main';
 import { build as buildLlmService } from '../examples/llm-service/main';
 import { build as buildTiers } from '../examples/tiers/main';
 
 /** Every chart of an example app, synthesized, validated strictly and keyed by chart id. */
-function synthExample(build: (app: App) => void): Record<string, Manifest[]> {
+function synthExample(build: (app: App) => void, options: ValidateOptions = {}): Record<string, Manifest[]> {
   const app = Testing.app();
   build(app);
   const charts: Record<string, Manifest[]> = {};
   for (const chart of app.charts) {
     const docs = Testing.synth(chart as Chart) as Manifest[];
-    assertValidManifests(docs);
+    assertValidManifests(docs, options);
     charts[chart.node.id] = docs;
   }
   return charts;
 }
 
 test('every example folder is covered here and by npm run synth', () => {
-  const examples = fs.readdirSync(path.join(__dirname, '..', 'examples'), { withFileTypes: true }).filter(e => e.isDirectory()).map(e => e.name);
-  expect(examples.sort()).toEqual(['istio-gateway', 'llm-service', 'tiers']);
+  const root = path.join(__dirname, '..', 'examples');
+  const examples = fs.readdirSync(root, { withFileTypes: true }).filter(e => e.isDirectory() && fs.existsSync(path.join(root, e.name, 'main.ts'))).map(e => e.name);
+  expect(examples.sort()).toEqual(['gateway-api-envoy', 'gateway-api-istio-experimental', 'gpu-aware-routing', 'istio-gateway', 'llm-service', 'tiers']);
 });
 
 describe('llm-service (the seed)', () => {
@@ -89,6 +93,58 @@ describe('istio-gateway (the seed scenarios on Istio)', () => {
     expect(only(docs, 'AuthorizationPolicy').spec.action).toBe('DENY');
     expect(only(docs, 'RequestAuthentication').spec.jwtRules[0].issuer).toBe('https://auth.example.com');
     expect(docs.filter(d => d.kind === 'NetworkPolicy').map(d => d.metadata.name).sort()).toEqual(['llm-gateway-to-large', 'llm-gateway-to-small']);
+  });
+
+  test('output is unchanged (change detector)', () => {
+    expect(docs).toMatchSnapshot();
+  });
+});
+
+describe('gateway-api-envoy (the seed scenarios on Gateway API with Envoy Gateway)', () => {
+  const docs = synthExample(buildGatewayApiEnvoy)['gateway-api-envoy'];
+
+  test('the same routes as on Istio: header large to the large pool, the rest to the small one', () => {
+    const rules = only(docs, 'HTTPRoute').spec.rules;
+    expect(rules.map((r: Manifest) => [r.name, r.matches, r.backendRefs])).toEqual([
+      ['large', [{ headers: [{ name: 'x-llm-model-type', type: 'Exact', value: 'large' }] }], [{ name: 'large', port: 8000 }]],
+      ['small', undefined, [{ name: 'small', port: 80 }]],
+    ]);
+    expect(docs.filter(d => d.kind === 'BackendTrafficPolicy').map(d => d.spec.retry.numRetries)).toEqual([1, 3]);
+    expect(only(docs, 'SecurityPolicy').spec.targetRefs[0].kind).toBe('Gateway');
+  });
+
+  test('output is unchanged (change detector)', () => {
+    expect(docs).toMatchSnapshot();
+  });
+});
+
+describe('gateway-api-istio-experimental', () => {
+  const docs = synthExample(buildGatewayApiIstio, { gatewayApiChannel: 'experimental' })['gateway-api-istio-experimental'];
+
+  test('retries on the experimental HTTPRoute, circuit breaking in DestinationRules, JWT on the Gateway, no rate limit', () => {
+    expect(only(docs, 'HTTPRoute').spec.rules.map((r: Manifest) => r.retry)).toEqual([
+      { attempts: 1, codes: [503], backoff: '250ms' }, { attempts: 3, codes: [503], backoff: '250ms' },
+    ]);
+    expect(docs.filter(d => d.kind === 'DestinationRule')).toHaveLength(2);
+    expect(only(docs, 'AuthorizationPolicy').spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'llm-gateway' }]);
+    expect(docs.filter(d => d.kind === 'EnvoyFilter' || d.kind === 'BackendTrafficPolicy')).toEqual([]);
+  });
+});
+
+describe('gpu-aware-routing', () => {
+  const docs = synthExample(buildGpuAwareRouting)['gpu-aware-routing'];
+
+  test('both routes go to InferencePools selecting the pools by their labels', () => {
+    const rules = only(docs, 'HTTPRoute').spec.rules;
+    expect(rules.map((r: Manifest) => r.backendRefs)).toEqual([
+      [{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'qwen' }],
+      [{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'llama' }],
+    ]);
+    const llama = only(docs, 'InferencePool', 'llama').spec;
+    expect(llama.selector.matchLabels).toEqual(only(docs, 'Service', 'llama').spec.selector);
+    expect(llama.targetPorts).toEqual([{ number: 8000 }]);
+    expect(llama.endpointPickerRef).toEqual({ name: 'llama-epp', port: { number: 9002 }, failureMode: 'FailOpen' });
+    expect(docs.filter(d => d.kind === 'InferenceObjective').map(d => [d.metadata.name, d.spec.priority])).toEqual([['interactive', 10], ['batch', -10]]);
   });
 
   test('output is unchanged (change detector)', () => {

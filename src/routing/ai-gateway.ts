@@ -1,10 +1,10 @@
-import { Chart, Names } from 'cdk8s';
+import { Chart, Lazy, Names } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { LlmModelPool } from '../llm-model-pool';
 import { invalid, requireDnsLabel } from '../validate';
 import { Backend } from './backend';
-import { DataPlane, DataPlaneImpl, GatewayRenderer } from './data-plane';
+import { DataPlane, DataPlaneImpl, GatewayPeer, GatewayRenderer } from './data-plane';
 import { FeatureId, featuresOf } from './features';
 import { Listener } from './listener';
 import { RouteMatch } from './match';
@@ -167,7 +167,7 @@ export class AiGateway extends Construct {
   private readonly defaults: RoutePolicies;
   private readonly networkIsolation: boolean;
   private readonly allowedNamespaces: string[];
-  private readonly isolatedPools = new Set<LlmModelPool>();
+  private readonly isolatedPools = new Map<LlmModelPool, Map<string, GatewayPeer>>();
 
   constructor(scope: Construct, id: string, props: AiGatewayProps) {
     super(scope, id);
@@ -285,30 +285,48 @@ export class AiGateway extends Construct {
     }
   }
 
-  /** One NetworkPolicy per pool: only the gateway's pods (and allowed namespaces) reach its serving port. */
+  /**
+   * One NetworkPolicy per pool: only the gateway's pods, the pods the renderer names (an endpoint picker) and
+   * the allowed namespaces reach its serving port. Peers are collected over all routes to the pool.
+   */
   private isolate(route: RouteSpec) {
     const destinations = [...route.backend.destinations, ...(route.mirror?.backend.destinations ?? [])];
     for (const d of destinations) {
       const pool = d.pool;
-      if (pool === undefined || this.isolatedPools.has(pool)) continue;
-      this.isolatedPools.add(pool);
-      const workload = this.impl.workload(this.spec);
-      const peers: k8s.NetworkPolicyPeer[] = [{
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': workload.namespace } },
-        podSelector: { matchLabels: workload.labels },
-      }, ...this.allowedNamespaces.map(ns => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } }))];
-      new k8s.KubeNetworkPolicy(this, `NetworkPolicy-${pool.serviceName}-${pool.namespace ?? ''}`, {
-        metadata: { name: `${this.name}-to-${pool.serviceName}`, namespace: pool.namespace },
-        spec: {
-          podSelector: { matchLabels: pool.selectorLabels },
-          policyTypes: ['Ingress'],
-          ingress: [{
-            from: peers,
-            ports: [pool.containerPort, ...workload.extraPorts].map(port => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
-          }],
-        },
-      });
+      if (pool === undefined) continue;
+      let peers = this.isolatedPools.get(pool);
+      if (peers === undefined) {
+        peers = new Map();
+        this.isolatedPools.set(pool, peers);
+        this.addNetworkPolicy(pool, peers);
+      }
+      for (const peer of this.renderer.peersOf?.(d) ?? []) peers.set(JSON.stringify(peer), peer);
     }
+  }
+
+  private addNetworkPolicy(pool: LlmModelPool, peers: Map<string, GatewayPeer>) {
+    const workload = this.impl.workload(this.spec);
+    const peer = (p: GatewayPeer): k8s.NetworkPolicyPeer => ({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': p.namespace } },
+      podSelector: { matchLabels: p.labels },
+    });
+    new k8s.KubeNetworkPolicy(this, `NetworkPolicy-${pool.serviceName}-${pool.namespace ?? ''}`, {
+      metadata: { name: `${this.name}-to-${pool.serviceName}`, namespace: pool.namespace },
+      spec: {
+        podSelector: { matchLabels: pool.selectorLabels },
+        policyTypes: ['Ingress'],
+        ingress: [{
+          from: Lazy.any({
+            produce: () => [
+              peer(workload),
+              ...[...peers.values()].map(peer),
+              ...this.allowedNamespaces.map(ns => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),
+            ],
+          }),
+          ports: [pool.containerPort, ...workload.extraPorts].map(port => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
+        }],
+      },
+    });
   }
 }
 

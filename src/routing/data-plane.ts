@@ -1,7 +1,8 @@
 import type { Construct } from 'constructs';
 import { FeatureId, FEATURES } from './features';
-import type { GatewaySpec, RouteSpec } from './resolved';
+import type { DestinationSpec, GatewaySpec, RouteSpec } from './resolved';
 import { SupportLevel } from './support-level';
+import { GatewayApiDataPlaneOptions, gatewayApiDataPlane } from '../gateway-api/gateway-api-data-plane';
 import { IstioDataPlaneOptions, istioDataPlane } from '../istio/istio-data-plane';
 
 /** What a data plane declares about one feature. */
@@ -39,6 +40,17 @@ export interface GatewayWorkload {
 /** Renders one gateway; AiGateway calls addRoute in the user's order. @internal */
 export interface GatewayRenderer {
   addRoute(route: RouteSpec): void;
+  /**
+   * Pods besides the gateway's that must reach a pool's serving port (an endpoint picker scraping the
+   * pool's metrics), for the NetworkPolicy. Called after addRoute.
+   */
+  peersOf?(destination: DestinationSpec): GatewayPeer[];
+}
+
+/** Pods by namespace and labels. @internal */
+export interface GatewayPeer {
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
 }
 
 /** What a concrete data plane implements. @internal */
@@ -61,6 +73,15 @@ export class DataPlane {
    */
   public static istio(options: IstioDataPlaneOptions = {}): DataPlane {
     return new DataPlane(istioDataPlane(options));
+  }
+
+  /**
+   * Kubernetes Gateway API (`gateway.networking.k8s.io/v1`): a Gateway and one HTTPRoute, implementation
+   * policies for what Gateway API lacks, and InferencePools with an endpoint picker for
+   * `Backend.inferencePool` backends.
+   */
+  public static gatewayApi(options: GatewayApiDataPlaneOptions): DataPlane {
+    return new DataPlane(gatewayApiDataPlane(options));
   }
 
   /** The data plane's name, as error messages and the capability table show it. */

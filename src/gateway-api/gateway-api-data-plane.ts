@@ -1,0 +1,551 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  HttpRoute as ExperimentalHttpRoute, HttpRouteSpecRules as ExperimentalRule, HttpRouteSpecRulesSessionPersistenceType,
+} from '../imports/experimental-gateway.networking.k8s.io';
+import {
+  BackendTrafficPolicy, BackendTrafficPolicySpec, BackendTrafficPolicySpecLoadBalancerConsistentHashType, BackendTrafficPolicySpecLoadBalancerType,
+  BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsHeadersType, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit,
+  BackendTrafficPolicySpecRateLimitType, BackendTrafficPolicySpecRetryRetryOnTriggers, SecurityPolicy,
+} from '../imports/gateway.envoyproxy.io';
+import {
+  Gateway, GatewaySpecListenersAllowedRoutesNamespacesFrom, GatewaySpecListenersTlsMode, HttpRoute, HttpRouteSpecRulesFiltersType,
+  HttpRouteSpecRulesMatches, HttpRouteSpecRulesMatchesHeadersType, HttpRouteSpecRulesMatchesMethod, HttpRouteSpecRulesMatchesPathType,
+  HttpRouteSpecRulesMatchesQueryParamsType, ReferenceGrant,
+} from '../imports/gateway.networking.k8s.io';
+import { DestinationRules, renderJwtPair } from '../istio/istio-policies';
+import type { DataPlaneImpl, GatewayRenderer, GatewayWorkload, SupportDeclaration } from '../routing/data-plane';
+import type { FeatureId } from '../routing/features';
+import { fullyQualifiedHost, normalizeWeights } from '../routing/render-helpers';
+import type { DestinationSpec, GatewaySpec, JwtSpec, MatchConditions, RateLimitSpec, RouteSpec } from '../routing/resolved';
+import { SupportLevel } from '../routing/support-level';
+import { invalid, requireDnsLabel, requireDnsSubdomain } from '../validate';
+import { GatewayApiImplementationKind, InferencePoolRenderer } from './inference-pool';
+
+/** Which Gateway API release channel's CRDs the cluster has. */
+export enum GatewayApiChannel {
+  /** The standard channel: stable fields only. */
+  STANDARD = 'standard',
+  /** The experimental channel: adds HTTPRoute `retry` and `sessionPersistence`, among others. */
+  EXPERIMENTAL = 'experimental',
+}
+
+/** Options for `GatewayImplementation.envoyGateway`. */
+export interface EnvoyGatewayImplementationOptions {
+  /**
+   * The namespace Envoy Gateway runs the Envoy proxies in (for NetworkPolicies).
+   * @default 'envoy-gateway-system'
+   */
+  readonly proxyNamespace?: string;
+}
+
+/**
+ * The Gateway API implementation in the cluster. It decides which implementation policies fill the gaps of
+ * Gateway API itself (retries, circuit breaking, rate limits, JWT).
+ */
+export class GatewayImplementation {
+  /**
+   * Envoy Gateway: `BackendTrafficPolicy` (retries, circuit breaking, outlier detection, load balancing,
+   * affinity, rate limits, timeouts, faults) and `SecurityPolicy` (JWT), attached per route rule.
+   */
+  public static envoyGateway(options: EnvoyGatewayImplementationOptions = {}): GatewayImplementation {
+    return new GatewayImplementation('envoy-gateway', 'Envoy Gateway', options.proxyNamespace ?? 'envoy-gateway-system');
+  }
+
+  /**
+   * Istio's Gateway API implementation: DestinationRules for circuit breaking and affinity, and
+   * RequestAuthentication plus AuthorizationPolicy attached to the Gateway for JWT.
+   */
+  public static istio(): GatewayImplementation {
+    return new GatewayImplementation('istio', 'Istio', undefined);
+  }
+
+  /**
+   * Any conformant implementation, such as NGINX Gateway Fabric: only what Gateway API itself expresses
+   * (experimental-channel fields when that channel is chosen); everything else is rejected.
+   */
+  public static generic(): GatewayImplementation {
+    return new GatewayImplementation('generic', 'generic', undefined);
+  }
+
+  private constructor(
+    /** `envoy-gateway`, `istio` or `generic`. */
+    public readonly kind: string,
+    /** The name error messages use. */
+    public readonly displayName: string,
+    private readonly proxyNamespace: string | undefined,
+  ) {}
+
+  /** @internal */
+  public get _proxyNamespace(): string | undefined {
+    return this.proxyNamespace;
+  }
+}
+
+/** Options for `DataPlane.gatewayApi`. */
+export interface GatewayApiDataPlaneOptions {
+  /** The GatewayClass the Gateway uses, such as `eg` (Envoy Gateway), `istio` or `nginx`. */
+  readonly gatewayClassName: string;
+  /**
+   * The implementation behind the GatewayClass.
+   * @default GatewayImplementation.generic()
+   */
+  readonly implementation?: GatewayImplementation;
+  /**
+   * The Gateway API channel installed in the cluster.
+   * @default GatewayApiChannel.STANDARD
+   */
+  readonly channel?: GatewayApiChannel;
+}
+
+const ALT_ENVOY_AI = 'use the Envoy AI Gateway data plane';
+
+/** What Gateway API with `implementation` on `channel` can express. */
+function support(impl: GatewayApiImplementationKind, channel: GatewayApiChannel): Record<FeatureId, SupportDeclaration> {
+  const eg = impl === 'envoy-gateway';
+  const istio = impl === 'istio';
+  const experimental = channel === GatewayApiChannel.EXPERIMENTAL;
+  const native = (how: string): SupportDeclaration => ({ level: SupportLevel.NATIVE, how });
+  const policy = (how: string): SupportDeclaration => ({ level: SupportLevel.IMPLEMENTATION_POLICY, how });
+  const no = (how: string, alternative: string): SupportDeclaration => ({ level: SupportLevel.UNSUPPORTED, how, alternative });
+  const exp = (how: string, alternative: string): SupportDeclaration => experimental
+    ? { level: SupportLevel.EXPERIMENTAL, how }
+    : no(`${how} is in the experimental channel only`, `opt in with channel: GatewayApiChannel.EXPERIMENTAL (the cluster needs the experimental CRDs), or ${alternative}`);
+  const egOr = (egHow: string, otherwise: SupportDeclaration) => eg ? policy(egHow) : otherwise;
+  const egIstioOr = (egHow: string, istioHow: string, otherwise: SupportDeclaration) => eg ? policy(egHow) : istio ? policy(istioHow) : otherwise;
+  const needsEg = 'use GatewayImplementation.envoyGateway()';
+  return {
+    'tls': native('Gateway listener with tls.mode Terminate and certificateRefs'),
+    'match.path': native('HTTPRoute match path PathPrefix/Exact'),
+    'match.header': native('HTTPRoute match headers Exact'),
+    'match.headerRegex': native('HTTPRoute match headers RegularExpression (implementation-specific regex dialect)'),
+    'match.headerPresent': native('HTTPRoute match headers RegularExpression ".*"'),
+    'match.method': native('HTTPRoute match method'),
+    'match.query': native('HTTPRoute match queryParams Exact'),
+    'match.model': no('HTTPRoute matches headers and paths, never the JSON body', `${ALT_ENVOY_AI}, or have clients send the model in a header`),
+    'backend.pool': native('HTTPRoute backendRef to the pool Service'),
+    'backend.service': native('HTTPRoute backendRef, with a ReferenceGrant across namespaces'),
+    'backend.inferencePool': native('HTTPRoute backendRef to an InferencePool with its endpoint picker (the implementation must support the Inference Extension)'),
+    'backend.weighted': native('HTTPRoute backendRef weights'),
+    'backend.provider': no('Gateway API has no notion of hosted LLM providers and their credentials', ALT_ENVOY_AI),
+    'backend.fallback': no('HTTPRoute has no ordered fallback between backends', ALT_ENVOY_AI),
+    'mirror': native('HTTPRoute RequestMirror filter with percent'),
+    'fault': egOr('BackendTrafficPolicy faultInjection', no('Gateway API has no fault injection', `${needsEg}, or DataPlane.istio()`)),
+    'timeout.request': native('HTTPRoute rule timeouts.request'),
+    'timeout.streamIdle': egOr('BackendTrafficPolicy timeout.http.streamIdleTimeout', no('Gateway API has only request timeouts', `${needsEg}, or raise timeouts.request`)),
+    'retry': egOr('BackendTrafficPolicy retry', exp('HTTPRoute retry (status codes only; connection errors as the implementation decides)', needsEg)),
+    'retry.perTryTimeout': native('HTTPRoute rule timeouts.backendRequest'),
+    'retry.backoff': egOr('BackendTrafficPolicy retry.perRetry.backOff', exp('HTTPRoute retry backoff', needsEg)),
+    'circuitBreaker.limits': egIstioOr('BackendTrafficPolicy circuitBreaker', 'DestinationRule connectionPool',
+      no('Gateway API has no connection limits', `${needsEg} or GatewayImplementation.istio()`)),
+    'circuitBreaker.outlierDetection': egIstioOr('BackendTrafficPolicy healthCheck.passive', 'DestinationRule outlierDetection',
+      no('Gateway API has no outlier detection', `${needsEg} or GatewayImplementation.istio()`)),
+    'sessionAffinity.cookie': egIstioOr('BackendTrafficPolicy loadBalancer ConsistentHash cookie', 'DestinationRule consistentHash httpCookie',
+      exp('HTTPRoute sessionPersistence (Cookie)', `${needsEg} or GatewayImplementation.istio()`)),
+    'sessionAffinity.header': egIstioOr('BackendTrafficPolicy loadBalancer ConsistentHash header', 'DestinationRule consistentHash httpHeaderName',
+      exp('HTTPRoute sessionPersistence (Header)', `${needsEg} or GatewayImplementation.istio()`)),
+    'rateLimit.requests': egOr('BackendTrafficPolicy rateLimit Local (429; per route, each Envoy replica counts alone)',
+      no('Gateway API has no rate limits', `${needsEg}, or DataPlane.istio()`)),
+    'rateLimit.requests.clientIp': egOr('BackendTrafficPolicy rateLimit Global with a Distinct sourceCIDR selector (needs Envoy Gateway\'s rate limit service)',
+      no('Gateway API has no rate limits', needsEg)),
+    'rateLimit.requests.header': egOr('BackendTrafficPolicy rateLimit Global with a Distinct header selector (needs Envoy Gateway\'s rate limit service)',
+      no('Gateway API has no rate limits', needsEg)),
+    'rateLimit.requests.jwtClaim': no('the rate limits this library renders key on client IP or headers', 'key the limit on a header that carries the tenant (RateLimitKey.header)'),
+    'rateLimit.tokens': no('Gateway API implementations do not count the model tokens in responses', ALT_ENVOY_AI),
+    'jwt': egIstioOr('SecurityPolicy jwt (and authorization for required claims) attached to the Gateway',
+      'RequestAuthentication plus a DENY AuthorizationPolicy attached to the Gateway',
+      no('Gateway API has no authentication', `${needsEg} or GatewayImplementation.istio()`)),
+    'jwt.route': egOr('SecurityPolicy jwt attached to the route rule',
+      no(istio ? 'Istio attaches RequestAuthentication to the whole Gateway' : 'Gateway API has no authentication',
+        `set JwtAuth in the gateway's defaults, or ${needsEg}`)),
+    'networkIsolation': native(eg ? 'NetworkPolicy admitting the Envoy proxies Envoy Gateway runs for this Gateway'
+      : 'NetworkPolicy admitting the pods labelled gateway.networking.k8s.io/gateway-name in the Gateway\'s namespace'),
+  };
+}
+
+/** @internal */
+export function gatewayApiDataPlane(options: GatewayApiDataPlaneOptions): DataPlaneImpl {
+  const implementation = options.implementation ?? GatewayImplementation.generic();
+  const kind = implementation.kind as GatewayApiImplementationKind;
+  const channel = options.channel ?? GatewayApiChannel.STANDARD;
+  return {
+    name: `Gateway API (${implementation.displayName}, ${channel} channel)`,
+    support: support(kind, channel),
+    workload: gateway => workload(kind, implementation, gateway),
+    bind: (scope, gateway) => {
+      requireDnsSubdomain(scope, 'dataPlane.gatewayClassName', options.gatewayClassName);
+      return new GatewayApiGateway(scope, gateway, options.gatewayClassName, kind, channel);
+    },
+  };
+}
+
+function workload(kind: GatewayApiImplementationKind, implementation: GatewayImplementation, gateway: GatewaySpec): GatewayWorkload {
+  if (kind === 'envoy-gateway') {
+    const labels: Record<string, string> = { 'gateway.envoyproxy.io/owning-gateway-name': gateway.name };
+    if (gateway.namespace !== undefined) labels['gateway.envoyproxy.io/owning-gateway-namespace'] = gateway.namespace;
+    return { namespace: implementation._proxyNamespace!, labels, extraPorts: [] };
+  }
+  // GEP-1762: automated deployments label their pods with the Gateway's name, in the Gateway's namespace.
+  return { namespace: gateway.namespace ?? 'default', labels: { 'gateway.networking.k8s.io/gateway-name': gateway.name }, extraPorts: [] };
+}
+
+const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+
+/** Renders one AiGateway as a Gateway, one HTTPRoute with a rule per route, and implementation policies. */
+class GatewayApiGateway implements GatewayRenderer {
+  private readonly rules: ExperimentalRule[] = [];
+  private readonly added: RouteSpec[] = [];
+  private readonly grants = new Set<string>();
+  private readonly destinationRules?: DestinationRules;
+  private readonly inferencePools: InferencePoolRenderer;
+
+  constructor(
+    private readonly scope: Construct,
+    private readonly gateway: GatewaySpec,
+    gatewayClassName: string,
+    private readonly impl: GatewayApiImplementationKind,
+    channel: GatewayApiChannel,
+  ) {
+    const metadata = { name: gateway.name, namespace: gateway.namespace };
+    const perHost = gateway.hostnames.length > 1;
+    new Gateway(scope, 'Resource', {
+      metadata,
+      spec: {
+        gatewayClassName,
+        listeners: gateway.listeners.flatMap(l => gateway.hostnames.map((hostname, i) => ({
+          name: `${l.protocol.toLowerCase()}-${l.port}${perHost ? `-${i}` : ''}`,
+          hostname,
+          port: l.port,
+          protocol: l.protocol,
+          tls: l.tlsSecret === undefined ? undefined : { mode: GatewaySpecListenersTlsMode.TERMINATE, certificateRefs: [{ kind: 'Secret', name: l.tlsSecret }] },
+          allowedRoutes: { namespaces: { from: GatewaySpecListenersAllowedRoutesNamespacesFrom.SAME } },
+        }))),
+      },
+    });
+    const spec = {
+      parentRefs: [{ group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name }],
+      hostnames: [...gateway.hostnames],
+      rules: Lazy.any({ produce: () => this.rules }),
+    };
+    if (channel === GatewayApiChannel.EXPERIMENTAL) {
+      new ExperimentalHttpRoute(scope, 'HTTPRoute', { metadata, spec });
+    } else {
+      new HttpRoute(scope, 'HTTPRoute', { metadata, spec });
+    }
+    this.inferencePools = new InferencePoolRenderer(scope, impl);
+    if (impl === 'istio') this.destinationRules = new DestinationRules(scope, gateway.name);
+    const jwt = gateway.defaults.jwt;
+    if (jwt !== undefined && impl === 'istio') {
+      renderJwtPair(scope, jwt, {
+        name: gateway.name, namespace: gateway.namespace, hostnames: gateway.hostnames, attach: { gatewayRef: { name: gateway.name } },
+      });
+    }
+    if (jwt !== undefined && impl === 'envoy-gateway') {
+      this.securityPolicy('SecurityPolicy', gateway.name, { group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name }, jwt);
+    }
+  }
+
+  public peersOf(d: DestinationSpec) {
+    if (d.kind !== 'inferencePool') return [];
+    const ref = this.inferencePools.render(this.scope, 'backend', d);
+    return [{ namespace: ref.namespace, labels: ref.pickerPodLabels }];
+  }
+
+  public addRoute(route: RouteSpec): void {
+    this.checkPrecedence(route);
+    const p = route.policies;
+    const rule: ExperimentalRule = {
+      name: route.id,
+      matches: route.matches.length === 0 ? undefined : route.matches.map(renderMatch),
+      backendRefs: route.backend.destinations.map((d, i) => ({
+        ...this.backendRef(route, 'backend', d),
+        weight: route.backend.mode === 'weighted' ? normalizeWeights(route.backend.destinations.map(x => x.weight))[i] : undefined,
+      })),
+      filters: route.mirror === undefined ? undefined : route.mirror.backend.destinations.map(d => ({
+        type: HttpRouteSpecRulesFiltersType.REQUEST_MIRROR as any,
+        requestMirror: { backendRef: this.backendRef(route, 'mirror.backend', d), ...mirrorShare(route.mirror!.percent) },
+      })),
+      timeouts: {
+        request: duration(p.timeouts.requestSeconds),
+        backendRequest: p.retry?.perTrySeconds === undefined ? undefined : duration(p.retry.perTrySeconds),
+      },
+      retry: this.impl === 'envoy-gateway' || p.retry === undefined ? undefined : experimentalRetry(route),
+      sessionPersistence: this.impl === 'generic' && p.sessionAffinity !== undefined ? {
+        type: p.sessionAffinity.kind === 'cookie' ? HttpRouteSpecRulesSessionPersistenceType.COOKIE : HttpRouteSpecRulesSessionPersistenceType.HEADER,
+        sessionName: p.sessionAffinity.name,
+        absoluteTimeout: p.sessionAffinity.ttlSeconds === undefined ? undefined : duration(p.sessionAffinity.ttlSeconds),
+        cookieConfig: p.sessionAffinity.kind === 'cookie' ? { lifetimeType: 'Permanent' as any } : undefined,
+      } : undefined,
+    };
+    if (this.impl === 'envoy-gateway') this.envoyGatewayPolicies(route);
+    if (this.destinationRules !== undefined) {
+      for (const d of route.backend.destinations) {
+        if (d.kind !== 'inferencePool') this.destinationRules.add(route, d, fullyQualifiedHost(route.scope, 'backend', d, 'Gateway API'));
+      }
+    }
+    this.rules.push(rule);
+    this.added.push(route);
+  }
+
+  /** A backendRef to a Service or an InferencePool, with a ReferenceGrant when it is in another namespace. */
+  private backendRef(route: RouteSpec, property: string, d: DestinationSpec) {
+    const namespace = d.namespace ?? this.gateway.namespace;
+    if (d.kind === 'inferencePool') {
+      const ref = this.inferencePools.render(route.scope, property, d);
+      this.grant(ref.group, 'InferencePool', ref.namespace);
+      return { group: ref.group, kind: 'InferencePool', name: ref.name, namespace: this.crossNamespace(ref.namespace) };
+    }
+    if (namespace !== undefined) this.grant('', 'Service', namespace);
+    return { name: d.name, namespace: namespace === undefined ? undefined : this.crossNamespace(namespace), port: d.port };
+  }
+
+  private crossNamespace(namespace: string): string | undefined {
+    return namespace === this.gateway.namespace ? undefined : namespace;
+  }
+
+  /** Lets the HTTPRoute reference `kind` objects in another namespace. */
+  private grant(group: string, kind: string, namespace: string) {
+    if (namespace === this.gateway.namespace || this.gateway.namespace === undefined) return;
+    const key = `${namespace}/${group}/${kind}`;
+    if (this.grants.has(key)) return;
+    this.grants.add(key);
+    requireDnsLabel(this.scope, 'backend.namespace', namespace);
+    new ReferenceGrant(this.scope, `ReferenceGrant-${key}`, {
+      metadata: { name: `${this.gateway.name}-${this.gateway.namespace}-${kind.toLowerCase()}`, namespace },
+      spec: {
+        from: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute', namespace: this.gateway.namespace }],
+        to: [{ group, kind }],
+      },
+    });
+  }
+
+  /**
+   * Gateway API ranks matches by specificity (exact path, longest prefix, method, header count, query count)
+   * before rule order. A later route whose match outranks an overlapping earlier one would take requests the
+   * user's order gives to the earlier route: reject it rather than change the meaning.
+   */
+  private checkPrecedence(route: RouteSpec) {
+    const later = matchesOf(route);
+    for (const earlier of this.added) {
+      for (const [k, m] of later.entries()) {
+        for (const e of matchesOf(earlier)) {
+          if (mayOverlap(e, m) && compareRank(rank(m), rank(e)) > 0) {
+            throw invalid(route.scope, route.matches.length === 0 ? 'matches' : `matches[${k}]`, describeMatch(m),
+              `outranks the match of earlier route '${earlier.id}' (${describeMatch(e)}): Gateway API ranks matches by specificity `
+              + '(exact path, longest prefix, method, number of headers, number of query parameters) before order, so this route would take '
+              + `requests that '${earlier.id}' gets on other data planes`,
+              `add route '${route.id}' before '${earlier.id}', or make '${earlier.id}' at least as specific`);
+          }
+        }
+      }
+    }
+  }
+
+  /** One BackendTrafficPolicy per route rule with every effective setting (a rule's policy replaces the Gateway's). */
+  private envoyGatewayPolicies(route: RouteSpec) {
+    const p = route.policies;
+    const targetRefs = [{ group: GATEWAY_GROUP, kind: 'HTTPRoute', name: this.gateway.name, sectionName: route.id }];
+    const spec: BackendTrafficPolicySpec = {
+      targetRefs,
+      retry: p.retry === undefined ? { numRetries: 0 } : {
+        numRetries: p.retry.attempts,
+        retryOn: {
+          triggers: p.retry.conditions.filter(c => c.status === undefined).map(c => retryTrigger(route, c.token)),
+          httpStatusCodes: statusCodes(p.retry.conditions),
+        },
+        perRetry: p.retry.backoffMillis === undefined ? undefined : {
+          backOff: { baseInterval: `${p.retry.backoffMillis}ms`, maxInterval: `${p.retry.backoffMillis * 10}ms` },
+        },
+      },
+      loadBalancer: p.sessionAffinity === undefined ? { type: BackendTrafficPolicySpecLoadBalancerType.LEAST_REQUEST } : {
+        type: BackendTrafficPolicySpecLoadBalancerType.CONSISTENT_HASH,
+        consistentHash: p.sessionAffinity.kind === 'cookie'
+          ? { type: BackendTrafficPolicySpecLoadBalancerConsistentHashType.COOKIE, cookie: { name: p.sessionAffinity.name, ttl: `${p.sessionAffinity.ttlSeconds}s` } }
+          : { type: BackendTrafficPolicySpecLoadBalancerConsistentHashType.HEADER, header: { name: p.sessionAffinity.name } },
+      },
+      circuitBreaker: p.circuitBreaker === undefined ? undefined : {
+        maxConnections: p.circuitBreaker.maxConnections,
+        maxPendingRequests: p.circuitBreaker.maxPendingRequests,
+        maxParallelRequests: p.circuitBreaker.maxRequests,
+        maxParallelRetries: p.circuitBreaker.maxRetries,
+      },
+      healthCheck: p.circuitBreaker?.outlierDetection === undefined ? undefined : {
+        passive: {
+          consecutive5XxErrors: p.circuitBreaker.outlierDetection.consecutiveErrors,
+          interval: `${p.circuitBreaker.outlierDetection.intervalSeconds}s`,
+          baseEjectionTime: `${p.circuitBreaker.outlierDetection.baseEjectionSeconds}s`,
+          maxEjectionPercent: p.circuitBreaker.outlierDetection.maxEjectionPercent,
+        },
+      },
+      rateLimit: p.rateLimit === undefined ? undefined : envoyGatewayRateLimit(route, p.rateLimit),
+      timeout: p.timeouts.streamIdleSeconds === undefined ? undefined : { http: { streamIdleTimeout: `${p.timeouts.streamIdleSeconds}s` } },
+      faultInjection: route.fault === undefined ? undefined : {
+        delay: route.fault.delayMillis === undefined ? undefined : { fixedDelay: `${route.fault.delayMillis}ms`, percentage: route.fault.delayPercent },
+        abort: route.fault.abortStatus === undefined ? undefined : { httpStatus: route.fault.abortStatus, percentage: route.fault.abortPercent },
+      },
+    };
+    new BackendTrafficPolicy(this.scope, `BackendTrafficPolicy-${route.id}`, { metadata: { name: `${this.gateway.name}-${route.id}`, namespace: this.gateway.namespace }, spec });
+    if (route.ownPolicies.has('jwt')) {
+      if (p.jwt === undefined) {
+        throw invalid(route.scope, 'jwt', 'JwtAuth.none()', `cannot switch off the Gateway's JWT policy for one route with ${this.impl}`,
+          'give the route its own AiGateway and hostname, or leave JWT out of the gateway defaults and set it per route');
+      }
+      this.securityPolicy(`SecurityPolicy-${route.id}`, `${this.gateway.name}-${route.id}`, targetRefs[0], p.jwt);
+    }
+  }
+
+  /** Envoy Gateway's JWT: providers, and an authorization rule when claims are required. */
+  private securityPolicy(id: string, name: string, target: { group: string; kind: string; name: string; sectionName?: string }, jwt: JwtSpec) {
+    new SecurityPolicy(this.scope, id, {
+      metadata: { name, namespace: this.gateway.namespace },
+      spec: {
+        targetRefs: [target],
+        jwt: {
+          providers: [{
+            name: 'default',
+            issuer: jwt.issuer,
+            audiences: jwt.audiences.length > 0 ? [...jwt.audiences] : undefined,
+            remoteJwks: jwt.jwksUri === undefined ? undefined : { uri: jwt.jwksUri },
+            localJwks: jwt.jwks === undefined ? undefined : { type: 'Inline' as any, inline: jwt.jwks },
+          }],
+        },
+        authorization: jwt.requiredClaims.length === 0 ? undefined : {
+          defaultAction: 'Deny' as any,
+          rules: [{
+            name: 'required-claims',
+            action: 'Allow' as any,
+            principal: { jwt: { provider: 'default', claims: jwt.requiredClaims.map(c => ({ name: c.claim, values: [...c.values] })) } },
+          }],
+        },
+      },
+    });
+  }
+}
+
+function matchesOf(route: RouteSpec): MatchConditions[] {
+  // No matches is Gateway API's default match: path prefix "/".
+  return route.matches.length === 0 ? [{ headers: [], queryParams: [] }] : [...route.matches];
+}
+
+function rank(m: MatchConditions): number[] {
+  const path = m.path ?? { kind: 'prefix', value: '/' };
+  return [path.kind === 'exact' ? 1 : 0, path.value.length, m.method === undefined ? 0 : 1, m.headers.length, m.queryParams.length];
+}
+
+function compareRank(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
+/** Whether some request could match both (conservative: true unless they clearly exclude each other). */
+function mayOverlap(a: MatchConditions, b: MatchConditions): boolean {
+  const pa = a.path ?? { kind: 'prefix', value: '/' };
+  const pb = b.path ?? { kind: 'prefix', value: '/' };
+  const within = (path: string, prefix: string) => prefix === '/' || path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
+  const pathsOverlap = pa.kind === 'exact' && pb.kind === 'exact' ? pa.value === pb.value
+    : pa.kind === 'exact' ? within(pa.value, pb.value)
+      : pb.kind === 'exact' ? within(pb.value, pa.value)
+        : within(pa.value, pb.value) || within(pb.value, pa.value);
+  if (!pathsOverlap) return false;
+  if (a.method !== undefined && b.method !== undefined && a.method !== b.method) return false;
+  const excludes = (x: MatchConditions['headers'], y: MatchConditions['headers']) => x.some(c => c.kind === 'exact'
+    && y.some(d => d.kind === 'exact' && d.name === c.name && d.value !== c.value));
+  return !excludes(a.headers, b.headers) && !excludes(a.queryParams, b.queryParams);
+}
+
+function describeMatch(m: MatchConditions): string {
+  const path = m.path ?? { kind: 'prefix', value: '/' };
+  const parts = [`path ${path.kind} ${path.value}`];
+  if (m.method) parts.push(`method ${m.method}`);
+  if (m.headers.length > 0) parts.push(`headers ${m.headers.map(h => h.name).join(',')}`);
+  if (m.queryParams.length > 0) parts.push(`query ${m.queryParams.map(q => q.name).join(',')}`);
+  return parts.join(', ');
+}
+
+function renderMatch(m: MatchConditions): HttpRouteSpecRulesMatches {
+  return {
+    path: m.path === undefined ? undefined : {
+      type: m.path.kind === 'exact' ? HttpRouteSpecRulesMatchesPathType.EXACT : HttpRouteSpecRulesMatchesPathType.PATH_PREFIX,
+      value: m.path.value,
+    },
+    method: m.method === undefined ? undefined : m.method as string as HttpRouteSpecRulesMatchesMethod,
+    headers: m.headers.length === 0 ? undefined : m.headers.map(h => ({
+      name: h.name,
+      type: h.kind === 'exact' ? HttpRouteSpecRulesMatchesHeadersType.EXACT : HttpRouteSpecRulesMatchesHeadersType.REGULAR_EXPRESSION,
+      value: h.kind === 'present' ? '.*' : h.value!,
+    })),
+    queryParams: m.queryParams.length === 0 ? undefined
+      : m.queryParams.map(q => ({ name: q.name, type: HttpRouteSpecRulesMatchesQueryParamsType.EXACT, value: q.value! })),
+  };
+}
+
+/** A Gateway API duration: hours, minutes and seconds ("5m", "1h30m", "0s"). */
+function duration(seconds: number): string {
+  if (seconds === 0) return '0s';
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+}
+
+function mirrorShare(percent: number) {
+  return Number.isInteger(percent) ? { percent } : { fraction: { numerator: Math.round(percent * 10000), denominator: 1_000_000 } };
+}
+
+const CONNECTION_CONDITIONS = new Set(['connect-failure', 'refused-stream', 'reset-before-request']);
+const STATUS_GROUPS: Record<string, number[]> = { '5xx': [500, 502, 503, 504], 'gateway-error': [502, 503, 504] };
+
+/** The experimental HTTPRoute retry: status codes; connection errors are retried as the implementation decides. */
+function experimentalRetry(route: RouteSpec) {
+  const retry = route.policies.retry!;
+  const codes = new Set<number>();
+  for (const c of retry.conditions) {
+    if (c.status !== undefined) {
+      codes.add(c.status);
+    } else if (STATUS_GROUPS[c.token]) {
+      STATUS_GROUPS[c.token].forEach(code => codes.add(code));
+    } else if (!CONNECTION_CONDITIONS.has(c.token)) {
+      throw invalid(route.scope, 'retry.conditions', c.token, 'cannot be expressed by an HTTPRoute retry, which lists status codes only',
+        'retry on status codes (RetryCondition.httpStatus), or use GatewayImplementation.envoyGateway()');
+    }
+  }
+  return {
+    attempts: retry.attempts,
+    codes: codes.size === 0 ? undefined : [...codes].sort((a, b) => a - b),
+    backoff: retry.backoffMillis === undefined ? undefined : `${retry.backoffMillis}ms`,
+  };
+}
+
+function retryTrigger(route: RouteSpec, token: string): BackendTrafficPolicySpecRetryRetryOnTriggers {
+  const known = Object.values(BackendTrafficPolicySpecRetryRetryOnTriggers) as string[];
+  if (!known.includes(token)) {
+    throw invalid(route.scope, 'retry.conditions', token, 'is not a retry trigger Envoy Gateway knows', `use one of ${known.join(', ')}`);
+  }
+  return token as BackendTrafficPolicySpecRetryRetryOnTriggers;
+}
+
+function statusCodes(conditions: ReadonlyArray<{ status?: number }>): number[] | undefined {
+  const codes = conditions.filter(c => c.status !== undefined).map(c => c.status!);
+  return codes.length === 0 ? undefined : codes;
+}
+
+const UNITS: Record<string, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit> = {
+  second: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.SECOND,
+  minute: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.MINUTE,
+  hour: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.HOUR,
+  day: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.DAY,
+};
+
+/** Global (keyed) limits need Envoy Gateway's rate limit service; an unkeyed limit is local to each Envoy. */
+function envoyGatewayRateLimit(route: RouteSpec, limit: RateLimitSpec): BackendTrafficPolicySpec['rateLimit'] {
+  if (limit.burst > 0) {
+    throw invalid(route.scope, 'rateLimit.burst', limit.burst, 'cannot be expressed by Envoy Gateway, whose rate limits have no burst allowance',
+      'fold the burst into the limit, or use DataPlane.istio()');
+  }
+  const rule = { limit: { requests: limit.limit, unit: UNITS[limit.unit] as any } };
+  if (limit.key.kind === 'global') return { type: BackendTrafficPolicySpecRateLimitType.LOCAL, local: { rules: [rule] } };
+  const clientSelectors = limit.key.kind === 'clientIp'
+    ? [{ sourceCidr: { type: 'Distinct' as any, value: '0.0.0.0/0' } }]
+    : [{ headers: [{ name: limit.key.name!, type: BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsHeadersType.DISTINCT }] }];
+  return { type: BackendTrafficPolicySpecRateLimitType.GLOBAL, global: { rules: [{ ...rule, clientSelectors }] } };
+}

@@ -1,0 +1,362 @@
+import { Chart, Duration, Testing } from 'cdk8s';
+import {
+  Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayErrors, AiGatewayProps, Backend, CircuitBreaker, DataPlane, FaultInjection,
+  GatewayApiChannel, GatewayImplementation, HttpMethod, JwtAuth, Listener, LlmModelPool, ModelServer, RateLimit, RateLimitKey, RequestMirror,
+  RetryCondition, RetryPolicy, RouteMatch, SessionAffinity, Timeouts,
+} from '../src';
+import { Manifest, only, synthValid } from './support/synth';
+
+type Impl = 'envoy-gateway' | 'istio' | 'generic';
+const IMPLEMENTATIONS: Record<Impl, () => GatewayImplementation> = {
+  'envoy-gateway': () => GatewayImplementation.envoyGateway(),
+  'istio': () => GatewayImplementation.istio(),
+  'generic': () => GatewayImplementation.generic(),
+};
+
+function setup(impl: Impl = 'envoy-gateway', channel = GatewayApiChannel.STANDARD, props: Partial<AiGatewayProps> = {}) {
+  const chart = new Chart(Testing.app(), 'test', { namespace: 'llm' });
+  const small = new LlmModelPool(chart, 'small', { name: 'small', modelName: 'small', server: ModelServer.demo() });
+  const large = new LlmModelPool(chart, 'large', {
+    name: 'large', modelName: 'large', server: ModelServer.vllm({ model: 'meta-llama/Llama-3.1-8B-Instruct' }), accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+  });
+  const gw = new AiGateway(chart, 'gw', {
+    name: 'llm-gateway',
+    dataPlane: DataPlane.gatewayApi({ gatewayClassName: impl === 'envoy-gateway' ? 'eg' : impl, implementation: IMPLEMENTATIONS[impl](), channel }),
+    hostnames: ['llm.example.com'],
+    ...props,
+  });
+  const validate = () => synthValid(chart, { gatewayApiChannel: channel === GatewayApiChannel.EXPERIMENTAL ? 'experimental' : 'standard' });
+  return { chart, small, large, gw, validate };
+}
+
+const kindOf = (docs: Manifest[], kind: string) => docs.filter(d => d.kind === kind);
+const rules = (docs: Manifest[]) => only(docs, 'HTTPRoute').spec.rules as any[];
+
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(AiGatewayErrors.isAiGatewayError(e)).toBe(true);
+    return (e as Error).message;
+  }
+  throw new Error('expected an AiGatewayError');
+}
+
+describe('Gateway and HTTPRoute (standard channel)', () => {
+  const { small, large, gw, validate } = setup('generic', GatewayApiChannel.STANDARD, {
+    listeners: [Listener.http(), Listener.https({ tlsSecret: 'llm-tls' })],
+    defaults: { retry: RetryPolicy.none() },
+  });
+  gw.addRoute('chat', {
+    matches: [RouteMatch.all([RouteMatch.pathPrefix('/v1/chat/completions'), RouteMatch.method(HttpMethod.POST), RouteMatch.header('x-tenant', 'acme'), RouteMatch.queryParam('v', '2')])],
+    backend: Backend.weighted([{ backend: Backend.pool(large), weight: 3 }, { backend: Backend.pool(small), weight: 1 }]),
+    mirror: RequestMirror.to(Backend.pool(small), { percent: 12.5 }),
+    timeouts: Timeouts.of({ request: Duration.minutes(10) }),
+  });
+  gw.addRoute('models', { matches: [RouteMatch.pathExact('/v1/models'), RouteMatch.headerPresent('x-debug'), RouteMatch.headerRegex('x-model', 'llama-.*')], backend: Backend.pool(small) });
+  gw.addRoute('default', { backend: Backend.pool(small) });
+  const docs = validate();
+
+  test('a Gateway with a listener per port, TLS from the Secret, routes from its own namespace', () => {
+    const g = only(docs, 'Gateway');
+    expect(g.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(g.spec).toEqual({
+      gatewayClassName: 'generic',
+      listeners: [
+        { name: 'http-80', hostname: 'llm.example.com', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } },
+        {
+          name: 'https-443',
+          hostname: 'llm.example.com',
+          port: 443,
+          protocol: 'HTTPS',
+          allowedRoutes: { namespaces: { from: 'Same' } },
+          tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'llm-tls' }] },
+        },
+      ],
+    });
+  });
+
+  test('one HTTPRoute with a named rule per route, in order', () => {
+    const route = only(docs, 'HTTPRoute');
+    expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'llm-gateway' }]);
+    expect(route.spec.hostnames).toEqual(['llm.example.com']);
+    expect(rules(docs).map(r => r.name)).toEqual(['chat', 'models', 'default']);
+    expect(rules(docs)[2].matches).toBeUndefined();
+  });
+
+  test('conditions of a match are ANDed in one match; matches are ORed', () => {
+    expect(rules(docs)[0].matches).toEqual([{
+      path: { type: 'PathPrefix', value: '/v1/chat/completions' },
+      method: 'POST',
+      headers: [{ name: 'x-tenant', type: 'Exact', value: 'acme' }],
+      queryParams: [{ name: 'v', type: 'Exact', value: '2' }],
+    }]);
+    expect(rules(docs)[1].matches).toEqual([
+      { path: { type: 'Exact', value: '/v1/models' } },
+      { headers: [{ name: 'x-debug', type: 'RegularExpression', value: '.*' }] },
+      { headers: [{ name: 'x-model', type: 'RegularExpression', value: 'llama-.*' }] },
+    ]);
+  });
+
+  test('weights, mirror and timeouts', () => {
+    const chat = rules(docs)[0];
+    expect(chat.backendRefs).toEqual([{ name: 'large', port: 8000, weight: 75 }, { name: 'small', port: 80, weight: 25 }]);
+    expect(chat.filters).toEqual([{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'small', port: 80 }, fraction: { numerator: 125000, denominator: 1000000 } } }]);
+    expect(chat.timeouts).toEqual({ request: '10m' });
+    expect(rules(docs)[1].timeouts).toEqual({ request: '5m' });
+  });
+
+  test('the standard channel never carries experimental fields', () => {
+    for (const r of rules(docs)) {
+      expect(r.retry).toBeUndefined();
+      expect(r.sessionPersistence).toBeUndefined();
+    }
+  });
+
+  test('NetworkPolicies admit the pods Gateway API implementations label with the Gateway name', () => {
+    const policy = only(docs, 'NetworkPolicy', 'llm-gateway-to-large');
+    expect(policy.spec.ingress[0].from).toEqual([{
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'llm' } },
+      podSelector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'llm-gateway' } },
+    }]);
+  });
+});
+
+describe('experimental channel', () => {
+  test('retry (status codes and backoff) and session persistence on the HTTPRoute', () => {
+    const { small, gw, validate } = setup('generic', GatewayApiChannel.EXPERIMENTAL);
+    gw.addRoute('r', {
+      backend: Backend.pool(small),
+      retry: RetryPolicy.custom({
+        attempts: 2,
+        perTryTimeout: Duration.seconds(60),
+        backoff: Duration.millis(100),
+        conditions: [RetryCondition.CONNECT_FAILURE, RetryCondition.GATEWAY_ERROR, RetryCondition.httpStatus(429)],
+      }),
+      sessionAffinity: SessionAffinity.cookie({ name: 'llm-session', ttl: Duration.hours(1) }),
+    });
+    const docs = validate();
+    expect(only(docs, 'HTTPRoute').apiVersion).toBe('gateway.networking.k8s.io/v1');
+    const rule = rules(docs)[0];
+    expect(rule.retry).toEqual({ attempts: 2, codes: [429, 502, 503, 504], backoff: '100ms' });
+    expect(rule.timeouts).toEqual({ request: '5m', backendRequest: '1m' });
+    expect(rule.sessionPersistence).toEqual({ type: 'Cookie', sessionName: 'llm-session', absoluteTimeout: '1h', cookieConfig: { lifetimeType: 'Permanent' } });
+  });
+
+  test('the default LLM-safe retry becomes 503 with backoff', () => {
+    const { small, gw, validate } = setup('generic', GatewayApiChannel.EXPERIMENTAL);
+    gw.addRoute('r', { backend: Backend.pool(small) });
+    expect(rules(validate())[0].retry).toEqual({ attempts: 2, codes: [503], backoff: '250ms' });
+  });
+
+  test('a retry condition HTTPRoute cannot express is rejected', () => {
+    const { small, gw } = setup('generic', GatewayApiChannel.EXPERIMENTAL);
+    expect(errorOf(() => gw.addRoute('r', { backend: Backend.pool(small), retry: RetryPolicy.custom({ attempts: 1, conditions: [RetryCondition.RESET] }) })))
+      .toBe("test/gw/r: 'retry.conditions' (\"reset\") cannot be expressed by an HTTPRoute retry, which lists status codes only; retry on status codes (RetryCondition.httpStatus), or use GatewayImplementation.envoyGateway()");
+  });
+});
+
+describe('Envoy Gateway policies', () => {
+  const { small, large, gw, validate } = setup('envoy-gateway', GatewayApiChannel.STANDARD, {
+    defaults: {
+      circuitBreaker: CircuitBreaker.of({ maxConnections: 100, maxPendingRequests: 50, maxRequests: 200, maxRetries: 3, outlierDetection: {} }),
+      rateLimit: RateLimit.requestsPerMinute(600),
+      jwt: JwtAuth.of({ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks.json', audiences: ['llm'], requiredClaims: [{ claim: 'tier', values: ['gold'] }] }),
+    },
+  });
+  gw.addRoute('large', {
+    matches: [RouteMatch.header('x-llm-model-type', 'large')],
+    backend: Backend.pool(large),
+    retry: RetryPolicy.llmSafe({ attempts: 1 }),
+    sessionAffinity: SessionAffinity.header('x-session'),
+    timeouts: Timeouts.of({ streamIdle: Duration.seconds(30) }),
+    rateLimit: RateLimit.requestsPerSecond(5, { key: RateLimitKey.header('x-tenant') }),
+  });
+  gw.addRoute('small', {
+    backend: Backend.pool(small),
+    fault: FaultInjection.of({ abortHttpStatus: 503, abortPercent: 1 }),
+    jwt: JwtAuth.of({ issuer: 'https://other.example.com', jwksUri: 'https://other.example.com/jwks.json' }),
+  });
+  const docs = validate();
+  const btp = (name: string) => only(docs, 'BackendTrafficPolicy', name).spec;
+
+  test('a BackendTrafficPolicy per route rule, targeting the rule by sectionName', () => {
+    expect(kindOf(docs, 'BackendTrafficPolicy').map(d => d.metadata.name)).toEqual(['llm-gateway-large', 'llm-gateway-small']);
+    expect(btp('llm-gateway-large').targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'llm-gateway', sectionName: 'large' }]);
+  });
+
+  test('retries: only where the model did no work, with backoff', () => {
+    expect(btp('llm-gateway-large').retry).toEqual({
+      numRetries: 1,
+      retryOn: { triggers: ['connect-failure', 'refused-stream', 'reset-before-request'], httpStatusCodes: [503] },
+      perRetry: { backOff: { baseInterval: '250ms', maxInterval: '2500ms' } },
+    });
+    // No retry field on the standard-channel HTTPRoute: the policy carries it.
+    expect(rules(docs)[0].retry).toBeUndefined();
+  });
+
+  test('least-request balancing, or consistent hashing for affinity', () => {
+    expect(btp('llm-gateway-small').loadBalancer).toEqual({ type: 'LeastRequest' });
+    expect(btp('llm-gateway-large').loadBalancer).toEqual({ type: 'ConsistentHash', consistentHash: { type: 'Header', header: { name: 'x-session' } } });
+  });
+
+  test('circuit breaking and passive health checks', () => {
+    expect(btp('llm-gateway-small').circuitBreaker).toEqual({ maxConnections: 100, maxPendingRequests: 50, maxParallelRequests: 200, maxParallelRetries: 3 });
+    expect(btp('llm-gateway-small').healthCheck).toEqual({ passive: { consecutive5XxErrors: 5, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 } });
+  });
+
+  test('a local rate limit from the gateway default; a keyed route limit is global with a Distinct selector', () => {
+    expect(btp('llm-gateway-small').rateLimit).toEqual({ type: 'Local', local: { rules: [{ limit: { requests: 600, unit: 'Minute' } }] } });
+    expect(btp('llm-gateway-large').rateLimit).toEqual({
+      type: 'Global',
+      global: { rules: [{ limit: { requests: 5, unit: 'Second' }, clientSelectors: [{ headers: [{ name: 'x-tenant', type: 'Distinct' }] }] }] },
+    });
+  });
+
+  test('stream idle timeout and fault injection', () => {
+    expect(btp('llm-gateway-large').timeout).toEqual({ http: { streamIdleTimeout: '30s' } });
+    expect(btp('llm-gateway-small').faultInjection).toEqual({ abort: { httpStatus: 503, percentage: 1 } });
+  });
+
+  test('JWT: a SecurityPolicy on the Gateway, with authorization for the required claims, and one for the route that sets its own', () => {
+    const policies = kindOf(docs, 'SecurityPolicy');
+    expect(policies.map(p => p.metadata.name)).toEqual(['llm-gateway', 'llm-gateway-small']);
+    expect(policies[0].spec).toEqual({
+      targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'llm-gateway' }],
+      jwt: { providers: [{ name: 'default', issuer: 'https://auth.example.com', audiences: ['llm'], remoteJWKS: { uri: 'https://auth.example.com/jwks.json' } }] },
+      authorization: {
+        defaultAction: 'Deny',
+        rules: [{ name: 'required-claims', action: 'Allow', principal: { jwt: { provider: 'default', claims: [{ name: 'tier', values: ['gold'] }] } } }],
+      },
+    });
+    expect(policies[1].spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'llm-gateway', sectionName: 'small' }]);
+    expect(policies[1].spec.jwt.providers[0].issuer).toBe('https://other.example.com');
+  });
+
+  test('NetworkPolicies admit the Envoy proxies Envoy Gateway runs for this Gateway', () => {
+    expect(only(docs, 'NetworkPolicy', 'llm-gateway-to-small').spec.ingress[0].from).toEqual([{
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'envoy-gateway-system' } },
+      podSelector: { matchLabels: { 'gateway.envoyproxy.io/owning-gateway-name': 'llm-gateway', 'gateway.envoyproxy.io/owning-gateway-namespace': 'llm' } },
+    }]);
+  });
+
+  test('a rate limit burst cannot be expressed', () => {
+    const s = setup('envoy-gateway');
+    expect(errorOf(() => s.gw.addRoute('r', { backend: Backend.pool(s.small), rateLimit: RateLimit.requestsPerSecond(5, { burst: 5 }) })))
+      .toBe("test/gw/r: 'rateLimit.burst' (5) cannot be expressed by Envoy Gateway, whose rate limits have no burst allowance; fold the burst into the limit, or use DataPlane.istio()");
+  });
+
+  test('switching the gateway JWT off for one route cannot be expressed', () => {
+    const s = setup('envoy-gateway', GatewayApiChannel.STANDARD, { defaults: { jwt: JwtAuth.of({ issuer: 'https://idp', jwksUri: 'https://idp/jwks' }) } });
+    expect(errorOf(() => s.gw.addRoute('r', { backend: Backend.pool(s.small), jwt: JwtAuth.none() })))
+      .toContain("test/gw/r: 'jwt' (\"JwtAuth.none()\") cannot switch off the Gateway's JWT policy for one route");
+  });
+});
+
+describe('Istio as the implementation', () => {
+  test('DestinationRules per backend and the JWT pair attached to the Gateway', () => {
+    const { small, gw, validate } = setup('istio', GatewayApiChannel.EXPERIMENTAL, {
+      defaults: { circuitBreaker: CircuitBreaker.of({ maxConnections: 10 }), jwt: JwtAuth.of({ issuer: 'https://idp', jwksUri: 'https://idp/jwks' }) },
+    });
+    gw.addRoute('r', { backend: Backend.pool(small) });
+    const docs = validate();
+    expect(only(docs, 'DestinationRule').spec).toEqual({
+      host: 'small.llm.svc.cluster.local',
+      trafficPolicy: { loadBalancer: { simple: 'LEAST_REQUEST' }, connectionPool: { tcp: { maxConnections: 10 } } },
+    });
+    const targetRefs = [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'llm-gateway' }];
+    expect(only(docs, 'RequestAuthentication').spec.targetRefs).toEqual(targetRefs);
+    expect(only(docs, 'AuthorizationPolicy').spec).toMatchObject({ targetRefs, action: 'DENY' });
+    expect(only(docs, 'AuthorizationPolicy').metadata.namespace).toBe('llm');
+    expect(rules(docs)[0].retry).toEqual({ attempts: 2, codes: [503], backoff: '250ms' });
+  });
+});
+
+describe('namespaces', () => {
+  test('a backend in another namespace gets a ReferenceGrant there', () => {
+    const { gw, validate } = setup('generic');
+    gw.addRoute('a', { matches: [RouteMatch.pathPrefix('/a')], backend: Backend.service({ name: 'legacy', port: 8080, namespace: 'legacy' }), retry: RetryPolicy.none() });
+    gw.addRoute('b', { backend: Backend.service({ name: 'other', port: 80, namespace: 'legacy' }), retry: RetryPolicy.none() });
+    const docs = validate();
+    expect(rules(docs)[0].backendRefs).toEqual([{ name: 'legacy', namespace: 'legacy', port: 8080 }]);
+    expect(only(docs, 'ReferenceGrant')).toMatchObject({
+      metadata: { name: 'llm-gateway-llm-service', namespace: 'legacy' },
+      spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'llm' }], to: [{ group: '', kind: 'Service' }] },
+    });
+  });
+});
+
+describe('route order and Gateway API precedence', () => {
+  test('a later route that outranks an overlapping earlier route is rejected', () => {
+    const { small, large, gw } = setup('generic');
+    gw.addRoute('large', { matches: [RouteMatch.header('x-llm-model-type', 'large')], backend: Backend.pool(large), retry: RetryPolicy.none() });
+    expect(errorOf(() => gw.addRoute('chat', { matches: [RouteMatch.pathPrefix('/v1/chat')], backend: Backend.pool(small), retry: RetryPolicy.none() })))
+      .toBe("test/gw/chat: 'matches[0]' (\"path prefix /v1/chat\") outranks the match of earlier route 'large' (path prefix /, headers x-llm-model-type): "
+        + 'Gateway API ranks matches by specificity (exact path, longest prefix, method, number of headers, number of query parameters) before order, '
+        + "so this route would take requests that 'large' gets on other data planes; add route 'chat' before 'large', or make 'large' at least as specific");
+  });
+
+  test('routes that cannot match the same request may come in any order', () => {
+    const { small, large, gw, validate } = setup('generic');
+    gw.addRoute('a', { matches: [RouteMatch.pathPrefix('/a')], backend: Backend.pool(large), retry: RetryPolicy.none() });
+    gw.addRoute('b', { matches: [RouteMatch.pathPrefix('/b/longer/path')], backend: Backend.pool(small), retry: RetryPolicy.none() });
+    // Less specific than /a and /b, so it cannot take their requests; /c cannot overlap them.
+    gw.addRoute('c', { matches: [RouteMatch.all([RouteMatch.pathPrefix('/c'), RouteMatch.method(HttpMethod.GET)]), RouteMatch.header('x', '1')], backend: Backend.pool(small), retry: RetryPolicy.none() });
+    expect(rules(validate()).map(r => r.name)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('capabilities', () => {
+  test.each([
+    ['generic', GatewayApiChannel.STANDARD, { retry: RetryPolicy.llmSafe() }, "test/gw/r: 'retry' (\"2 attempts on connect-failure,refused-stream,reset-before-request,503\") cannot be expressed by the Gateway API (generic, standard channel) data plane (HTTPRoute retry (status codes only; connection errors as the implementation decides) is in the experimental channel only); opt in with channel: GatewayApiChannel.EXPERIMENTAL (the cluster needs the experimental CRDs), or use GatewayImplementation.envoyGateway()"],
+    ['generic', GatewayApiChannel.STANDARD, { retry: RetryPolicy.none(), sessionAffinity: SessionAffinity.header('x-session') }, "'sessionAffinity' (\"SessionAffinity.header(\\\"x-session\\\")\") cannot be expressed by the Gateway API (generic, standard channel) data plane (HTTPRoute sessionPersistence (Header) is in the experimental channel only); opt in with channel: GatewayApiChannel.EXPERIMENTAL"],
+    ['generic', GatewayApiChannel.EXPERIMENTAL, { rateLimit: RateLimit.requestsPerSecond(5) }, "'rateLimit' (\"RateLimit.requestsPerSecond(5)\") cannot be expressed by the Gateway API (generic, experimental channel) data plane (Gateway API has no rate limits); use GatewayImplementation.envoyGateway(), or DataPlane.istio()"],
+    ['generic', GatewayApiChannel.EXPERIMENTAL, { circuitBreaker: CircuitBreaker.of({ maxConnections: 5 }) }, "'circuitBreaker' (\"CircuitBreaker limits\") cannot be expressed by the Gateway API (generic, experimental channel) data plane (Gateway API has no connection limits)"],
+    ['istio', GatewayApiChannel.EXPERIMENTAL, { rateLimit: RateLimit.requestsPerSecond(5) }, 'cannot be expressed by the Gateway API (Istio, experimental channel) data plane (Gateway API has no rate limits)'],
+    ['istio', GatewayApiChannel.EXPERIMENTAL, { fault: FaultInjection.of({ abortHttpStatus: 500 }) }, "'fault' (\"FaultInjection\") cannot be expressed by the Gateway API (Istio, experimental channel) data plane (Gateway API has no fault injection); use GatewayImplementation.envoyGateway(), or DataPlane.istio()"],
+    ['envoy-gateway', GatewayApiChannel.STANDARD, { matches: [RouteMatch.model('llama')] }, "'matches[0]' (\"RouteMatch.model(\\\"llama\\\")\") cannot be expressed by the Gateway API (Envoy Gateway, standard channel) data plane"],
+    ['envoy-gateway', GatewayApiChannel.STANDARD, { rateLimit: RateLimit.tokensPerHour(100000) }, "'rateLimit' (\"RateLimit.tokensPerHour(100000)\") cannot be expressed by the Gateway API (Envoy Gateway, standard channel) data plane (Gateway API implementations do not count the model tokens in responses); use the Envoy AI Gateway data plane"],
+  ] as Array<[Impl, GatewayApiChannel, Partial<AiGatewayAddRouteOptions>, string]>)('%s on the %s channel rejects what it cannot express', (impl, channel, options, message) => {
+    const s = setup(impl, channel);
+    expect(errorOf(() => s.gw.addRoute('r', { backend: Backend.pool(s.small), ...options }))).toContain(message);
+  });
+
+  test('capabilities differ by implementation and channel', () => {
+    const level = (plane: DataPlane, feature: string) => plane.capabilities().find(c => c.feature === feature)!.level;
+    const generic = DataPlane.gatewayApi({ gatewayClassName: 'nginx' });
+    const experimental = DataPlane.gatewayApi({ gatewayClassName: 'nginx', channel: GatewayApiChannel.EXPERIMENTAL });
+    const eg = DataPlane.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() });
+    expect([level(generic, 'retry'), level(experimental, 'retry'), level(eg, 'retry')]).toEqual(['unsupported', 'experimental', 'implementation-policy']);
+    expect(level(generic, 'backend.inferencePool')).toBe('native');
+    expect(generic.name).toBe('Gateway API (generic, standard channel)');
+  });
+});
+
+describe('GPU-aware routing', () => {
+  test('an InferencePool backendRef, and the NetworkPolicy also admits the endpoint picker that scrapes the pool', () => {
+    const { large, gw, validate } = setup('envoy-gateway');
+    gw.addRoute('r', { backend: Backend.inferencePool(large) });
+    const docs = validate();
+    expect(rules(docs)[0].backendRefs).toEqual([{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'large' }]);
+    expect(only(docs, 'InferencePool', 'large').spec.selector.matchLabels).toEqual(large.selectorLabels);
+    expect(only(docs, 'NetworkPolicy', 'llm-gateway-to-large').spec.ingress[0].from).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'envoy-gateway-system' } }, podSelector: { matchLabels: { 'gateway.envoyproxy.io/owning-gateway-name': 'llm-gateway', 'gateway.envoyproxy.io/owning-gateway-namespace': 'llm' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'llm' } }, podSelector: { matchLabels: { 'app.kubernetes.io/component': 'endpoint-picker', 'app.kubernetes.io/instance': 'large-epp' } } },
+    ]);
+  });
+
+  test('a pool reached first directly and later through its picker gets the picker admitted too', () => {
+    const { large, gw, validate } = setup('envoy-gateway');
+    gw.addRoute('direct', { matches: [RouteMatch.header('x-direct', '1')], backend: Backend.pool(large) });
+    gw.addRoute('picked', { backend: Backend.inferencePool(large) });
+    expect(only(validate(), 'NetworkPolicy', 'llm-gateway-to-large').spec.ingress[0].from).toHaveLength(2);
+  });
+
+  test('with Istio as the implementation, the gateway reaches the picker through a DestinationRule', () => {
+    const { large, gw, validate } = setup('istio', GatewayApiChannel.EXPERIMENTAL);
+    gw.addRoute('r', { backend: Backend.inferencePool(large) });
+    const rule = only(validate(), 'DestinationRule');
+    expect(rule.spec).toEqual({ host: 'large-epp.llm.svc.cluster.local', trafficPolicy: { tls: { mode: 'SIMPLE', insecureSkipVerify: true } } });
+  });
+});
