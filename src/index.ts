@@ -13,3 +13,4 @@ export * from './routing/data-plane';
 export * from './routing/ai-gateway';
 export * from './istio/istio-data-plane';
 export * from './gateway-api/gateway-api-data-plane';
+export * from './nginx/nginx-ingress-data-plane';

@@ -4,6 +4,7 @@ import type { DestinationSpec, GatewaySpec, RouteSpec } from './resolved';
 import { SupportLevel } from './support-level';
 import { GatewayApiDataPlaneOptions, gatewayApiDataPlane } from '../gateway-api/gateway-api-data-plane';
 import { IstioDataPlaneOptions, istioDataPlane } from '../istio/istio-data-plane';
+import { NginxIngressDataPlaneOptions, nginxIngressDataPlane } from '../nginx/nginx-ingress-data-plane';
 
 /** What a data plane declares about one feature. */
 export interface FeatureSupport {
@@ -59,6 +60,8 @@ export interface DataPlaneImpl {
   readonly support: Readonly<Record<FeatureId, SupportDeclaration>>;
   workload(gateway: GatewaySpec): GatewayWorkload;
   bind(scope: Construct, gateway: GatewaySpec): GatewayRenderer;
+  /** Controller-wide settings the data plane relies on (for the controller's Helm values). */
+  controllerSettings?(): Record<string, string>;
 }
 
 /**
@@ -84,6 +87,15 @@ export class DataPlane {
     return new DataPlane(gatewayApiDataPlane(options));
   }
 
+  /**
+   * **Legacy.** ingress-nginx (`networking.k8s.io/v1` Ingress with annotations). The ingress-nginx project was
+   * retired in March 2026 (final controller v1.15.1): use it only for clusters that still run it, and move to
+   * `DataPlane.gatewayApi(...)`, which is a one-line change here.
+   */
+  public static nginxIngress(options: NginxIngressDataPlaneOptions): DataPlane {
+    return new DataPlane(nginxIngressDataPlane(options));
+  }
+
   /** The data plane's name, as error messages and the capability table show it. */
   public readonly name: string;
 
@@ -94,6 +106,14 @@ export class DataPlane {
   /** What the data plane declares for every feature of the model. */
   public capabilities(): FeatureSupport[] {
     return (Object.keys(FEATURES) as FeatureId[]).map(feature => ({ feature, title: FEATURES[feature], ...this.impl.support[feature] }));
+  }
+
+  /**
+   * Controller-wide settings the rendered objects rely on, to set in the controller's Helm values (for
+   * example ingress-nginx's `limit-req-status-code: "429"`). Empty when the data plane needs none.
+   */
+  public controllerSettings(): Record<string, string> {
+    return this.impl.controllerSettings?.() ?? {};
   }
 
   /** @internal */
