@@ -1,13 +1,10 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { backendTrafficPolicySpec, renderSecurityPolicy } from '../envoy-gateway/envoy-gateway-policies';
 import {
   HttpRoute as ExperimentalHttpRoute, HttpRouteSpecRules as ExperimentalRule, HttpRouteSpecRulesSessionPersistenceType,
 } from '../imports/experimental-gateway.networking.k8s.io';
-import {
-  BackendTrafficPolicy, BackendTrafficPolicySpec, BackendTrafficPolicySpecLoadBalancerConsistentHashType, BackendTrafficPolicySpecLoadBalancerType,
-  BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsHeadersType, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit,
-  BackendTrafficPolicySpecRateLimitType, BackendTrafficPolicySpecRetryRetryOnTriggers, SecurityPolicy,
-} from '../imports/gateway.envoyproxy.io';
+import { BackendTrafficPolicy } from '../imports/gateway.envoyproxy.io';
 import {
   Gateway, GatewaySpecListenersAllowedRoutesNamespacesFrom, GatewaySpecListenersTlsMode, HttpRoute, HttpRouteSpecRulesFiltersType,
   HttpRouteSpecRulesMatches, HttpRouteSpecRulesMatchesHeadersType, HttpRouteSpecRulesMatchesMethod, HttpRouteSpecRulesMatchesPathType,
@@ -16,8 +13,9 @@ import {
 import { DestinationRules, renderJwtPair } from '../istio/istio-policies';
 import type { DataPlaneImpl, GatewayRenderer, GatewayWorkload, SupportDeclaration } from '../routing/data-plane';
 import type { FeatureId } from '../routing/features';
+import { checkRouteOrder } from '../routing/precedence';
 import { fullyQualifiedHost, normalizeWeights } from '../routing/render-helpers';
-import type { DestinationSpec, GatewaySpec, JwtSpec, MatchConditions, RateLimitSpec, RouteSpec } from '../routing/resolved';
+import type { DestinationSpec, GatewaySpec, MatchConditions, RouteSpec } from '../routing/resolved';
 import { SupportLevel } from '../routing/support-level';
 import { invalid, requireDnsLabel, requireDnsSubdomain } from '../validate';
 import { GatewayApiImplementationKind, InferencePoolRenderer } from './inference-pool';
@@ -241,7 +239,7 @@ class GatewayApiGateway implements GatewayRenderer {
       });
     }
     if (jwt !== undefined && impl === 'envoy-gateway') {
-      this.securityPolicy('SecurityPolicy', gateway.name, { group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name }, jwt);
+      renderSecurityPolicy(scope, 'SecurityPolicy', gateway.name, gateway.namespace, { group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name }, jwt);
     }
   }
 
@@ -252,7 +250,7 @@ class GatewayApiGateway implements GatewayRenderer {
   }
 
   public addRoute(route: RouteSpec): void {
-    this.checkPrecedence(route);
+    checkRouteOrder(route, this.added, 'Gateway API');
     const p = route.policies;
     const rule: ExperimentalRule = {
       name: route.id,
@@ -319,148 +317,23 @@ class GatewayApiGateway implements GatewayRenderer {
     });
   }
 
-  /**
-   * Gateway API ranks matches by specificity (exact path, longest prefix, method, header count, query count)
-   * before rule order. A later route whose match outranks an overlapping earlier one would take requests the
-   * user's order gives to the earlier route: reject it rather than change the meaning.
-   */
-  private checkPrecedence(route: RouteSpec) {
-    const later = matchesOf(route);
-    for (const earlier of this.added) {
-      for (const [k, m] of later.entries()) {
-        for (const e of matchesOf(earlier)) {
-          if (mayOverlap(e, m) && compareRank(rank(m), rank(e)) > 0) {
-            throw invalid(route.scope, route.matches.length === 0 ? 'matches' : `matches[${k}]`, describeMatch(m),
-              `outranks the match of earlier route '${earlier.id}' (${describeMatch(e)}): Gateway API ranks matches by specificity `
-              + '(exact path, longest prefix, method, number of headers, number of query parameters) before order, so this route would take '
-              + `requests that '${earlier.id}' gets on other data planes`,
-              `add route '${route.id}' before '${earlier.id}', or make '${earlier.id}' at least as specific`);
-          }
-        }
-      }
-    }
-  }
-
   /** One BackendTrafficPolicy per route rule with every effective setting (a rule's policy replaces the Gateway's). */
   private envoyGatewayPolicies(route: RouteSpec) {
-    const p = route.policies;
-    const targetRefs = [{ group: GATEWAY_GROUP, kind: 'HTTPRoute', name: this.gateway.name, sectionName: route.id }];
-    const spec: BackendTrafficPolicySpec = {
-      targetRefs,
-      retry: p.retry === undefined ? { numRetries: 0 } : {
-        numRetries: p.retry.attempts,
-        retryOn: {
-          triggers: p.retry.conditions.filter(c => c.status === undefined).map(c => retryTrigger(route, c.token)),
-          httpStatusCodes: statusCodes(p.retry.conditions),
-        },
-        perRetry: p.retry.backoffMillis === undefined ? undefined : {
-          backOff: { baseInterval: `${p.retry.backoffMillis}ms`, maxInterval: `${p.retry.backoffMillis * 10}ms` },
-        },
-      },
-      loadBalancer: p.sessionAffinity === undefined ? { type: BackendTrafficPolicySpecLoadBalancerType.LEAST_REQUEST } : {
-        type: BackendTrafficPolicySpecLoadBalancerType.CONSISTENT_HASH,
-        consistentHash: p.sessionAffinity.kind === 'cookie'
-          ? { type: BackendTrafficPolicySpecLoadBalancerConsistentHashType.COOKIE, cookie: { name: p.sessionAffinity.name, ttl: `${p.sessionAffinity.ttlSeconds}s` } }
-          : { type: BackendTrafficPolicySpecLoadBalancerConsistentHashType.HEADER, header: { name: p.sessionAffinity.name } },
-      },
-      circuitBreaker: p.circuitBreaker === undefined ? undefined : {
-        maxConnections: p.circuitBreaker.maxConnections,
-        maxPendingRequests: p.circuitBreaker.maxPendingRequests,
-        maxParallelRequests: p.circuitBreaker.maxRequests,
-        maxParallelRetries: p.circuitBreaker.maxRetries,
-      },
-      healthCheck: p.circuitBreaker?.outlierDetection === undefined ? undefined : {
-        passive: {
-          consecutive5XxErrors: p.circuitBreaker.outlierDetection.consecutiveErrors,
-          interval: `${p.circuitBreaker.outlierDetection.intervalSeconds}s`,
-          baseEjectionTime: `${p.circuitBreaker.outlierDetection.baseEjectionSeconds}s`,
-          maxEjectionPercent: p.circuitBreaker.outlierDetection.maxEjectionPercent,
-        },
-      },
-      rateLimit: p.rateLimit === undefined ? undefined : envoyGatewayRateLimit(route, p.rateLimit),
-      timeout: p.timeouts.streamIdleSeconds === undefined ? undefined : { http: { streamIdleTimeout: `${p.timeouts.streamIdleSeconds}s` } },
-      faultInjection: route.fault === undefined ? undefined : {
-        delay: route.fault.delayMillis === undefined ? undefined : { fixedDelay: `${route.fault.delayMillis}ms`, percentage: route.fault.delayPercent },
-        abort: route.fault.abortStatus === undefined ? undefined : { httpStatus: route.fault.abortStatus, percentage: route.fault.abortPercent },
-      },
-    };
-    new BackendTrafficPolicy(this.scope, `BackendTrafficPolicy-${route.id}`, { metadata: { name: `${this.gateway.name}-${route.id}`, namespace: this.gateway.namespace }, spec });
+    const target = { group: GATEWAY_GROUP, kind: 'HTTPRoute', name: this.gateway.name, sectionName: route.id };
+    new BackendTrafficPolicy(this.scope, `BackendTrafficPolicy-${route.id}`, {
+      metadata: { name: `${this.gateway.name}-${route.id}`, namespace: this.gateway.namespace },
+      spec: backendTrafficPolicySpec(route, [target]),
+    });
     if (route.ownPolicies.has('jwt')) {
-      if (p.jwt === undefined) {
+      if (route.policies.jwt === undefined) {
         throw invalid(route.scope, 'jwt', 'JwtAuth.none()', `cannot switch off the Gateway's JWT policy for one route with ${this.impl}`,
           'give the route its own AiGateway and hostname, or leave JWT out of the gateway defaults and set it per route');
       }
-      this.securityPolicy(`SecurityPolicy-${route.id}`, `${this.gateway.name}-${route.id}`, targetRefs[0], p.jwt);
+      renderSecurityPolicy(this.scope, `SecurityPolicy-${route.id}`, `${this.gateway.name}-${route.id}`, this.gateway.namespace, target, route.policies.jwt);
     }
   }
-
-  /** Envoy Gateway's JWT: providers, and an authorization rule when claims are required. */
-  private securityPolicy(id: string, name: string, target: { group: string; kind: string; name: string; sectionName?: string }, jwt: JwtSpec) {
-    new SecurityPolicy(this.scope, id, {
-      metadata: { name, namespace: this.gateway.namespace },
-      spec: {
-        targetRefs: [target],
-        jwt: {
-          providers: [{
-            name: 'default',
-            issuer: jwt.issuer,
-            audiences: jwt.audiences.length > 0 ? [...jwt.audiences] : undefined,
-            remoteJwks: jwt.jwksUri === undefined ? undefined : { uri: jwt.jwksUri },
-            localJwks: jwt.jwks === undefined ? undefined : { type: 'Inline' as any, inline: jwt.jwks },
-          }],
-        },
-        authorization: jwt.requiredClaims.length === 0 ? undefined : {
-          defaultAction: 'Deny' as any,
-          rules: [{
-            name: 'required-claims',
-            action: 'Allow' as any,
-            principal: { jwt: { provider: 'default', claims: jwt.requiredClaims.map(c => ({ name: c.claim, values: [...c.values] })) } },
-          }],
-        },
-      },
-    });
-  }
 }
 
-function matchesOf(route: RouteSpec): MatchConditions[] {
-  // No matches is Gateway API's default match: path prefix "/".
-  return route.matches.length === 0 ? [{ headers: [], queryParams: [] }] : [...route.matches];
-}
-
-function rank(m: MatchConditions): number[] {
-  const path = m.path ?? { kind: 'prefix', value: '/' };
-  return [path.kind === 'exact' ? 1 : 0, path.value.length, m.method === undefined ? 0 : 1, m.headers.length, m.queryParams.length];
-}
-
-function compareRank(a: number[], b: number[]): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return 0;
-}
-
-/** Whether some request could match both (conservative: true unless they clearly exclude each other). */
-function mayOverlap(a: MatchConditions, b: MatchConditions): boolean {
-  const pa = a.path ?? { kind: 'prefix', value: '/' };
-  const pb = b.path ?? { kind: 'prefix', value: '/' };
-  const within = (path: string, prefix: string) => prefix === '/' || path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
-  const pathsOverlap = pa.kind === 'exact' && pb.kind === 'exact' ? pa.value === pb.value
-    : pa.kind === 'exact' ? within(pa.value, pb.value)
-      : pb.kind === 'exact' ? within(pb.value, pa.value)
-        : within(pa.value, pb.value) || within(pb.value, pa.value);
-  if (!pathsOverlap) return false;
-  if (a.method !== undefined && b.method !== undefined && a.method !== b.method) return false;
-  const excludes = (x: MatchConditions['headers'], y: MatchConditions['headers']) => x.some(c => c.kind === 'exact'
-    && y.some(d => d.kind === 'exact' && d.name === c.name && d.value !== c.value));
-  return !excludes(a.headers, b.headers) && !excludes(a.queryParams, b.queryParams);
-}
-
-function describeMatch(m: MatchConditions): string {
-  const path = m.path ?? { kind: 'prefix', value: '/' };
-  const parts = [`path ${path.kind} ${path.value}`];
-  if (m.method) parts.push(`method ${m.method}`);
-  if (m.headers.length > 0) parts.push(`headers ${m.headers.map(h => h.name).join(',')}`);
-  if (m.queryParams.length > 0) parts.push(`query ${m.queryParams.map(q => q.name).join(',')}`);
-  return parts.join(', ');
-}
 
 function renderMatch(m: MatchConditions): HttpRouteSpecRulesMatches {
   return {
@@ -516,36 +389,3 @@ function experimentalRetry(route: RouteSpec) {
   };
 }
 
-function retryTrigger(route: RouteSpec, token: string): BackendTrafficPolicySpecRetryRetryOnTriggers {
-  const known = Object.values(BackendTrafficPolicySpecRetryRetryOnTriggers) as string[];
-  if (!known.includes(token)) {
-    throw invalid(route.scope, 'retry.conditions', token, 'is not a retry trigger Envoy Gateway knows', `use one of ${known.join(', ')}`);
-  }
-  return token as BackendTrafficPolicySpecRetryRetryOnTriggers;
-}
-
-function statusCodes(conditions: ReadonlyArray<{ status?: number }>): number[] | undefined {
-  const codes = conditions.filter(c => c.status !== undefined).map(c => c.status!);
-  return codes.length === 0 ? undefined : codes;
-}
-
-const UNITS: Record<string, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit> = {
-  second: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.SECOND,
-  minute: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.MINUTE,
-  hour: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.HOUR,
-  day: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.DAY,
-};
-
-/** Global (keyed) limits need Envoy Gateway's rate limit service; an unkeyed limit is local to each Envoy. */
-function envoyGatewayRateLimit(route: RouteSpec, limit: RateLimitSpec): BackendTrafficPolicySpec['rateLimit'] {
-  if (limit.burst > 0) {
-    throw invalid(route.scope, 'rateLimit.burst', limit.burst, 'cannot be expressed by Envoy Gateway, whose rate limits have no burst allowance',
-      'fold the burst into the limit, or use DataPlane.istio()');
-  }
-  const rule = { limit: { requests: limit.limit, unit: UNITS[limit.unit] as any } };
-  if (limit.key.kind === 'global') return { type: BackendTrafficPolicySpecRateLimitType.LOCAL, local: { rules: [rule] } };
-  const clientSelectors = limit.key.kind === 'clientIp'
-    ? [{ sourceCidr: { type: 'Distinct' as any, value: '0.0.0.0/0' } }]
-    : [{ headers: [{ name: limit.key.name!, type: BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsHeadersType.DISTINCT }] }];
-  return { type: BackendTrafficPolicySpecRateLimitType.GLOBAL, global: { rules: [{ ...rule, clientSelectors }] } };
-}

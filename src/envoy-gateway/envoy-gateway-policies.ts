@@ -1,0 +1,132 @@
+import type { Construct } from 'constructs';
+import {
+  BackendTrafficPolicySpec, BackendTrafficPolicySpecLoadBalancerConsistentHashType, BackendTrafficPolicySpecLoadBalancerType,
+  BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsHeadersType, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit,
+  BackendTrafficPolicySpecRateLimitType, BackendTrafficPolicySpecRetryRetryOnTriggers, SecurityPolicy,
+} from '../imports/gateway.envoyproxy.io';
+import type { JwtSpec, RateLimitSpec, RouteSpec } from '../routing/resolved';
+import { invalid } from '../validate';
+
+/*
+ * Envoy Gateway policy objects that both the Gateway API data plane (Envoy Gateway implementation) and the
+ * Envoy AI Gateway data plane render. Shared helpers, not a renderer.
+ */
+
+/** A policy target: a Gateway, or an HTTPRoute (and one of its rules by sectionName). */
+export interface PolicyTarget {
+  readonly group: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly sectionName?: string;
+}
+
+/**
+ * A BackendTrafficPolicy spec with every effective setting of `route` (a rule's policy replaces the
+ * Gateway's in Envoy Gateway, so nothing is left to inheritance): retries, load balancing or affinity,
+ * circuit breaking, passive health checks, rate limit, stream idle timeout, faults.
+ */
+export function backendTrafficPolicySpec(route: RouteSpec, targetRefs: readonly PolicyTarget[]): BackendTrafficPolicySpec {
+  const p = route.policies;
+  return {
+    targetRefs: [...targetRefs],
+    retry: p.retry === undefined ? { numRetries: 0 } : {
+      numRetries: p.retry.attempts,
+      retryOn: {
+        triggers: p.retry.conditions.filter(c => c.status === undefined).map(c => retryTrigger(route, c.token)),
+        httpStatusCodes: statusCodes(p.retry.conditions),
+      },
+      perRetry: p.retry.backoffMillis === undefined ? undefined : {
+        backOff: { baseInterval: `${p.retry.backoffMillis}ms`, maxInterval: `${p.retry.backoffMillis * 10}ms` },
+      },
+    },
+    loadBalancer: p.sessionAffinity === undefined ? { type: BackendTrafficPolicySpecLoadBalancerType.LEAST_REQUEST } : {
+      type: BackendTrafficPolicySpecLoadBalancerType.CONSISTENT_HASH,
+      consistentHash: p.sessionAffinity.kind === 'cookie'
+        ? { type: BackendTrafficPolicySpecLoadBalancerConsistentHashType.COOKIE, cookie: { name: p.sessionAffinity.name, ttl: `${p.sessionAffinity.ttlSeconds}s` } }
+        : { type: BackendTrafficPolicySpecLoadBalancerConsistentHashType.HEADER, header: { name: p.sessionAffinity.name } },
+    },
+    circuitBreaker: p.circuitBreaker === undefined ? undefined : {
+      maxConnections: p.circuitBreaker.maxConnections,
+      maxPendingRequests: p.circuitBreaker.maxPendingRequests,
+      maxParallelRequests: p.circuitBreaker.maxRequests,
+      maxParallelRetries: p.circuitBreaker.maxRetries,
+    },
+    healthCheck: p.circuitBreaker?.outlierDetection === undefined ? undefined : {
+      passive: {
+        consecutive5XxErrors: p.circuitBreaker.outlierDetection.consecutiveErrors,
+        interval: `${p.circuitBreaker.outlierDetection.intervalSeconds}s`,
+        baseEjectionTime: `${p.circuitBreaker.outlierDetection.baseEjectionSeconds}s`,
+        maxEjectionPercent: p.circuitBreaker.outlierDetection.maxEjectionPercent,
+      },
+    },
+    rateLimit: p.rateLimit === undefined ? undefined : envoyGatewayRateLimit(route, p.rateLimit),
+    timeout: p.timeouts.streamIdleSeconds === undefined ? undefined : { http: { streamIdleTimeout: `${p.timeouts.streamIdleSeconds}s` } },
+    faultInjection: route.fault === undefined ? undefined : {
+      delay: route.fault.delayMillis === undefined ? undefined : { fixedDelay: `${route.fault.delayMillis}ms`, percentage: route.fault.delayPercent },
+      abort: route.fault.abortStatus === undefined ? undefined : { httpStatus: route.fault.abortStatus, percentage: route.fault.abortPercent },
+    },
+  };
+}
+
+/** Envoy Gateway's JWT: providers, claims copied to headers, and an authorization rule when claims are required. */
+export function renderSecurityPolicy(scope: Construct, id: string, name: string, namespace: string | undefined, target: PolicyTarget, jwt: JwtSpec,
+  claimToHeaders: ReadonlyArray<{ readonly claim: string; readonly header: string }> = []): void {
+  new SecurityPolicy(scope, id, {
+    metadata: { name, namespace },
+    spec: {
+      targetRefs: [target],
+      jwt: {
+        providers: [{
+          name: 'default',
+          issuer: jwt.issuer,
+          audiences: jwt.audiences.length > 0 ? [...jwt.audiences] : undefined,
+          remoteJwks: jwt.jwksUri === undefined ? undefined : { uri: jwt.jwksUri },
+          localJwks: jwt.jwks === undefined ? undefined : { type: 'Inline' as any, inline: jwt.jwks },
+          claimToHeaders: claimToHeaders.length === 0 ? undefined : claimToHeaders.map(c => ({ claim: c.claim, header: c.header })),
+        }],
+      },
+      authorization: jwt.requiredClaims.length === 0 ? undefined : {
+        defaultAction: 'Deny' as any,
+        rules: [{
+          name: 'required-claims',
+          action: 'Allow' as any,
+          principal: { jwt: { provider: 'default', claims: jwt.requiredClaims.map(c => ({ name: c.claim, values: [...c.values] })) } },
+        }],
+      },
+    },
+  });
+}
+
+export function retryTrigger(route: RouteSpec, token: string): BackendTrafficPolicySpecRetryRetryOnTriggers {
+  const known = Object.values(BackendTrafficPolicySpecRetryRetryOnTriggers) as string[];
+  if (!known.includes(token)) {
+    throw invalid(route.scope, 'retry.conditions', token, 'is not a retry trigger Envoy Gateway knows', `use one of ${known.join(', ')}`);
+  }
+  return token as BackendTrafficPolicySpecRetryRetryOnTriggers;
+}
+
+function statusCodes(conditions: ReadonlyArray<{ status?: number }>): number[] | undefined {
+  const codes = conditions.filter(c => c.status !== undefined).map(c => c.status!);
+  return codes.length === 0 ? undefined : codes;
+}
+
+const UNITS: Record<string, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit> = {
+  second: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.SECOND,
+  minute: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.MINUTE,
+  hour: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.HOUR,
+  day: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.DAY,
+};
+
+/** Global (keyed) limits need Envoy Gateway's rate limit service; an unkeyed limit is local to each Envoy. */
+export function envoyGatewayRateLimit(route: RouteSpec, limit: RateLimitSpec): BackendTrafficPolicySpec['rateLimit'] {
+  if (limit.burst > 0) {
+    throw invalid(route.scope, 'rateLimit.burst', limit.burst, 'cannot be expressed by Envoy Gateway, whose rate limits have no burst allowance',
+      'fold the burst into the limit, or use DataPlane.istio()');
+  }
+  const rule = { limit: { requests: limit.limit, unit: UNITS[limit.unit] as any } };
+  if (limit.key.kind === 'global') return { type: BackendTrafficPolicySpecRateLimitType.LOCAL, local: { rules: [rule] } };
+  const clientSelectors = limit.key.kind === 'clientIp'
+    ? [{ sourceCidr: { type: 'Distinct' as any, value: '0.0.0.0/0' } }]
+    : [{ headers: [{ name: limit.key.name!, type: BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsHeadersType.DISTINCT }] }];
+  return { type: BackendTrafficPolicySpecRateLimitType.GLOBAL, global: { rules: [{ ...rule, clientSelectors }] } };
+}
