@@ -1,3 +1,4 @@
+import { Lazy } from 'cdk8s';
 import type { Construct } from 'constructs';
 import {
   BackendTrafficPolicySpec, BackendTrafficPolicySpecLoadBalancerConsistentHashType, BackendTrafficPolicySpecLoadBalancerType,
@@ -70,7 +71,7 @@ export function backendTrafficPolicySpec(route: RouteSpec, targetRefs: readonly 
 
 /** Envoy Gateway's JWT: providers, claims copied to headers, and an authorization rule when claims are required. */
 export function renderSecurityPolicy(scope: Construct, id: string, name: string, namespace: string | undefined, target: PolicyTarget, jwt: JwtSpec,
-  claimToHeaders: ReadonlyArray<{ readonly claim: string; readonly header: string }> = []): void {
+  claimToHeaders: () => ReadonlyArray<{ readonly claim: string; readonly header: string }> = () => []): void {
   new SecurityPolicy(scope, id, {
     metadata: { name, namespace },
     spec: {
@@ -82,7 +83,10 @@ export function renderSecurityPolicy(scope: Construct, id: string, name: string,
           audiences: jwt.audiences.length > 0 ? [...jwt.audiences] : undefined,
           remoteJwks: jwt.jwksUri === undefined ? undefined : { uri: jwt.jwksUri },
           localJwks: jwt.jwks === undefined ? undefined : { type: 'Inline' as any, inline: jwt.jwks },
-          claimToHeaders: claimToHeaders.length === 0 ? undefined : claimToHeaders.map(c => ({ claim: c.claim, header: c.header })),
+          // Rendered at synth: routes added later may key rate limits on claims.
+          claimToHeaders: Lazy.any({
+            produce: () => claimToHeaders().length === 0 ? undefined : claimToHeaders().map(c => ({ claim: c.claim, header: c.header })),
+          }),
         }],
       },
       authorization: jwt.requiredClaims.length === 0 ? undefined : {

@@ -6,11 +6,12 @@ import {
 } from '../imports/experimental-gateway.networking.k8s.io';
 import { BackendTrafficPolicy } from '../imports/gateway.envoyproxy.io';
 import {
-  Gateway, GatewaySpecListenersAllowedRoutesNamespacesFrom, GatewaySpecListenersTlsMode, HttpRoute, HttpRouteSpecRulesFiltersType,
+  HttpRoute, HttpRouteSpecRulesFiltersType,
   HttpRouteSpecRulesMatches, HttpRouteSpecRulesMatchesHeadersType, HttpRouteSpecRulesMatchesMethod, HttpRouteSpecRulesMatchesPathType,
   HttpRouteSpecRulesMatchesQueryParamsType, ReferenceGrant,
 } from '../imports/gateway.networking.k8s.io';
 import { DestinationRules, renderJwtPair } from '../istio/istio-policies';
+import { GATEWAY_GROUP, renderGatewayObject } from './gateway-object';
 import type { DataPlaneImpl, GatewayRenderer, GatewayWorkload, SupportDeclaration } from '../routing/data-plane';
 import type { FeatureId } from '../routing/features';
 import { checkRouteOrder } from '../routing/precedence';
@@ -187,7 +188,6 @@ function workload(kind: GatewayApiImplementationKind, implementation: GatewayImp
   return { namespace: gateway.namespace ?? 'default', labels: { 'gateway.networking.k8s.io/gateway-name': gateway.name }, extraPorts: [] };
 }
 
-const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
 /** Renders one AiGateway as a Gateway, one HTTPRoute with a rule per route, and implementation policies. */
 class GatewayApiGateway implements GatewayRenderer {
@@ -205,21 +205,7 @@ class GatewayApiGateway implements GatewayRenderer {
     channel: GatewayApiChannel,
   ) {
     const metadata = { name: gateway.name, namespace: gateway.namespace };
-    const perHost = gateway.hostnames.length > 1;
-    new Gateway(scope, 'Resource', {
-      metadata,
-      spec: {
-        gatewayClassName,
-        listeners: gateway.listeners.flatMap(l => gateway.hostnames.map((hostname, i) => ({
-          name: `${l.protocol.toLowerCase()}-${l.port}${perHost ? `-${i}` : ''}`,
-          hostname,
-          port: l.port,
-          protocol: l.protocol,
-          tls: l.tlsSecret === undefined ? undefined : { mode: GatewaySpecListenersTlsMode.TERMINATE, certificateRefs: [{ kind: 'Secret', name: l.tlsSecret }] },
-          allowedRoutes: { namespaces: { from: GatewaySpecListenersAllowedRoutesNamespacesFrom.SAME } },
-        }))),
-      },
-    });
+    renderGatewayObject(scope, gateway, gatewayClassName);
     const spec = {
       parentRefs: [{ group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name }],
       hostnames: [...gateway.hostnames],
