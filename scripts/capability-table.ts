@@ -20,6 +20,7 @@ export function dataPlanes(): DataPlane[] {
     DataPlane.gatewayApi({ gatewayClassName: 'istio', implementation: GatewayImplementation.istio(), channel: GatewayApiChannel.EXPERIMENTAL }),
     DataPlane.gatewayApi({ gatewayClassName: 'nginx', implementation: GatewayImplementation.generic() }),
     DataPlane.gatewayApi({ gatewayClassName: 'nginx', implementation: GatewayImplementation.generic(), channel: GatewayApiChannel.EXPERIMENTAL }),
+    DataPlane.envoyAiGateway({ gatewayClassName: 'eg' }),
   ];
 }
 

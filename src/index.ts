@@ -14,3 +14,4 @@ export * from './routing/ai-gateway';
 export * from './istio/istio-data-plane';
 export * from './gateway-api/gateway-api-data-plane';
 export * from './nginx/nginx-ingress-data-plane';
+export * from './envoy-ai-gateway/envoy-ai-gateway-data-plane';

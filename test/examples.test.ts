@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { Manifest, only } from './support/synth';
 import { assertValidManifests, ValidateOptions } from './support/validator';
+import { build as buildEnvoyAiGateway } from '../examples/envoy-ai-gateway/main';
 import { build as buildGatewayApiEnvoy } from '../examples/gateway-api-envoy/main';
 import { build as buildGatewayApiIstio } from '../examples/gateway-api-istio-experimental/main';
 import { build as buildGpuAwareRouting } from '../examples/gpu-aware-routing/main';
@@ -26,7 +27,7 @@ function synthExample(build: (app: App) => void, options: ValidateOptions = {}):
 test('every example folder is covered here and by npm run synth', () => {
   const root = path.join(__dirname, '..', 'examples');
   const examples = fs.readdirSync(root, { withFileTypes: true }).filter(e => e.isDirectory() && fs.existsSync(path.join(root, e.name, 'main.ts'))).map(e => e.name);
-  expect(examples.sort()).toEqual(['gateway-api-envoy', 'gateway-api-istio-experimental', 'gpu-aware-routing', 'istio-gateway', 'llm-service', 'tiers']);
+  expect(examples.sort()).toEqual(['envoy-ai-gateway', 'gateway-api-envoy', 'gateway-api-istio-experimental', 'gpu-aware-routing', 'istio-gateway', 'llm-service', 'tiers']);
 });
 
 describe('llm-service (the seed)', () => {
@@ -145,6 +146,31 @@ describe('gpu-aware-routing', () => {
     expect(llama.targetPorts).toEqual([{ number: 8000 }]);
     expect(llama.endpointPickerRef).toEqual({ name: 'llama-epp', port: { number: 9002 }, failureMode: 'FailOpen' });
     expect(docs.filter(d => d.kind === 'InferenceObjective').map(d => [d.metadata.name, d.spec.priority])).toEqual([['interactive', 10], ['batch', -10]]);
+  });
+
+  test('output is unchanged (change detector)', () => {
+    expect(docs).toMatchSnapshot();
+  });
+});
+
+describe('envoy-ai-gateway', () => {
+  const docs = synthExample(buildEnvoyAiGateway)['envoy-ai-gateway'];
+
+  test('routes by model: 8B to its InferencePool, 70B to its pool with Bedrock as fallback, and a per-tenant token budget', () => {
+    const rules = only(docs, 'AIGatewayRoute').spec.rules;
+    expect(rules.map((r: Manifest) => r.matches[0].headers[0])).toEqual([
+      { name: 'x-ai-eg-model', type: 'Exact', value: 'llama-3-8b' },
+      { name: 'x-ai-eg-model', type: 'Exact', value: 'llama-3-70b' },
+    ]);
+    expect(rules[1].backendRefs).toEqual([
+      { name: 'ai-gateway-llama-70b', priority: 0 },
+      { name: 'ai-gateway-bedrock', priority: 1, modelNameOverride: 'meta.llama3-1-70b-instruct-v1:0' },
+    ]);
+    expect(only(docs, 'BackendSecurityPolicy').spec.awsCredentials).toEqual({ region: 'us-east-1', credentialsFile: { secretRef: { name: 'bedrock-credentials' } } });
+    for (const policy of docs.filter(d => d.kind === 'BackendTrafficPolicy')) {
+      expect(policy.spec.rateLimit.global.rules[0].clientSelectors).toEqual([{ headers: [{ name: 'x-tenant-id', type: 'Distinct' }] }]);
+    }
+    expect(rules.map((r: Manifest) => r.streamIdleTimeout)).toEqual(['60s', '60s']);
   });
 
   test('output is unchanged (change detector)', () => {

@@ -50,10 +50,21 @@ export interface ProviderBackendOptions {
    */
   readonly apiKey?: SecretKeyReference;
   /**
-   * The provider's region (AWS Bedrock, Vertex AI).
+   * The provider's region (required for AWS Bedrock and GCP Vertex AI).
    * @default - none
    */
   readonly region?: string;
+  /**
+   * The GCP project (required for GCP Vertex AI).
+   * @default - none
+   */
+  readonly project?: string;
+  /**
+   * The provider's name for the model, when it differs from the name clients send (for example
+   * `meta.llama3-1-70b-instruct-v1:0` on Bedrock for clients asking for `llama-3-1-70b`).
+   * @default - the name the client sent
+   */
+  readonly modelName?: string;
 }
 
 /** One backend of a weighted split, and its share. */
@@ -228,7 +239,14 @@ export class Backend {
           name: options.name,
           port,
           weight: 1,
-          provider: { api: options.api, hostname: options.hostname, apiKey: options.apiKey, region: options.region },
+          provider: {
+            api: options.api,
+            hostname: options.hostname,
+            apiKey: options.apiKey,
+            region: options.region,
+            project: options.project,
+            modelName: options.modelName === undefined ? undefined : requireNonEmpty(scope, `${property}.modelName`, options.modelName),
+          },
         }],
       };
     });

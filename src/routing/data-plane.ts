@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import { FeatureId, FEATURES } from './features';
 import type { DestinationSpec, GatewaySpec, RouteSpec } from './resolved';
 import { SupportLevel } from './support-level';
+import { EnvoyAiGatewayDataPlaneOptions, envoyAiGatewayDataPlane } from '../envoy-ai-gateway/envoy-ai-gateway-data-plane';
 import { GatewayApiDataPlaneOptions, gatewayApiDataPlane } from '../gateway-api/gateway-api-data-plane';
 import { IstioDataPlaneOptions, istioDataPlane } from '../istio/istio-data-plane';
 import { NginxIngressDataPlaneOptions, nginxIngressDataPlane } from '../nginx/nginx-ingress-data-plane';
@@ -85,6 +86,15 @@ export class DataPlane {
    */
   public static gatewayApi(options: GatewayApiDataPlaneOptions): DataPlane {
     return new DataPlane(gatewayApiDataPlane(options));
+  }
+
+  /**
+   * Envoy AI Gateway v1.1 on Envoy Gateway v1.8 (`aigateway.envoyproxy.io/v1beta1`): routing on the request's
+   * `model`, hosted providers with credentials from Secrets, ordered fallback from self-hosted pools to
+   * providers, token budgets per tenant, and InferencePools with an endpoint picker.
+   */
+  public static envoyAiGateway(options: EnvoyAiGatewayDataPlaneOptions): DataPlane {
+    return new DataPlane(envoyAiGatewayDataPlane(options));
   }
 
   /**

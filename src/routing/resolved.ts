@@ -56,6 +56,8 @@ export interface ProviderSpec {
   readonly hostname: string;
   readonly apiKey?: SecretKeyReference;
   readonly region?: string;
+  readonly project?: string;
+  readonly modelName?: string;
 }
 
 /** A pool behind an InferencePool and its endpoint picker. */

@@ -1,0 +1,380 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { backendTrafficPolicySpec, PolicyTarget, renderSecurityPolicy } from '../envoy-gateway/envoy-gateway-policies';
+import { GATEWAY_GROUP, renderGatewayObject } from '../gateway-api/gateway-object';
+import { InferencePoolRenderer } from '../gateway-api/inference-pool';
+import {
+  AiGatewayRoute, AiGatewayRouteSpecLlmRequestCostsType, AiGatewayRouteSpecRules, AiGatewayRouteSpecRulesMatchesHeadersType, AiServiceBackend,
+  AiServiceBackendSpecSchemaName, BackendSecurityPolicy, BackendSecurityPolicySpec, BackendSecurityPolicySpecType,
+} from '../imports/aigateway.envoyproxy.io';
+import {
+  Backend as EnvoyGatewayBackend, BackendTrafficPolicy, BackendTrafficPolicySpec,
+  BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsHeadersType, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit,
+  BackendTrafficPolicySpecRateLimitType, BackendTrafficPolicySpecRetryRetryOnTriggers,
+} from '../imports/gateway.envoyproxy.io';
+import { ProviderApi } from '../routing/backend';
+import type { DataPlaneImpl, GatewayPeer, GatewayRenderer, SupportDeclaration } from '../routing/data-plane';
+import type { FeatureId } from '../routing/features';
+import { checkRouteOrder } from '../routing/precedence';
+import { fullyQualifiedHost, normalizeWeights } from '../routing/render-helpers';
+import type { DestinationSpec, GatewaySpec, MatchConditions, RateLimitKeySpec, RateLimitSpec, RouteSpec } from '../routing/resolved';
+import { SupportLevel } from '../routing/support-level';
+import { invalid, requireDnsLabel, requireDnsSubdomain } from '../validate';
+
+/** Options for `DataPlane.envoyAiGateway`. */
+export interface EnvoyAiGatewayDataPlaneOptions {
+  /** The GatewayClass of Envoy Gateway, such as `eg`. */
+  readonly gatewayClassName: string;
+  /**
+   * The namespace Envoy Gateway runs the Envoy proxies in (for NetworkPolicies).
+   * @default 'envoy-gateway-system'
+   */
+  readonly proxyNamespace?: string;
+}
+
+/** The header Envoy AI Gateway fills from the request body's `model` field before routing. */
+export const MODEL_HEADER = 'x-ai-eg-model';
+/** Where Envoy AI Gateway puts token usage after a response, for rate-limit costs. */
+const AI_METADATA_NAMESPACE = 'io.envoy.ai_gateway';
+const TOKEN_COST_KEY = 'llm_total_token';
+/** An AIGatewayRoute holds at most this many rules. */
+const MAX_RULES = 15;
+
+const native = (how: string): SupportDeclaration => ({ level: SupportLevel.NATIVE, how });
+const policy = (how: string): SupportDeclaration => ({ level: SupportLevel.IMPLEMENTATION_POLICY, how });
+const no = (how: string, alternative: string): SupportDeclaration => ({ level: SupportLevel.UNSUPPORTED, how, alternative });
+const HEADERS_ONLY = 'an AIGatewayRoute serves the OpenAI API paths and matches on headers only';
+const ALT_PATHS = 'match on headers or RouteMatch.model, or route other paths with DataPlane.gatewayApi() on another hostname';
+
+const SUPPORT: Record<FeatureId, SupportDeclaration> = {
+  'tls': native('Gateway listener with tls.mode Terminate and certificateRefs'),
+  'match.path': no(HEADERS_ONLY, ALT_PATHS),
+  'match.header': native('AIGatewayRoute match headers Exact'),
+  'match.headerRegex': native('AIGatewayRoute match headers RegularExpression'),
+  'match.headerPresent': native('AIGatewayRoute match headers RegularExpression ".*"'),
+  'match.method': no(HEADERS_ONLY, ALT_PATHS),
+  'match.query': no(HEADERS_ONLY, ALT_PATHS),
+  'match.model': native(`AIGatewayRoute match on ${MODEL_HEADER}, which the AI filter fills from the body's model field`),
+  'backend.pool': native('AIServiceBackend (OpenAI schema) over an Envoy Gateway Backend for the pool Service'),
+  'backend.service': native('AIServiceBackend (OpenAI schema) over an Envoy Gateway Backend for the Service'),
+  'backend.inferencePool': native('AIGatewayRoute backendRef to an InferencePool with its endpoint picker (one per rule, not mixed with other backends)'),
+  'backend.weighted': native('AIGatewayRoute backendRef weights'),
+  'backend.provider': native('AIServiceBackend with the provider\'s API schema over an Envoy Gateway Backend (FQDN, TLS), credentials by BackendSecurityPolicy from a Secret'),
+  'backend.fallback': policy('AIGatewayRoute backendRef priorities, with a BackendTrafficPolicy retry that moves to the next priority'),
+  'mirror': no('AIGatewayRoute has no request mirroring', 'use DataPlane.gatewayApi() or DataPlane.istio() for mirrored routes'),
+  'fault': policy('BackendTrafficPolicy faultInjection'),
+  'timeout.request': native('AIGatewayRoute rule timeouts.request'),
+  'timeout.streamIdle': native('AIGatewayRoute rule streamIdleTimeout (defaults to the request timeout, never Envoy Gateway\'s short default)'),
+  'retry': policy('BackendTrafficPolicy retry'),
+  'retry.perTryTimeout': native('AIGatewayRoute rule timeouts.backendRequest'),
+  'retry.backoff': policy('BackendTrafficPolicy retry.perRetry.backOff'),
+  'circuitBreaker.limits': policy('BackendTrafficPolicy circuitBreaker'),
+  'circuitBreaker.outlierDetection': policy('BackendTrafficPolicy healthCheck.passive'),
+  'sessionAffinity.cookie': policy('BackendTrafficPolicy loadBalancer ConsistentHash cookie'),
+  'sessionAffinity.header': policy('BackendTrafficPolicy loadBalancer ConsistentHash header'),
+  'rateLimit.requests': policy('BackendTrafficPolicy rateLimit Local (429; each Envoy replica counts alone)'),
+  'rateLimit.requests.clientIp': policy('BackendTrafficPolicy rateLimit Global, Distinct sourceCIDR (needs the rate limit service with Redis)'),
+  'rateLimit.requests.header': policy('BackendTrafficPolicy rateLimit Global, Distinct header (needs the rate limit service with Redis)'),
+  'rateLimit.requests.jwtClaim': policy('SecurityPolicy claimToHeaders, then BackendTrafficPolicy rateLimit Global on that header'),
+  'rateLimit.tokens': policy('AIGatewayRoute llmRequestCosts (total tokens) and a BackendTrafficPolicy Global rate limit per route rule whose response cost is the '
+    + 'token count; charged after the response, needs the rate limit service with Redis'),
+  'jwt': policy('SecurityPolicy jwt (and authorization for required claims) attached to the Gateway'),
+  'jwt.route': policy('SecurityPolicy jwt attached to the route rule'),
+  'networkIsolation': native('NetworkPolicy admitting the Envoy proxies Envoy Gateway runs for this Gateway'),
+};
+
+/** @internal */
+export function envoyAiGatewayDataPlane(options: EnvoyAiGatewayDataPlaneOptions): DataPlaneImpl {
+  const proxyNamespace = options.proxyNamespace ?? 'envoy-gateway-system';
+  return {
+    name: 'Envoy AI Gateway',
+    support: SUPPORT,
+    workload: gateway => {
+      const labels: Record<string, string> = { 'gateway.envoyproxy.io/owning-gateway-name': gateway.name };
+      if (gateway.namespace !== undefined) labels['gateway.envoyproxy.io/owning-gateway-namespace'] = gateway.namespace;
+      return { namespace: proxyNamespace, labels, extraPorts: [] };
+    },
+    bind: (scope, gateway) => {
+      requireDnsSubdomain(scope, 'dataPlane.gatewayClassName', options.gatewayClassName);
+      requireDnsLabel(scope, 'dataPlane.proxyNamespace', proxyNamespace);
+      return new EnvoyAiGateway(scope, gateway, options.gatewayClassName);
+    },
+  };
+}
+
+/** How each provider API authenticates: the BackendSecurityPolicy type and the Secret key it reads. */
+const CREDENTIALS: Record<ProviderApi, { readonly type: BackendSecurityPolicySpecType; readonly key: string; readonly what: string }> = {
+  [ProviderApi.OPENAI]: { type: BackendSecurityPolicySpecType.API_KEY, key: 'apiKey', what: 'an API key' },
+  [ProviderApi.ANTHROPIC]: { type: BackendSecurityPolicySpecType.ANTHROPIC_API_KEY, key: 'apiKey', what: 'an API key' },
+  [ProviderApi.AZURE_OPENAI]: { type: BackendSecurityPolicySpecType.AZURE_API_KEY, key: 'apiKey', what: 'an API key' },
+  [ProviderApi.AWS_BEDROCK]: { type: BackendSecurityPolicySpecType.AWS_CREDENTIALS, key: 'credentials', what: 'an AWS credentials file' },
+  [ProviderApi.GCP_VERTEX_AI]: { type: BackendSecurityPolicySpecType.GCP_CREDENTIALS, key: 'service_account.json', what: 'a service account key file' },
+};
+
+/** Renders one AiGateway as a Gateway, one AIGatewayRoute with a rule per route, backends and policies. */
+class EnvoyAiGateway implements GatewayRenderer {
+  private readonly rules: AiGatewayRouteSpecRules[] = [];
+  private readonly added: RouteSpec[] = [];
+  private readonly serviceBackends = new Map<string, string>();
+  private readonly claimHeaders = new Map<string, string>();
+  private readonly inferencePools: InferencePoolRenderer;
+  private tokenCosts = false;
+
+  constructor(private readonly scope: Construct, private readonly gateway: GatewaySpec, gatewayClassName: string) {
+    renderGatewayObject(scope, gateway, gatewayClassName);
+    new AiGatewayRoute(scope, 'AIGatewayRoute', {
+      metadata: { name: gateway.name, namespace: gateway.namespace },
+      spec: {
+        parentRefs: [{ group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name }],
+        hostnames: [...gateway.hostnames],
+        rules: Lazy.any({ produce: () => this.rules }),
+        // Token usage the AI filter records for each response; token budgets charge it.
+        llmRequestCosts: Lazy.any({
+          produce: () => this.tokenCosts ? [
+            { metadataKey: 'llm_input_token', type: AiGatewayRouteSpecLlmRequestCostsType.INPUT_TOKEN },
+            { metadataKey: 'llm_output_token', type: AiGatewayRouteSpecLlmRequestCostsType.OUTPUT_TOKEN },
+            { metadataKey: TOKEN_COST_KEY, type: AiGatewayRouteSpecLlmRequestCostsType.TOTAL_TOKEN },
+          ] : undefined,
+        }),
+      },
+    });
+    this.inferencePools = new InferencePoolRenderer(scope, 'envoy-gateway');
+    if (gateway.defaults.jwt !== undefined) {
+      renderSecurityPolicy(scope, 'SecurityPolicy', gateway.name, gateway.namespace, { group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name },
+        gateway.defaults.jwt, () => [...this.claimHeaders].map(([claim, header]) => ({ claim, header })));
+    }
+  }
+
+  public peersOf(d: DestinationSpec): GatewayPeer[] {
+    if (d.kind !== 'inferencePool') return [];
+    const ref = this.inferencePools.render(this.scope, 'backend', d);
+    return [{ namespace: ref.namespace, labels: ref.pickerPodLabels }];
+  }
+
+  public addRoute(route: RouteSpec): void {
+    if (this.rules.length === MAX_RULES) {
+      throw invalid(route.scope, 'id', route.id, `would be rule ${MAX_RULES + 1} of the AIGatewayRoute, which holds at most ${MAX_RULES}`,
+        'merge routes (several matches on one route are ORed), or split them over two AiGateways with different hostnames');
+    }
+    checkRouteOrder(route, this.added, 'Envoy AI Gateway');
+    const p = route.policies;
+    const fallback = route.backend.mode === 'fallback';
+    const weights = route.backend.mode === 'weighted' ? normalizeWeights(route.backend.destinations.map(d => d.weight)) : undefined;
+    this.requireUnmixed(route);
+    this.rules.push({
+      name: route.id,
+      matches: route.matches.length === 0 ? undefined : route.matches.map(m => ({ headers: renderHeaders(m) })),
+      backendRefs: route.backend.destinations.map((d, i) => ({
+        ...this.backendRef(route, fallback ? `backend[${i}]` : 'backend', d),
+        weight: weights?.[i],
+        priority: fallback ? i : undefined,
+      })),
+      timeouts: {
+        request: `${p.timeouts.requestSeconds}s`,
+        backendRequest: p.retry?.perTrySeconds === undefined ? undefined : `${p.retry.perTrySeconds}s`,
+      },
+      // Streamed completions pause between tokens: never Envoy's short default.
+      streamIdleTimeout: `${p.timeouts.streamIdleSeconds ?? (p.timeouts.requestSeconds || 300)}s`,
+    });
+    this.routePolicies(route);
+    this.added.push(route);
+  }
+
+  /** Envoy AI Gateway rejects rules that mix an InferencePool with other backends, or hold two InferencePools. */
+  private requireUnmixed(route: RouteSpec) {
+    const pools = route.backend.destinations.filter(d => d.kind === 'inferencePool');
+    if (pools.length > 0 && route.backend.destinations.length > 1) {
+      throw invalid(route.scope, 'backend', `Backend.${route.backend.mode}`, 'mixes an InferencePool with other backends in one rule, which Envoy AI Gateway does not allow',
+        'for fallback from a GPU pool to a provider use Backend.fallback([Backend.pool(pool), Backend.provider(...)]): the pool then becomes an AIServiceBackend '
+        + 'over its Service, without the endpoint picker; or route to the InferencePool alone');
+    }
+  }
+
+  private backendRef(route: RouteSpec, property: string, d: DestinationSpec) {
+    if (d.kind === 'inferencePool') {
+      const ref = this.inferencePools.render(route.scope, property, d);
+      if (ref.namespace !== this.gateway.namespace) {
+        throw invalid(route.scope, property, `${ref.namespace}/${ref.name}`, 'is an InferencePool in another namespace than the gateway',
+          'put the pool in the gateway\'s namespace');
+      }
+      return { group: ref.group, kind: 'InferencePool', name: ref.name };
+    }
+    const name = d.kind === 'provider' ? this.providerBackend(route, property, d) : this.serviceBackend(route, property, d);
+    return { name, modelNameOverride: d.provider?.modelName };
+  }
+
+  /** An AIServiceBackend (OpenAI schema) over an Envoy Gateway Backend for an in-cluster Service. */
+  private serviceBackend(route: RouteSpec, property: string, d: DestinationSpec): string {
+    const host = fullyQualifiedHost(route.scope, property, d, 'Envoy AI Gateway');
+    const key = `${host}:${d.port}`;
+    const existing = this.serviceBackends.get(key);
+    if (existing !== undefined) return existing;
+    const name = `${this.gateway.name}-${d.name}`;
+    this.serviceBackends.set(key, name);
+    this.backendPair(name, AiServiceBackendSpecSchemaName.OPEN_AI, { hostname: host, port: d.port }, false);
+    return name;
+  }
+
+  /** A hosted provider: an AIServiceBackend with its API schema, a TLS Backend, and its credentials from a Secret. */
+  private providerBackend(route: RouteSpec, property: string, d: DestinationSpec): string {
+    const provider = d.provider!;
+    const key = `provider:${d.name}`;
+    const existing = this.serviceBackends.get(key);
+    if (existing !== undefined) return existing;
+    const credentials = CREDENTIALS[provider.api];
+    if (provider.apiKey === undefined) {
+      throw invalid(route.scope, `${property}.apiKey`, undefined, `is missing, and ${provider.api} needs ${credentials.what} to accept requests`,
+        `store it in a Secret under the key '${credentials.key}' and pass apiKey: { secretName, key: '${credentials.key}' }`);
+    }
+    if (provider.apiKey.key !== credentials.key) {
+      throw invalid(route.scope, `${property}.apiKey.key`, provider.apiKey.key, `is not the key Envoy AI Gateway reads ${credentials.what} from (${credentials.key})`,
+        `store the credential in the Secret under '${credentials.key}'`);
+    }
+    if ((provider.api === ProviderApi.AWS_BEDROCK || provider.api === ProviderApi.GCP_VERTEX_AI) && provider.region === undefined) {
+      throw invalid(route.scope, `${property}.region`, undefined, `is required for ${provider.api}`, 'set the region the models are served from');
+    }
+    if (provider.api === ProviderApi.GCP_VERTEX_AI && provider.project === undefined) {
+      throw invalid(route.scope, `${property}.project`, undefined, 'is required for GCPVertexAI', 'set the GCP project');
+    }
+    const name = `${this.gateway.name}-${d.name}`;
+    this.serviceBackends.set(key, name);
+    this.backendPair(name, provider.api as string as AiServiceBackendSpecSchemaName, { hostname: provider.hostname, port: d.port }, true);
+    const secretRef = { name: provider.apiKey.secretName };
+    const spec: BackendSecurityPolicySpec = {
+      targetRefs: [{ group: 'aigateway.envoyproxy.io', kind: 'AIServiceBackend', name }],
+      type: credentials.type,
+      apiKey: credentials.type === BackendSecurityPolicySpecType.API_KEY ? { secretRef } : undefined,
+      anthropicApiKey: credentials.type === BackendSecurityPolicySpecType.ANTHROPIC_API_KEY ? { secretRef } : undefined,
+      azureApiKey: credentials.type === BackendSecurityPolicySpecType.AZURE_API_KEY ? { secretRef } : undefined,
+      awsCredentials: credentials.type === BackendSecurityPolicySpecType.AWS_CREDENTIALS
+        ? { region: provider.region!, credentialsFile: { secretRef } } : undefined,
+      gcpCredentials: credentials.type === BackendSecurityPolicySpecType.GCP_CREDENTIALS
+        ? { region: provider.region!, projectName: provider.project!, credentialsFile: { secretRef } } : undefined,
+    };
+    new BackendSecurityPolicy(this.scope, `BackendSecurityPolicy-${name}`, { metadata: { name, namespace: this.gateway.namespace }, spec });
+    return name;
+  }
+
+  private backendPair(name: string, schema: AiServiceBackendSpecSchemaName, endpoint: { hostname: string; port: number }, tls: boolean) {
+    const metadata = { name, namespace: this.gateway.namespace };
+    new EnvoyGatewayBackend(this.scope, `Backend-${name}`, {
+      metadata,
+      spec: {
+        endpoints: [{ fqdn: endpoint }],
+        tls: tls ? { wellKnownCaCertificates: 'System', sni: endpoint.hostname } : undefined,
+      },
+    });
+    new AiServiceBackend(this.scope, `AIServiceBackend-${name}`, {
+      metadata,
+      spec: { schema: { name: schema }, backendRef: { group: 'gateway.envoyproxy.io', kind: 'Backend', name } },
+    });
+  }
+
+  /**
+   * A BackendTrafficPolicy per rule of the HTTPRoute Envoy AI Gateway generates (named like the
+   * AIGatewayRoute, its rules named like ours): the route's retries, balancing, limits and budgets.
+   */
+  private routePolicies(route: RouteSpec) {
+    const p = route.policies;
+    const target: PolicyTarget = { group: GATEWAY_GROUP, kind: 'HTTPRoute', name: this.gateway.name, sectionName: route.id };
+    // The rule itself carries the stream idle timeout; the rate limit is rendered here (tokens need costs).
+    const spec: BackendTrafficPolicySpec = backendTrafficPolicySpec(
+      { ...route, policies: { ...p, rateLimit: undefined, timeouts: { requestSeconds: p.timeouts.requestSeconds } } }, [target]);
+    const limit = p.rateLimit;
+    if (limit !== undefined && limit.burst > 0) {
+      throw invalid(route.scope, 'rateLimit.burst', limit.burst, 'cannot be expressed by Envoy AI Gateway, whose rate limits have no burst allowance',
+        'fold the burst into the limit');
+    }
+    new BackendTrafficPolicy(this.scope, `BackendTrafficPolicy-${route.id}`, {
+      metadata: { name: `${this.gateway.name}-${route.id}`, namespace: this.gateway.namespace },
+      spec: {
+        ...spec,
+        retry: route.backend.mode === 'fallback' ? fallbackRetry(route) : spec.retry,
+        rateLimit: limit === undefined ? undefined : this.rateLimit(route, limit),
+      },
+    });
+    if (route.ownPolicies.has('jwt')) {
+      if (p.jwt === undefined) {
+        throw invalid(route.scope, 'jwt', 'JwtAuth.none()', 'cannot switch off the Gateway\'s JWT policy for one route with Envoy AI Gateway',
+          'give the route its own AiGateway and hostname, or leave JWT out of the gateway defaults and set it per route');
+      }
+      renderSecurityPolicy(this.scope, `SecurityPolicy-${route.id}`, `${this.gateway.name}-${route.id}`, this.gateway.namespace, target, p.jwt,
+        () => [...this.claimHeaders].map(([claim, header]) => ({ claim, header })));
+    }
+  }
+
+  /** Request limits count requests; token budgets count the tokens the AI filter reports after each response. */
+  private rateLimit(route: RouteSpec, limit: RateLimitSpec): BackendTrafficPolicySpec['rateLimit'] {
+    const rule = { limit: { requests: limit.limit, unit: UNITS[limit.unit] as any } };
+    const tokens = limit.counts === 'tokens';
+    if (tokens) this.tokenCosts = true;
+    const cost = tokens ? {
+      // Nothing is known on the way in; the response carries the usage.
+      request: { from: 'Number' as any, number: 0 },
+      response: { from: 'Metadata' as any, metadata: { namespace: AI_METADATA_NAMESPACE, key: TOKEN_COST_KEY } },
+    } : undefined;
+    if (limit.key.kind === 'global' && !tokens) return { type: BackendTrafficPolicySpecRateLimitType.LOCAL, local: { rules: [rule] } };
+    const clientSelectors = this.clientSelectors(route, limit.key);
+    return { type: BackendTrafficPolicySpecRateLimitType.GLOBAL, global: { rules: [{ ...rule, clientSelectors, cost }] } };
+  }
+
+  private clientSelectors(route: RouteSpec, key: RateLimitKeySpec) {
+    const DISTINCT = BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsHeadersType.DISTINCT;
+    const distinct = (name: string) => [{ headers: [{ name, type: DISTINCT }] }];
+    switch (key.kind) {
+      case 'clientIp': return [{ sourceCidr: { type: 'Distinct' as any, value: '0.0.0.0/0' } }];
+      case 'header': return distinct(key.name!);
+      case 'jwtClaim': {
+        if (route.policies.jwt === undefined) {
+          throw invalid(route.scope, 'rateLimit.key', `RateLimitKey.jwtClaim("${key.name}")`, 'needs a validated JWT, and the route has no JwtAuth',
+            'set JwtAuth in the gateway defaults or on the route, or key the limit on a header');
+        }
+        const header = `x-ai-gateway-claim-${key.name!.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
+        this.claimHeaders.set(key.name!, header);
+        return distinct(header);
+      }
+      default: return undefined;
+    }
+  }
+}
+
+/** The model match is a header match on the header the AI filter fills from the body. */
+function renderHeaders(m: MatchConditions) {
+  const headers = m.headers.map(h => ({
+    name: h.name,
+    type: h.kind === 'exact' ? AiGatewayRouteSpecRulesMatchesHeadersType.EXACT : AiGatewayRouteSpecRulesMatchesHeadersType.REGULAR_EXPRESSION,
+    value: h.kind === 'present' ? '.*' : h.value!,
+  }));
+  if (m.model !== undefined) headers.unshift({ name: MODEL_HEADER, type: AiGatewayRouteSpecRulesMatchesHeadersType.EXACT, value: m.model });
+  return headers;
+}
+
+/**
+ * Fallback moves to the next priority by retrying: on connection failures and on 429 and 5xx from the
+ * backend (before any byte reached the client), one attempt per priority, with backoff.
+ */
+function fallbackRetry(route: RouteSpec): BackendTrafficPolicySpec['retry'] {
+  const retry = route.policies.retry;
+  const backoffMillis = retry?.backoffMillis ?? 250;
+  return {
+    numRetries: Math.max(retry?.attempts ?? 0, route.backend.destinations.length - 1),
+    numAttemptsPerPriority: 1,
+    retryOn: {
+      triggers: [
+        BackendTrafficPolicySpecRetryRetryOnTriggers.CONNECT_HYPHEN_FAILURE,
+        BackendTrafficPolicySpecRetryRetryOnTriggers.REFUSED_HYPHEN_STREAM,
+        BackendTrafficPolicySpecRetryRetryOnTriggers.RESET_HYPHEN_BEFORE_HYPHEN_REQUEST,
+        BackendTrafficPolicySpecRetryRetryOnTriggers.RETRIABLE_HYPHEN_STATUS_HYPHEN_CODES,
+      ],
+      httpStatusCodes: [429, 500, 502, 503, 504],
+    },
+    perRetry: { backOff: { baseInterval: `${backoffMillis}ms`, maxInterval: `${backoffMillis * 10}ms` } },
+  };
+}
+
+const UNITS: Record<string, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit> = {
+  second: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.SECOND,
+  minute: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.MINUTE,
+  hour: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.HOUR,
+  day: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.DAY,
+};

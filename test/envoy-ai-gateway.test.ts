@@ -1,0 +1,223 @@
+import { Chart, Duration, Testing } from 'cdk8s';
+import {
+  Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayErrors, AiGatewayProps, Backend, CircuitBreaker, DataPlane, JwtAuth, LlmModelPool,
+  ModelServer, ProviderApi, ProviderBackendOptions, RateLimit, RateLimitKey, RequestMirror, RetryPolicy, RouteMatch, SessionAffinity, Timeouts,
+} from '../src';
+import { Manifest, only, synthValid } from './support/synth';
+
+function setup(props: Partial<AiGatewayProps> = {}) {
+  const chart = new Chart(Testing.app(), 'test', { namespace: 'llm' });
+  const vllm = (name: string, gpus: number) => new LlmModelPool(chart, name, {
+    name, modelName: name, server: ModelServer.vllm({ model: `meta-llama/${name}` }), accelerator: Accelerator.nvidiaGpu({ count: gpus }),
+  });
+  const small = vllm('llama-3-8b', 1);
+  const large = vllm('llama-3-70b', 4);
+  const gw = new AiGateway(chart, 'gw', { name: 'ai', dataPlane: DataPlane.envoyAiGateway({ gatewayClassName: 'eg' }), hostnames: ['llm.example.com'], ...props });
+  return { chart, small, large, gw, validate: () => synthValid(chart) };
+}
+
+const openai = (overrides: Partial<ProviderBackendOptions> = {}) => Backend.provider({
+  name: 'openai', api: ProviderApi.OPENAI, hostname: 'api.openai.com', apiKey: { secretName: 'openai', key: 'apiKey' }, ...overrides,
+});
+const rules = (docs: Manifest[]) => only(docs, 'AIGatewayRoute').spec.rules as any[];
+const btp = (docs: Manifest[], name: string) => only(docs, 'BackendTrafficPolicy', name).spec;
+
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(AiGatewayErrors.isAiGatewayError(e)).toBe(true);
+    return (e as Error).message;
+  }
+  throw new Error('expected an AiGatewayError');
+}
+
+describe('model routing, InferencePools and fallback to a provider', () => {
+  const { small, large, gw, validate } = setup({
+    defaults: { rateLimit: RateLimit.tokensPerHour(1_000_000, { key: RateLimitKey.header('x-tenant-id') }) },
+  });
+  gw.addRoute('small', { matches: [RouteMatch.model('llama-3-8b')], backend: Backend.inferencePool(small) });
+  gw.addRoute('large', { matches: [RouteMatch.model('llama-3-70b')], backend: Backend.fallback([Backend.pool(large), openai({ modelName: 'gpt-4o-mini' })]) });
+  const docs = validate();
+
+  test('a Gateway and one AIGatewayRoute with a rule per route, matching the model header the AI filter fills', () => {
+    expect(only(docs, 'Gateway').spec.gatewayClassName).toBe('eg');
+    const route = only(docs, 'AIGatewayRoute');
+    expect(route.apiVersion).toBe('aigateway.envoyproxy.io/v1beta1');
+    expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'ai' }]);
+    expect(rules(docs).map(r => [r.name, r.matches])).toEqual([
+      ['small', [{ headers: [{ name: 'x-ai-eg-model', type: 'Exact', value: 'llama-3-8b' }] }]],
+      ['large', [{ headers: [{ name: 'x-ai-eg-model', type: 'Exact', value: 'llama-3-70b' }] }]],
+    ]);
+  });
+
+  test('the 8B pool is reached through its InferencePool', () => {
+    expect(rules(docs)[0].backendRefs).toEqual([{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'llama-3-8b' }]);
+    expect(only(docs, 'InferencePool', 'llama-3-8b').spec.selector.matchLabels).toEqual(small.selectorLabels);
+  });
+
+  test('the 70B pool first, the provider second (with its own model name), by priority', () => {
+    expect(rules(docs)[1].backendRefs).toEqual([
+      { name: 'ai-llama-3-70b', priority: 0 },
+      { name: 'ai-openai', priority: 1, modelNameOverride: 'gpt-4o-mini' },
+    ]);
+    expect(only(docs, 'AIServiceBackend', 'ai-llama-3-70b').spec).toEqual({
+      schema: { name: 'OpenAI' }, backendRef: { group: 'gateway.envoyproxy.io', kind: 'Backend', name: 'ai-llama-3-70b' },
+    });
+    expect(only(docs, 'Backend', 'ai-llama-3-70b').spec).toEqual({ endpoints: [{ fqdn: { hostname: 'llama-3-70b.llm.svc.cluster.local', port: 8000 } }] });
+  });
+
+  test('fallback moves on by retrying connection failures, 429 and 5xx, one attempt per priority, with backoff', () => {
+    expect(btp(docs, 'ai-large').retry).toEqual({
+      numRetries: 2,
+      numAttemptsPerPriority: 1,
+      retryOn: { triggers: ['connect-failure', 'refused-stream', 'reset-before-request', 'retriable-status-codes'], httpStatusCodes: [429, 500, 502, 503, 504] },
+      perRetry: { backOff: { baseInterval: '250ms', maxInterval: '2500ms' } },
+    });
+    // Without fallback, the LLM-safe retry.
+    expect(btp(docs, 'ai-small').retry.retryOn).toEqual({ triggers: ['connect-failure', 'refused-stream', 'reset-before-request'], httpStatusCodes: [503] });
+    expect(btp(docs, 'ai-large').targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'ai', sectionName: 'large' }]);
+  });
+
+  test('the provider: a TLS Backend to its hostname and the API key from a Secret', () => {
+    expect(only(docs, 'Backend', 'ai-openai').spec).toEqual({
+      endpoints: [{ fqdn: { hostname: 'api.openai.com', port: 443 } }],
+      tls: { wellKnownCACertificates: 'System', sni: 'api.openai.com' },
+    });
+    expect(only(docs, 'AIServiceBackend', 'ai-openai').spec.schema).toEqual({ name: 'OpenAI' });
+    expect(only(docs, 'BackendSecurityPolicy', 'ai-openai').spec).toEqual({
+      targetRefs: [{ group: 'aigateway.envoyproxy.io', kind: 'AIServiceBackend', name: 'ai-openai' }],
+      type: 'APIKey',
+      apiKey: { secretRef: { name: 'openai' } },
+    });
+    expect(JSON.stringify(docs)).not.toMatch(/sk-/);
+  });
+
+  test('token budgets: the route records token costs and a global limit per tenant charges the total after the response', () => {
+    expect(only(docs, 'AIGatewayRoute').spec.llmRequestCosts).toEqual([
+      { metadataKey: 'llm_input_token', type: 'InputToken' },
+      { metadataKey: 'llm_output_token', type: 'OutputToken' },
+      { metadataKey: 'llm_total_token', type: 'TotalToken' },
+    ]);
+    expect(btp(docs, 'ai-small').rateLimit).toEqual({
+      type: 'Global',
+      global: {
+        rules: [{
+          limit: { requests: 1000000, unit: 'Hour' },
+          clientSelectors: [{ headers: [{ name: 'x-tenant-id', type: 'Distinct' }] }],
+          cost: { request: { from: 'Number', number: 0 }, response: { from: 'Metadata', metadata: { namespace: 'io.envoy.ai_gateway', key: 'llm_total_token' } } },
+        }],
+      },
+    });
+  });
+
+  test('timeouts: minutes for the request, and a stream idle timeout that is never Envoy\'s short default', () => {
+    expect(rules(docs)[0].timeouts).toEqual({ request: '300s' });
+    expect(rules(docs)[0].streamIdleTimeout).toBe('300s');
+  });
+
+  test('NetworkPolicies admit the Envoy proxies, and the endpoint picker of the InferencePool', () => {
+    expect(only(docs, 'NetworkPolicy', 'ai-to-llama-3-8b').spec.ingress[0].from).toHaveLength(2);
+    expect(only(docs, 'NetworkPolicy', 'ai-to-llama-3-70b').spec.ingress[0].from).toHaveLength(1);
+  });
+});
+
+describe('policies', () => {
+  test('a per-claim token budget copies the claim to a header with the JWT SecurityPolicy', () => {
+    const { small, gw, validate } = setup({ defaults: { jwt: JwtAuth.of({ issuer: 'https://idp', jwksUri: 'https://idp/jwks' }) } });
+    gw.addRoute('r', { backend: Backend.pool(small), rateLimit: RateLimit.tokensPerDay(50_000, { key: RateLimitKey.jwtClaim('tenant') }) });
+    const docs = validate();
+    expect(only(docs, 'SecurityPolicy').spec.jwt.providers[0].claimToHeaders).toEqual([{ claim: 'tenant', header: 'x-ai-gateway-claim-tenant' }]);
+    expect(btp(docs, 'ai-r').rateLimit.global.rules[0].clientSelectors).toEqual([{ headers: [{ name: 'x-ai-gateway-claim-tenant', type: 'Distinct' }] }]);
+    expect(btp(docs, 'ai-r').rateLimit.global.rules[0].limit).toEqual({ requests: 50000, unit: 'Day' });
+  });
+
+  test('request limits, circuit breaking, affinity and an explicit stream idle timeout', () => {
+    const { small, gw, validate } = setup();
+    gw.addRoute('r', {
+      backend: Backend.pool(small),
+      rateLimit: RateLimit.requestsPerSecond(20),
+      circuitBreaker: CircuitBreaker.of({ maxRequests: 64 }),
+      sessionAffinity: SessionAffinity.header('x-session'),
+      timeouts: Timeouts.of({ request: Duration.minutes(10), streamIdle: Duration.seconds(45) }),
+    });
+    const docs = validate();
+    const spec = btp(docs, 'ai-r');
+    expect(spec.rateLimit).toEqual({ type: 'Local', local: { rules: [{ limit: { requests: 20, unit: 'Second' } }] } });
+    expect(spec.circuitBreaker).toEqual({ maxParallelRequests: 64 });
+    expect(spec.loadBalancer).toEqual({ type: 'ConsistentHash', consistentHash: { type: 'Header', header: { name: 'x-session' } } });
+    expect(rules(docs)[0]).toMatchObject({ timeouts: { request: '600s' }, streamIdleTimeout: '45s' });
+  });
+
+  test.each([
+    [ProviderApi.ANTHROPIC, { hostname: 'api.anthropic.com', apiKey: { secretName: 'anthropic', key: 'apiKey' } }, { type: 'AnthropicAPIKey', anthropicAPIKey: { secretRef: { name: 'anthropic' } } }],
+    [ProviderApi.AZURE_OPENAI, { hostname: 'acme.openai.azure.com', apiKey: { secretName: 'azure', key: 'apiKey' } }, { type: 'AzureAPIKey', azureAPIKey: { secretRef: { name: 'azure' } } }],
+    [ProviderApi.GCP_VERTEX_AI, { hostname: 'us-central1-aiplatform.googleapis.com', region: 'us-central1', project: 'acme', apiKey: { secretName: 'gcp', key: 'service_account.json' } },
+      { type: 'GCPCredentials', gcpCredentials: { region: 'us-central1', projectName: 'acme', credentialsFile: { secretRef: { name: 'gcp' } } } }],
+  ] as Array<[ProviderApi, Partial<ProviderBackendOptions>, object]>)('%s credentials come from a Secret', (api, options, credentials) => {
+    const { gw, validate } = setup();
+    gw.addRoute('r', { backend: Backend.provider({ name: 'p', api, hostname: 'x', ...options }) });
+    const docs = validate();
+    expect(only(docs, 'BackendSecurityPolicy').spec).toMatchObject(credentials);
+    expect(only(docs, 'AIServiceBackend').spec.schema.name).toBe(api);
+  });
+});
+
+describe('bad input', () => {
+  test.each([
+    ['a provider without credentials', { backend: openai({ apiKey: undefined }) },
+      "test/gw/r: 'backend.apiKey' (not set) is missing, and OpenAI needs an API key to accept requests; store it in a Secret under the key 'apiKey' and pass apiKey: { secretName, key: 'apiKey' }"],
+    ['credentials under another Secret key', { backend: openai({ apiKey: { secretName: 'openai', key: 'token' } }) },
+      "test/gw/r: 'backend.apiKey.key' (\"token\") is not the key Envoy AI Gateway reads an API key from (apiKey); store the credential in the Secret under 'apiKey'"],
+    ['Bedrock without a region', { backend: Backend.provider({ name: 'b', api: ProviderApi.AWS_BEDROCK, hostname: 'bedrock', apiKey: { secretName: 'aws', key: 'credentials' } }) },
+      "test/gw/r: 'backend.region' (not set) is required for AWSBedrock; set the region the models are served from"],
+    ['Vertex AI without a project', { backend: Backend.provider({ name: 'v', api: ProviderApi.GCP_VERTEX_AI, hostname: 'vertex', region: 'eu', apiKey: { secretName: 'gcp', key: 'service_account.json' } }) },
+      "test/gw/r: 'backend.project' (not set) is required for GCPVertexAI; set the GCP project"],
+    ['a path match', { matches: [RouteMatch.pathPrefix('/v1/embeddings')] },
+      "test/gw/r: 'matches[0]' (\"RouteMatch.pathPrefix(\\\"/v1/embeddings\\\")\") cannot be expressed by the Envoy AI Gateway data plane (an AIGatewayRoute serves the OpenAI API paths and matches on headers only); match on headers or RouteMatch.model"],
+    ['a mirror', { mirror: RequestMirror.to(Backend.service({ name: 'm', port: 80 })) }, "'mirror' (\"RequestMirror (100%)\") cannot be expressed by the Envoy AI Gateway data plane (AIGatewayRoute has no request mirroring)"],
+    ['a rate limit burst', { rateLimit: RateLimit.requestsPerSecond(5, { burst: 5 }) }, "test/gw/r: 'rateLimit.burst' (5) cannot be expressed by Envoy AI Gateway, whose rate limits have no burst allowance; fold the burst into the limit"],
+    ['a claim key without JWT', { rateLimit: RateLimit.tokensPerHour(1000, { key: RateLimitKey.jwtClaim('tenant') }) },
+      "test/gw/r: 'rateLimit.key' (\"RateLimitKey.jwtClaim(\\\"tenant\\\")\") needs a validated JWT, and the route has no JwtAuth; set JwtAuth in the gateway defaults or on the route, or key the limit on a header"],
+  ] as Array<[string, Partial<AiGatewayAddRouteOptions>, string]>)('%s', (_name, options, message) => {
+    const { small, gw } = setup();
+    expect(errorOf(() => gw.addRoute('r', { backend: Backend.pool(small), ...options }))).toContain(message);
+  });
+
+  test('an InferencePool and a provider in one rule', () => {
+    const { small, gw } = setup();
+    expect(errorOf(() => gw.addRoute('r', { backend: Backend.fallback([Backend.inferencePool(small), openai()]) })))
+      .toContain("test/gw/r: 'backend' (\"Backend.fallback\") mixes an InferencePool with other backends in one rule, which Envoy AI Gateway does not allow; "
+        + 'for fallback from a GPU pool to a provider use Backend.fallback([Backend.pool(pool), Backend.provider(...)])');
+  });
+
+  test('more rules than an AIGatewayRoute holds', () => {
+    const { small, gw } = setup();
+    for (let i = 0; i < 15; i++) gw.addRoute(`r${i}`, { matches: [RouteMatch.model(`m${i}`)], backend: Backend.pool(small) });
+    expect(errorOf(() => gw.addRoute('r15', { matches: [RouteMatch.model('m15')], backend: Backend.pool(small) })))
+      .toBe("test/gw/r15: 'id' (\"r15\") would be rule 16 of the AIGatewayRoute, which holds at most 15; merge routes (several matches on one route are ORed), or split them over two AiGateways with different hostnames");
+  });
+
+  test('switching the gateway JWT off for one route', () => {
+    const { small, gw } = setup({ defaults: { jwt: JwtAuth.of({ issuer: 'https://idp', jwksUri: 'https://idp/jwks' }) } });
+    expect(errorOf(() => gw.addRoute('r', { backend: Backend.pool(small), jwt: JwtAuth.none() })))
+      .toContain("test/gw/r: 'jwt' (\"JwtAuth.none()\") cannot switch off the Gateway's JWT policy for one route with Envoy AI Gateway");
+  });
+
+  test('a model route after a less specific catch-all is caught by the route order check', () => {
+    const { small, large, gw } = setup();
+    gw.addRoute('tenant', { matches: [RouteMatch.header('x-tenant', 'acme')], backend: Backend.pool(small), retry: RetryPolicy.none() });
+    expect(errorOf(() => gw.addRoute('model', { matches: [RouteMatch.all([RouteMatch.model('llama-3-70b'), RouteMatch.header('x-debug', '1')])], backend: Backend.pool(large) })))
+      .toContain("test/gw/model: 'matches[0]' (\"path prefix /, model llama-3-70b, headers x-debug\") outranks the match of earlier route 'tenant'");
+  });
+});
+
+test('Istio and Gateway API reject model routing and token budgets; Envoy AI Gateway expresses them', () => {
+  const level = (plane: DataPlane, feature: string) => plane.capabilities().find(c => c.feature === feature)!.level;
+  const planes = [DataPlane.istio(), DataPlane.gatewayApi({ gatewayClassName: 'eg' }), DataPlane.envoyAiGateway({ gatewayClassName: 'eg' })];
+  expect(planes.map(p => [level(p, 'match.model'), level(p, 'rateLimit.tokens'), level(p, 'backend.fallback')])).toEqual([
+    ['unsupported', 'unsupported', 'unsupported'],
+    ['unsupported', 'unsupported', 'unsupported'],
+    ['native', 'implementation-policy', 'implementation-policy'],
+  ]);
+});
