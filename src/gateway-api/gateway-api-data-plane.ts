@@ -1,5 +1,6 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { GATEWAY_GROUP, renderGatewayObject } from './gateway-object';
 import { backendTrafficPolicySpec, renderSecurityPolicy } from '../envoy-gateway/envoy-gateway-policies';
 import {
   HttpRoute as ExperimentalHttpRoute, HttpRouteSpecRules as ExperimentalRule, HttpRouteSpecRulesSessionPersistenceType,
@@ -11,7 +12,6 @@ import {
   HttpRouteSpecRulesMatchesQueryParamsType, ReferenceGrant,
 } from '../imports/gateway.networking.k8s.io';
 import { DestinationRules, renderJwtPair } from '../istio/istio-policies';
-import { GATEWAY_GROUP, renderGatewayObject } from './gateway-object';
 import type { DataPlaneImpl, GatewayRenderer, GatewayWorkload, SupportDeclaration } from '../routing/data-plane';
 import type { FeatureId } from '../routing/features';
 import { checkRouteOrder } from '../routing/precedence';
