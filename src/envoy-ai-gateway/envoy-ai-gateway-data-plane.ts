@@ -89,6 +89,7 @@ export function envoyAiGatewayDataPlane(options: EnvoyAiGatewayDataPlaneOptions)
   return {
     name: 'Envoy AI Gateway',
     support: SUPPORT,
+    installation: { controller: 'envoy-ai-gateway', gatewayClassName: options.gatewayClassName, gatewayApiChannel: 'standard', gatewayNamespace: proxyNamespace },
     workload: gateway => {
       const labels: Record<string, string> = { 'gateway.envoyproxy.io/owning-gateway-name': gateway.name };
       if (gateway.namespace !== undefined) labels['gateway.envoyproxy.io/owning-gateway-namespace'] = gateway.namespace;

@@ -169,6 +169,12 @@ export function gatewayApiDataPlane(options: GatewayApiDataPlaneOptions): DataPl
   const channel = options.channel ?? GatewayApiChannel.STANDARD;
   return {
     name: `Gateway API (${implementation.displayName}, ${channel} channel)`,
+    installation: {
+      controller: kind === 'generic' ? 'gateway-api' : kind,
+      gatewayClassName: options.gatewayClassName,
+      gatewayApiChannel: channel,
+      gatewayNamespace: implementation._proxyNamespace,
+    },
     support: support(kind, channel),
     workload: gateway => workload(kind, implementation, gateway),
     bind: (scope, gateway) => {

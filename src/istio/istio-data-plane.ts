@@ -107,6 +107,7 @@ export function istioDataPlane(options: IstioDataPlaneOptions): DataPlaneImpl {
   return {
     name: 'Istio',
     support: SUPPORT,
+    installation: { controller: 'istio', gatewaySelector: { ...selector }, gatewayNamespace },
     workload: () => ({
       namespace: gatewayNamespace,
       labels: selector,

@@ -213,6 +213,22 @@ export class AiGateway extends Construct {
     });
   }
 
+  /** Whether a route sends traffic through an InferencePool (the controller needs the Inference Extension). */
+  public get usesInferencePools(): boolean {
+    return this.routeList.some(r => r._spec.backend.destinations.some(d => d.kind === 'inferencePool'));
+  }
+
+  /**
+   * Whether a route has a global rate limit (keyed per client, header or claim, or a token budget) that needs
+   * the controller's rate limit service (Envoy Gateway's, with Redis).
+   */
+  public get usesGlobalRateLimits(): boolean {
+    return this.routeList.some(r => {
+      const limit = r._spec.policies.rateLimit;
+      return limit !== undefined && (limit.counts === 'tokens' || limit.key.kind !== 'global');
+    });
+  }
+
   /** The routes, in evaluation order. */
   public get routes(): AiGatewayRoute[] {
     return [...this.routeList];

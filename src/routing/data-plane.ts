@@ -24,6 +24,41 @@ export interface FeatureSupport {
   readonly alternative?: string;
 }
 
+/**
+ * What a data plane's controller must look like for the rendered objects to work: which controller, and the
+ * names the objects refer to. Controller installation (the `platform` entry point, or your own Helm values)
+ * reads it, so the two halves cannot disagree.
+ */
+export interface DataPlaneInstallation {
+  /** The controller: `istio`, `envoy-gateway`, `envoy-ai-gateway`, `ingress-nginx`, or `gateway-api` (any other implementation). */
+  readonly controller: string;
+  /**
+   * The GatewayClass the Gateway names.
+   * @default - none (not a Gateway API data plane)
+   */
+  readonly gatewayClassName?: string;
+  /**
+   * The Gateway API channel whose CRDs the objects need.
+   * @default - none (not a Gateway API data plane)
+   */
+  readonly gatewayApiChannel?: string;
+  /**
+   * The IngressClass the Ingresses name.
+   * @default - none (not ingress-nginx)
+   */
+  readonly ingressClassName?: string;
+  /**
+   * The labels of the Istio ingress gateway pods the Istio Gateway selects.
+   * @default - none (not the Istio data plane)
+   */
+  readonly gatewaySelector?: Record<string, string>;
+  /**
+   * The namespace of the gateway or proxy pods.
+   * @default - none
+   */
+  readonly gatewayNamespace?: string;
+}
+
 /** A data plane's declaration for one feature. @internal */
 export interface SupportDeclaration {
   readonly level: SupportLevel;
@@ -63,6 +98,8 @@ export interface DataPlaneImpl {
   bind(scope: Construct, gateway: GatewaySpec): GatewayRenderer;
   /** Controller-wide settings the data plane relies on (for the controller's Helm values). */
   controllerSettings?(): Record<string, string>;
+  /** The controller and the names the rendered objects refer to. */
+  readonly installation: DataPlaneInstallation;
 }
 
 /**
@@ -124,6 +161,11 @@ export class DataPlane {
    */
   public controllerSettings(): Record<string, string> {
     return this.impl.controllerSettings?.() ?? {};
+  }
+
+  /** The controller and the names the rendered objects refer to, for controller installation. */
+  public get installation(): DataPlaneInstallation {
+    return this.impl.installation;
   }
 
   /** @internal */
