@@ -93,13 +93,13 @@ export interface GatewayPeer {
 /** What a concrete data plane implements. @internal */
 export interface DataPlaneImpl {
   readonly name: string;
+  /** The controller and the names the rendered objects refer to. */
+  readonly installation: DataPlaneInstallation;
   readonly support: Readonly<Record<FeatureId, SupportDeclaration>>;
   workload(gateway: GatewaySpec): GatewayWorkload;
   bind(scope: Construct, gateway: GatewaySpec): GatewayRenderer;
   /** Controller-wide settings the data plane relies on (for the controller's Helm values). */
   controllerSettings?(): Record<string, string>;
-  /** The controller and the names the rendered objects refer to. */
-  readonly installation: DataPlaneInstallation;
 }
 
 /**
