@@ -479,3 +479,25 @@ describe('bad input is rejected at synth time', () => {
     expect(errorOf(fn)).toContain(message);
   });
 });
+
+describe('topology', () => {
+  test('a Mermaid flowchart of the routes, their matches and policies, in order', () => {
+    const { chart, small, large } = setup();
+    const gw = gateway(chart, { defaults: { rateLimit: RateLimit.requestsPerMinute(600) } });
+    gw.addRoute('large', { matches: [RouteMatch.header('x-llm-model-type', 'large')], backend: Backend.pool(large), retry: RetryPolicy.llmSafe({ attempts: 1 }) });
+    gw.addRoute('canary', { matches: [RouteMatch.pathPrefix('/v2')], backend: Backend.weighted([{ backend: Backend.pool(small), weight: 9 }, { backend: Backend.pool(large), weight: 1 }]) });
+    gw.addRoute('small', { backend: Backend.pool(small), mirror: RequestMirror.to(Backend.pool(large), { percent: 5 }) });
+    expect(gw.topology()).toBe([
+      'flowchart LR',
+      '  clients([clients]) --> gw["llm-gateway<br/>llm.example.com<br/>HTTP :80<br/>Istio"]',
+      '  b0["pool large (llm)<br/>model large<br/>CPU"]',
+      '  gw -->|"1. large<br/>x-llm-model-type=large<br/>timeout 300s<br/>retry 1x on connect-failure,refused-stream,reset-before-request,503<br/>limit 600 requests/minute per global"| b0',
+      '  b1["pool small (llm)<br/>model small<br/>CPU"]',
+      '  gw -->|"2. canary<br/>path prefix /v2<br/>timeout 300s<br/>retry 2x on connect-failure,refused-stream,reset-before-request,503<br/>limit 600 requests/minute per global<br/>weight 9"| b1',
+      '  gw -->|"2. canary<br/>path prefix /v2<br/>timeout 300s<br/>retry 2x on connect-failure,refused-stream,reset-before-request,503<br/>limit 600 requests/minute per global<br/>weight 1"| b0',
+      '  gw -->|"3. small<br/>every request<br/>timeout 300s<br/>retry 2x on connect-failure,refused-stream,reset-before-request,503<br/>limit 600 requests/minute per global"| b1',
+      '  gw -.->|"small: mirror 5%"| b0',
+      '',
+    ].join('\n'));
+  });
+});

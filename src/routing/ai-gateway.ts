@@ -11,6 +11,7 @@ import { RouteMatch } from './match';
 import { CircuitBreaker, FaultInjection, JwtAuth, RateLimit, RequestMirror, RetryPolicy, SessionAffinity, Timeouts } from './policies';
 import { GatewaySpec, PolicySpec, RouteSpec } from './resolved';
 import { SupportLevel } from './support-level';
+import { mermaidTopology } from './topology';
 
 /**
  * Traffic policies. In `AiGatewayProps.defaults` they apply to every route; on a route they replace the
@@ -227,6 +228,14 @@ export class AiGateway extends Construct {
       const limit = r._spec.policies.rateLimit;
       return limit !== undefined && (limit.counts === 'tokens' || limit.key.kind !== 'global');
     });
+  }
+
+  /**
+   * A Mermaid flowchart of the gateway as rendered: clients → gateway → each route's destinations, with the
+   * route's matches and policies on the edge. Put it in a markdown file next to the manifests.
+   */
+  public topology(): string {
+    return mermaidTopology(this.spec, this.impl.name, this.routeList.map(r => r._spec));
   }
 
   /** The routes, in evaluation order. */
