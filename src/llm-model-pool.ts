@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Duration, Names, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Accelerator } from './accelerator';
 import { Autoscaling, Monitoring } from './autoscaling';
 import { ScaledObject, ScaledObjectSpecTriggers } from './imports/keda.sh';
@@ -213,6 +213,13 @@ export class LlmModelPool extends Construct {
     requireServiceName(this, props.name === undefined ? 'id' : 'name', this.name);
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     if (this.namespace !== undefined) requireDnsLabel(this, 'namespace', this.namespace);
+    const pools = poolsByName(this);
+    const twin = pools.get(`${this.namespace ?? ''}/${this.name}`);
+    if (twin !== undefined) {
+      throw invalid(this, 'name', this.name, `is already the name of pool ${twin.node.path} in the same namespace, and the two would overwrite each other's objects`,
+        'give each pool in a namespace its own name');
+    }
+
     this.startupTimeout = props.startupTimeout ?? Duration.minutes(15);
     this.drainTimeout = props.drainTimeout ?? Duration.minutes(5);
 
@@ -274,6 +281,7 @@ export class LlmModelPool extends Construct {
     });
     if (autoscaling) this.addScaledObject(autoscaling, metadata);
     if (props.monitoring) this.addMonitor(props.monitoring, metadata);
+    pools.set(`${this.namespace ?? ''}/${this.name}`, this);
   }
 
   /** The pool's Deployment (the same object as `ApiObject.of(pool)`). */
@@ -438,6 +446,19 @@ export class LlmModelPool extends Construct {
       });
     }
   }
+}
+
+/** The pools of an app by `<namespace>/<name>`, to reject two pools whose objects would collide. */
+const poolRegistry = new WeakMap<IConstruct, Map<string, LlmModelPool>>();
+
+function poolsByName(scope: IConstruct): Map<string, LlmModelPool> {
+  const root = scope.node.root;
+  let pools = poolRegistry.get(root);
+  if (pools === undefined) {
+    pools = new Map();
+    poolRegistry.set(root, pools);
+  }
+  return pools;
 }
 
 /** Service names are DNS-1035 labels: they start with a letter. */

@@ -93,6 +93,18 @@ export function requireHttpPath(where: IConstruct | string, property: string, va
   return value;
 }
 
+/** A duration as whole milliseconds, at least 1 (cdk8s itself throws a plain Error for fractions). @internal */
+export function wholeMillis(scope: IConstruct, property: string, duration: Duration): number {
+  const ms = duration.toMilliseconds({ integral: false });
+  if (!Number.isInteger(ms) || ms < 1) {
+    throw invalid(scope, property, `${ms}ms`, 'must be a whole number of milliseconds, at least 1', 'use Duration.millis(n) or Duration.seconds(n)');
+  }
+  return ms;
+}
+
+/** The largest value of the int32 fields Kubernetes and Envoy APIs use. @internal */
+export const INT32_MAX = 2_147_483_647;
+
 /** @internal */
 export function requireNonEmpty(where: IConstruct | string, property: string, value: string): string {
   if (value.trim().length === 0) {
@@ -103,7 +115,7 @@ export function requireNonEmpty(where: IConstruct | string, property: string, va
 
 /** A duration as whole seconds, at least `min`. @internal */
 export function wholeSeconds(scope: IConstruct, property: string, duration: Duration, min: number): number {
-  const ms = duration.toMilliseconds();
+  const ms = duration.toMilliseconds({ integral: false });
   if (ms % 1000 !== 0 || ms / 1000 < min) {
     throw invalid(scope, property, `${ms / 1000}s`, `must be whole seconds, at least ${min}`, 'use Duration.seconds(n) or Duration.minutes(n)');
   }

@@ -375,7 +375,7 @@ describe('bad input is rejected at synth time', () => {
     ['weights that sum to 0', { backend: Backend.weighted([{ backend: Backend.service({ name: 'a', port: 80 }), weight: 0 }, { backend: Backend.service({ name: 'b', port: 80 }), weight: 0 }]) },
       "test/gw/r: 'backend.weights' ([0,0]) sum to 0, so no backend would get traffic; give at least one backend a weight above 0"],
     ['a negative weight', { backend: Backend.weighted([{ backend: Backend.service({ name: 'a', port: 80 }), weight: -10 }, { backend: Backend.service({ name: 'b', port: 80 }), weight: 110 }]) },
-      "test/gw/r: 'backend[0].weight' (-10) must be a whole number 0 or more; use relative weights such as 90 and 10"],
+      "test/gw/r: 'backend[0].weight' (-10) must be a whole number from 0 to 1000000; use relative weights such as 90 and 10"],
     ['a weighted split of one', { backend: Backend.weighted([{ backend: Backend.service({ name: 'a', port: 80 }), weight: 1 }]) }, "'backend' (\"1 backend(s)\") is a weighted split of fewer than two backends"],
     ['a nested split', { backend: Backend.weighted([{ backend: Backend.weighted([]), weight: 1 }, { backend: Backend.service({ name: 'b', port: 80 }), weight: 1 }]) }, 'is a weighted split of fewer than two backends'],
     ['a JWT policy without issuer', { jwt: JwtAuth.of({ issuer: '', jwksUri: 'https://idp/jwks' }) }, "test/gw/r: 'jwt.issuer' (\"\") is missing, so any issuer would be trusted; set 'issuer' to the iss of your identity provider"],
@@ -384,7 +384,7 @@ describe('bad input is rejected at synth time', () => {
     ['inline keys that are not JWKS', { jwt: JwtAuth.of({ issuer: 'https://idp', jwks: 'not json' }) }, "'jwt.jwks' (\"not json\") is not a JWKS document"],
     ['a required claim with no values', { jwt: JwtAuth.of({ issuer: 'https://idp', jwksUri: 'https://idp/jwks', requiredClaims: [{ claim: 'tier', values: [] }] }) }, "'jwt.requiredClaims[0].values' ([]) is empty, so no token could pass"],
     ['a rate limit of 0', { rateLimit: RateLimit.requestsPerSecond(0) }, "test/gw/r: 'rateLimit.limit' (0) must be a whole number of requests per second, 1 or more; a limit of 0 would reject every request: use RateLimit.none() for no limit, or a positive limit"],
-    ['a negative burst', { rateLimit: RateLimit.requestsPerSecond(5, { burst: -1 }) }, "'rateLimit.burst' (-1) must be a whole number 0 or more"],
+    ['a negative burst', { rateLimit: RateLimit.requestsPerSecond(5, { burst: -1 }) }, "'rateLimit.burst' (-1) must be a whole number from 0 to 2147483642"],
     ['retry attempts above 10', { retry: RetryPolicy.llmSafe({ attempts: 11 }) }, "'retry.attempts' (11) must be a whole number from 1 to 10"],
     ['an empty list of retry conditions', { retry: RetryPolicy.custom({ attempts: 1, conditions: [] }) }, "'retry.conditions' ([]) is empty, so nothing would be retried"],
     ['a retry status that is not an error', { retry: RetryPolicy.custom({ attempts: 1, conditions: [RetryCondition.httpStatus(200)] }) }, "'retry.conditions[0]' (200) must be a whole number from 400 to 599"],
@@ -499,5 +499,45 @@ describe('topology', () => {
       '  gw -.->|"small: mirror 5%"| b0',
       '',
     ].join('\n'));
+  });
+});
+
+describe('regressions found by the property-based tests', () => {
+  test('a Duration that is not whole milliseconds is the library\'s error, not cdk8s\'s', () => {
+    const { chart, small } = setup();
+    expect(errorOf(() => gateway(chart).addRoute('r', { backend: Backend.pool(small), timeouts: Timeouts.of({ request: Duration.seconds(0.0005) }) })))
+      .toBe("test/gw/r: 'timeouts.request' (\"0.0005s\") must be whole seconds, at least 0; use Duration.seconds(n) or Duration.minutes(n)");
+    expect(errorOf(() => gateway(setup().chart).addRoute('r', { backend: Backend.pool(small), fault: FaultInjection.of({ delay: Duration.millis(0.5) }) })))
+      .toContain("'fault.delay' (\"0.5ms\") must be a whole number of milliseconds, at least 1");
+  });
+
+  test('limits beyond int32 are rejected before they reach a schema', () => {
+    const { chart, small } = setup();
+    expect(errorOf(() => gateway(chart).addRoute('r', { backend: Backend.pool(small), circuitBreaker: CircuitBreaker.of({ maxConnections: 2 ** 31 }) })))
+      .toContain("'circuitBreaker.maxConnections' (2147483648) must be a whole number from 1 to 2147483647");
+  });
+
+  test('a weight beyond Gateway API\'s limit is rejected instead of normalizing to Infinity', () => {
+    const { chart, small, large } = setup();
+    expect(errorOf(() => gateway(chart).addRoute('r', { backend: Backend.weighted([{ backend: Backend.pool(small), weight: 1e308 }, { backend: Backend.pool(large), weight: 0 }]) })))
+      .toContain("'backend[0].weight' (1e+308) must be a whole number from 0 to 1000000");
+  });
+
+  test('a route the renderer rejects leaves no DestinationRule and no construct behind', () => {
+    const { chart, small, large } = setup();
+    const gw = gateway(chart);
+    gw.addRoute('a', { matches: [RouteMatch.pathPrefix('/a')], backend: Backend.pool(large) });
+    // The second host of the split conflicts with route a's DestinationRule for it.
+    expect(() => gw.addRoute('b', {
+      matches: [RouteMatch.pathPrefix('/b')],
+      backend: Backend.weighted([{ backend: Backend.pool(small), weight: 1 }, { backend: Backend.pool(large), weight: 1 }]),
+      sessionAffinity: SessionAffinity.header('x-session'),
+    })).toThrow(/differ from route 'a'/);
+    gw.addRoute('b', { backend: Backend.pool(small) });
+    const docs = synthValid(chart);
+    expect(kindOf(docs, 'DestinationRule').map(d => [d.spec.host, d.spec.trafficPolicy.loadBalancer])).toEqual([
+      ['large.llm.svc.cluster.local', { simple: 'LEAST_REQUEST' }],
+      ['small.llm.svc.cluster.local', { simple: 'LEAST_REQUEST' }],
+    ]);
   });
 });

@@ -337,15 +337,14 @@ describe('names', () => {
       + 'in namespace llm; rename one of the pools');
   });
 
-  test('of two pools in one app cannot be the same in one namespace', () => {
+  test('of two pools in one app cannot be the same in one namespace (the second pool is rejected before any InferencePool)', () => {
     const app = Testing.app();
     const a = new Chart(app, 'a', { namespace: 'llm' });
     const b = new Chart(app, 'b', { namespace: 'llm' });
-    const renderer = new InferencePoolRenderer(a, 'generic');
-    renderer.render(a, 'backend', destination(a, gpuPool(a)));
-    expect(errorOf(() => renderer.render(b, 'backend', destination(b, gpuPool(b))))).toBe(
-      "b: 'backend' (\"b/llama\") has the same name and namespace (llm/llama) as pool a/llama, which a 'backend' already routes to, "
-      + 'and an InferencePool is named like its pool; give the pools different names or namespaces');
+    new InferencePoolRenderer(a, 'generic').render(a, 'backend', destination(a, gpuPool(a)));
+    expect(errorOf(() => gpuPool(b))).toBe(
+      "b/llama: 'name' (\"llama\") is already the name of pool a/llama in the same namespace, and the two would overwrite each other's objects; "
+      + 'give each pool in a namespace its own name');
   });
 
   test('of a pool in another namespace are that namespace\'s', () => {

@@ -161,7 +161,10 @@ class EnvoyAiGateway implements GatewayRenderer {
     const p = route.policies;
     const fallback = route.backend.mode === 'fallback';
     const weights = route.backend.mode === 'weighted' ? normalizeWeights(route.backend.destinations.map(d => d.weight)) : undefined;
+    // Everything that can reject the route comes first: a rejected route leaves nothing behind.
     this.requireUnmixed(route);
+    route.backend.destinations.forEach((d, i) => this.checkDestination(route, fallback ? `backend[${i}]` : 'backend', d));
+    const policies = this.routePolicies(route);
     this.rules.push({
       name: route.id,
       matches: route.matches.length === 0 ? undefined : route.matches.map(m => ({ headers: renderHeaders(m) })),
@@ -177,7 +180,7 @@ class EnvoyAiGateway implements GatewayRenderer {
       // Streamed completions pause between tokens: never Envoy's short default.
       streamIdleTimeout: `${p.timeouts.streamIdleSeconds ?? (p.timeouts.requestSeconds || 300)}s`,
     });
-    this.routePolicies(route);
+    policies.render();
     this.added.push(route);
   }
 
@@ -217,30 +220,32 @@ class EnvoyAiGateway implements GatewayRenderer {
   }
 
   /** A hosted provider: an AIServiceBackend with its API schema, a TLS Backend, and its credentials from a Secret. */
+  /** What can reject a destination: a provider's credentials, an InferencePool's namespace and settings. */
+  private checkDestination(route: RouteSpec, property: string, d: DestinationSpec) {
+    if (d.kind === 'inferencePool') {
+      if (d.namespace !== this.gateway.namespace) {
+        throw invalid(route.scope, property, `${d.namespace}/${d.name}`, 'is an InferencePool in another namespace than the gateway',
+          'put the pool in the gateway\'s namespace');
+      }
+      this.inferencePools.check(route.scope, property, d);
+    } else if (d.kind === 'provider') {
+      checkProvider(route, property, d);
+    } else {
+      fullyQualifiedHost(route.scope, property, d, 'Envoy AI Gateway');
+    }
+  }
+
   private providerBackend(route: RouteSpec, property: string, d: DestinationSpec): string {
     const provider = d.provider!;
     const key = `provider:${d.name}`;
     const existing = this.serviceBackends.get(key);
     if (existing !== undefined) return existing;
-    const credentials = CREDENTIALS[provider.api];
-    if (provider.apiKey === undefined) {
-      throw invalid(route.scope, `${property}.apiKey`, undefined, `is missing, and ${provider.api} needs ${credentials.what} to accept requests`,
-        `store it in a Secret under the key '${credentials.key}' and pass apiKey: { secretName, key: '${credentials.key}' }`);
-    }
-    if (provider.apiKey.key !== credentials.key) {
-      throw invalid(route.scope, `${property}.apiKey.key`, provider.apiKey.key, `is not the key Envoy AI Gateway reads ${credentials.what} from (${credentials.key})`,
-        `store the credential in the Secret under '${credentials.key}'`);
-    }
-    if ((provider.api === ProviderApi.AWS_BEDROCK || provider.api === ProviderApi.GCP_VERTEX_AI) && provider.region === undefined) {
-      throw invalid(route.scope, `${property}.region`, undefined, `is required for ${provider.api}`, 'set the region the models are served from');
-    }
-    if (provider.api === ProviderApi.GCP_VERTEX_AI && provider.project === undefined) {
-      throw invalid(route.scope, `${property}.project`, undefined, 'is required for GCPVertexAI', 'set the GCP project');
-    }
+    const credentials = checkProvider(route, property, d);
+    const apiKey = provider.apiKey!;
     const name = `${this.gateway.name}-${d.name}`;
     this.serviceBackends.set(key, name);
     this.backendPair(name, provider.api as string as AiServiceBackendSpecSchemaName, { hostname: provider.hostname, port: d.port }, true);
-    const secretRef = { name: provider.apiKey.secretName };
+    const secretRef = { name: apiKey.secretName };
     const spec: BackendSecurityPolicySpec = {
       targetRefs: [{ group: 'aigateway.envoyproxy.io', kind: 'AIServiceBackend', name }],
       type: credentials.type,
@@ -275,7 +280,7 @@ class EnvoyAiGateway implements GatewayRenderer {
    * A BackendTrafficPolicy per rule of the HTTPRoute Envoy AI Gateway generates (named like the
    * AIGatewayRoute, its rules named like ours): the route's retries, balancing, limits and budgets.
    */
-  private routePolicies(route: RouteSpec) {
+  private routePolicies(route: RouteSpec): { render(): void } {
     const p = route.policies;
     const target: PolicyTarget = { group: GATEWAY_GROUP, kind: 'HTTPRoute', name: this.gateway.name, sectionName: route.id };
     // The rule itself carries the stream idle timeout; the rate limit is rendered here (tokens need costs).
@@ -286,26 +291,34 @@ class EnvoyAiGateway implements GatewayRenderer {
       throw invalid(route.scope, 'rateLimit.burst', limit.burst, 'cannot be expressed by Envoy AI Gateway, whose rate limits have no burst allowance',
         'fold the burst into the limit');
     }
-    new BackendTrafficPolicy(this.scope, `BackendTrafficPolicy-${route.id}`, {
-      metadata: { name: `${this.gateway.name}-${route.id}`, namespace: this.gateway.namespace },
-      spec: {
-        ...spec,
-        retry: route.backend.mode === 'fallback' ? fallbackRetry(route) : spec.retry,
-        rateLimit: limit === undefined ? undefined : this.rateLimit(route, limit),
-      },
-    });
-    if (route.ownPolicies.has('jwt')) {
-      if (p.jwt === undefined) {
-        throw invalid(route.scope, 'jwt', 'JwtAuth.none()', 'cannot switch off the Gateway\'s JWT policy for one route with Envoy AI Gateway',
-          'give the route its own AiGateway and hostname, or leave JWT out of the gateway defaults and set it per route');
-      }
-      renderSecurityPolicy(this.scope, `SecurityPolicy-${route.id}`, `${this.gateway.name}-${route.id}`, this.gateway.namespace, target, p.jwt,
-        () => [...this.claimHeaders].map(([claim, header]) => ({ claim, header })));
+    if (limit?.key.kind === 'jwtClaim' && p.jwt === undefined) {
+      throw invalid(route.scope, 'rateLimit.key', `RateLimitKey.jwtClaim("${limit.key.name}")`, 'needs a validated JWT, and the route has no JwtAuth',
+        'set JwtAuth in the gateway defaults or on the route, or key the limit on a header');
     }
+    if (route.ownPolicies.has('jwt') && p.jwt === undefined) {
+      throw invalid(route.scope, 'jwt', 'JwtAuth.none()', 'cannot switch off the Gateway\'s JWT policy for one route with Envoy AI Gateway',
+        'give the route its own AiGateway and hostname, or leave JWT out of the gateway defaults and set it per route');
+    }
+    return {
+      render: () => {
+        new BackendTrafficPolicy(this.scope, `BackendTrafficPolicy-${route.id}`, {
+          metadata: { name: `${this.gateway.name}-${route.id}`, namespace: this.gateway.namespace },
+          spec: {
+            ...spec,
+            retry: route.backend.mode === 'fallback' ? fallbackRetry(route) : spec.retry,
+            rateLimit: limit === undefined ? undefined : this.rateLimit(limit),
+          },
+        });
+        if (route.ownPolicies.has('jwt')) {
+          renderSecurityPolicy(this.scope, `SecurityPolicy-${route.id}`, `${this.gateway.name}-${route.id}`, this.gateway.namespace, target, p.jwt!,
+            () => [...this.claimHeaders].map(([claim, header]) => ({ claim, header })));
+        }
+      },
+    };
   }
 
   /** Request limits count requests; token budgets count the tokens the AI filter reports after each response. */
-  private rateLimit(route: RouteSpec, limit: RateLimitSpec): BackendTrafficPolicySpec['rateLimit'] {
+  private rateLimit(limit: RateLimitSpec): BackendTrafficPolicySpec['rateLimit'] {
     const rule = { limit: { requests: limit.limit, unit: UNITS[limit.unit] as any } };
     const tokens = limit.counts === 'tokens';
     if (tokens) this.tokenCosts = true;
@@ -315,21 +328,17 @@ class EnvoyAiGateway implements GatewayRenderer {
       response: { from: 'Metadata' as any, metadata: { namespace: AI_METADATA_NAMESPACE, key: TOKEN_COST_KEY } },
     } : undefined;
     if (limit.key.kind === 'global' && !tokens) return { type: BackendTrafficPolicySpecRateLimitType.LOCAL, local: { rules: [rule] } };
-    const clientSelectors = this.clientSelectors(route, limit.key);
+    const clientSelectors = this.clientSelectors(limit.key);
     return { type: BackendTrafficPolicySpecRateLimitType.GLOBAL, global: { rules: [{ ...rule, clientSelectors, cost }] } };
   }
 
-  private clientSelectors(route: RouteSpec, key: RateLimitKeySpec) {
+  private clientSelectors(key: RateLimitKeySpec) {
     const DISTINCT = BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsHeadersType.DISTINCT;
     const distinct = (name: string) => [{ headers: [{ name, type: DISTINCT }] }];
     switch (key.kind) {
       case 'clientIp': return [{ sourceCidr: { type: 'Distinct' as any, value: '0.0.0.0/0' } }];
       case 'header': return distinct(key.name!);
       case 'jwtClaim': {
-        if (route.policies.jwt === undefined) {
-          throw invalid(route.scope, 'rateLimit.key', `RateLimitKey.jwtClaim("${key.name}")`, 'needs a validated JWT, and the route has no JwtAuth',
-            'set JwtAuth in the gateway defaults or on the route, or key the limit on a header');
-        }
         const header = `x-ai-gateway-claim-${key.name!.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
         this.claimHeaders.set(key.name!, header);
         return distinct(header);
@@ -337,6 +346,27 @@ class EnvoyAiGateway implements GatewayRenderer {
       default: return undefined;
     }
   }
+}
+
+/** A provider's credentials and location: a Secret with the key Envoy AI Gateway reads, region and project where needed. */
+function checkProvider(route: RouteSpec, property: string, d: DestinationSpec) {
+  const provider = d.provider!;
+  const credentials = CREDENTIALS[provider.api];
+  if (provider.apiKey === undefined) {
+    throw invalid(route.scope, `${property}.apiKey`, undefined, `is missing, and ${provider.api} needs ${credentials.what} to accept requests`,
+      `store it in a Secret under the key '${credentials.key}' and pass apiKey: { secretName, key: '${credentials.key}' }`);
+  }
+  if (provider.apiKey.key !== credentials.key) {
+    throw invalid(route.scope, `${property}.apiKey.key`, provider.apiKey.key, `is not the key Envoy AI Gateway reads ${credentials.what} from (${credentials.key})`,
+      `store the credential in the Secret under '${credentials.key}'`);
+  }
+  if ((provider.api === ProviderApi.AWS_BEDROCK || provider.api === ProviderApi.GCP_VERTEX_AI) && provider.region === undefined) {
+    throw invalid(route.scope, `${property}.region`, undefined, `is required for ${provider.api}`, 'set the region the models are served from');
+  }
+  if (provider.api === ProviderApi.GCP_VERTEX_AI && provider.project === undefined) {
+    throw invalid(route.scope, `${property}.project`, undefined, 'is required for GCPVertexAI', 'set the GCP project');
+  }
+  return credentials;
 }
 
 /** The model match is a header match on the header the AI filter fills from the body. */

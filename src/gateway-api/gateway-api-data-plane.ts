@@ -242,8 +242,17 @@ class GatewayApiGateway implements GatewayRenderer {
   }
 
   public addRoute(route: RouteSpec): void {
+    // Everything that can reject the route comes first: a rejected route leaves nothing behind.
     checkRouteOrder(route, this.added, 'Gateway API');
     const p = route.policies;
+    const retry = this.impl === 'envoy-gateway' || p.retry === undefined ? undefined : experimentalRetry(route);
+    const policies = this.impl === 'envoy-gateway' ? this.envoyGatewayPolicies(route) : undefined;
+    const ruleHosts = this.destinationRules === undefined ? [] : route.backend.destinations.filter(d => d.kind !== 'inferencePool')
+      .map(d => ({ d, host: fullyQualifiedHost(route.scope, 'backend', d, 'Gateway API') }));
+    ruleHosts.forEach(x => this.destinationRules!.check(route, x.host));
+    [...route.backend.destinations, ...(route.mirror?.backend.destinations ?? [])]
+      .filter(d => d.kind === 'inferencePool').forEach(d => this.inferencePools.check(route.scope, 'backend', d));
+
     const rule: ExperimentalRule = {
       name: route.id,
       matches: route.matches.length === 0 ? undefined : route.matches.map(renderMatch),
@@ -259,7 +268,7 @@ class GatewayApiGateway implements GatewayRenderer {
         request: duration(p.timeouts.requestSeconds),
         backendRequest: p.retry?.perTrySeconds === undefined ? undefined : duration(p.retry.perTrySeconds),
       },
-      retry: this.impl === 'envoy-gateway' || p.retry === undefined ? undefined : experimentalRetry(route),
+      retry,
       sessionPersistence: this.impl === 'generic' && p.sessionAffinity !== undefined ? {
         type: p.sessionAffinity.kind === 'cookie' ? HttpRouteSpecRulesSessionPersistenceType.COOKIE : HttpRouteSpecRulesSessionPersistenceType.HEADER,
         sessionName: p.sessionAffinity.name,
@@ -267,12 +276,8 @@ class GatewayApiGateway implements GatewayRenderer {
         cookieConfig: p.sessionAffinity.kind === 'cookie' ? { lifetimeType: 'Permanent' as any } : undefined,
       } : undefined,
     };
-    if (this.impl === 'envoy-gateway') this.envoyGatewayPolicies(route);
-    if (this.destinationRules !== undefined) {
-      for (const d of route.backend.destinations) {
-        if (d.kind !== 'inferencePool') this.destinationRules.add(route, d, fullyQualifiedHost(route.scope, 'backend', d, 'Gateway API'));
-      }
-    }
+    policies?.render();
+    ruleHosts.forEach(x => this.destinationRules!.add(route, x.d, x.host));
     this.rules.push(rule);
     this.added.push(route);
   }
@@ -309,21 +314,31 @@ class GatewayApiGateway implements GatewayRenderer {
     });
   }
 
-  /** One BackendTrafficPolicy per route rule with every effective setting (a rule's policy replaces the Gateway's). */
-  private envoyGatewayPolicies(route: RouteSpec) {
+  /**
+   * One BackendTrafficPolicy per route rule with every effective setting (a rule's policy replaces the
+   * Gateway's), and a SecurityPolicy when the route sets its own JWT. Checks now, renders on render().
+   */
+  private envoyGatewayPolicies(route: RouteSpec): { render(): void } {
     const target = { group: GATEWAY_GROUP, kind: 'HTTPRoute', name: this.gateway.name, sectionName: route.id };
-    new BackendTrafficPolicy(this.scope, `BackendTrafficPolicy-${route.id}`, {
-      metadata: { name: `${this.gateway.name}-${route.id}`, namespace: this.gateway.namespace },
-      spec: backendTrafficPolicySpec(route, [target]),
-    });
-    if (route.ownPolicies.has('jwt')) {
-      if (route.policies.jwt === undefined) {
-        throw invalid(route.scope, 'jwt', 'JwtAuth.none()', `cannot switch off the Gateway's JWT policy for one route with ${this.impl}`,
-          'give the route its own AiGateway and hostname, or leave JWT out of the gateway defaults and set it per route');
-      }
-      renderSecurityPolicy(this.scope, `SecurityPolicy-${route.id}`, `${this.gateway.name}-${route.id}`, this.gateway.namespace, target, route.policies.jwt);
+    const spec = backendTrafficPolicySpec(route, [target]);
+    const jwt = route.policies.jwt;
+    if (route.ownPolicies.has('jwt') && jwt === undefined) {
+      throw invalid(route.scope, 'jwt', 'JwtAuth.none()', `cannot switch off the Gateway's JWT policy for one route with ${this.impl}`,
+        'give the route its own AiGateway and hostname, or leave JWT out of the gateway defaults and set it per route');
     }
+    return {
+      render: () => {
+        new BackendTrafficPolicy(this.scope, `BackendTrafficPolicy-${route.id}`, {
+          metadata: { name: `${this.gateway.name}-${route.id}`, namespace: this.gateway.namespace },
+          spec,
+        });
+        if (route.ownPolicies.has('jwt')) {
+          renderSecurityPolicy(this.scope, `SecurityPolicy-${route.id}`, `${this.gateway.name}-${route.id}`, this.gateway.namespace, target, jwt!);
+        }
+      },
+    };
   }
+
 }
 
 

@@ -103,31 +103,39 @@ export class InferencePoolRenderer {
     this.registry = registryOf(scope);
   }
 
-  public render(routeScope: IConstruct, property: string, destination: DestinationSpec): InferencePoolRef {
-    const { pool, inference: spec, namespace } = destination;
-    if (destination.kind !== 'inferencePool' || pool === undefined || spec === undefined || namespace === undefined) {
-      // Backend.inferencePool always resolves to all of these: anything else is a bug in the caller.
-      throw new Error(`InferencePoolRenderer.render: ${routeScope.node.path} '${property}' is a ${destination.kind} destination without pool, namespace and settings`);
-    }
+  /**
+   * Throws what render would throw for `destination`, without creating or registering anything: renderers
+   * check every destination of a route before they render any of it.
+   */
+  public check(routeScope: IConstruct, property: string, destination: DestinationSpec): void {
+    const { pool, spec, namespace } = parts(routeScope, property, destination);
     const key = `${namespace}/${pool.serviceName}`;
     const existing = this.registry.pools.get(key);
-    let rendered: RenderedPool;
     if (existing === undefined) {
+      this.checkNewPool(routeScope, property, pool, namespace, spec);
+      return;
+    }
+    if (existing.pool !== pool) {
+      throw invalid(routeScope, property, pool.node.path,
+        `has the same name and namespace (${key}) as pool ${existing.pool.node.path}, which ${existing.route} '${existing.property}' already routes to, and an InferencePool is named like its pool`,
+        'give the pools different names or namespaces');
+    }
+    if (!isDeepStrictEqual(existing.spec, spec)) {
+      const [asked, first] = differences(spec, existing.spec);
+      throw invalid(routeScope, property, pool.node.path,
+        `asks for endpoint picker settings (${asked}) other than those of ${existing.route} '${existing.property}' (${first}), which routes to the same pool, and a pool has one InferencePool and one endpoint picker`,
+        'give every Backend.inferencePool() of this pool the same options (create the Backend once and reuse it)');
+    }
+  }
+
+  public render(routeScope: IConstruct, property: string, destination: DestinationSpec): InferencePoolRef {
+    this.check(routeScope, property, destination);
+    const { pool, spec, namespace } = parts(routeScope, property, destination);
+    const key = `${namespace}/${pool.serviceName}`;
+    let rendered = this.registry.pools.get(key);
+    if (rendered === undefined) {
       rendered = this.renderPool(routeScope, property, pool, namespace, spec);
       this.registry.pools.set(key, rendered);
-    } else {
-      rendered = existing;
-      if (existing.pool !== pool) {
-        throw invalid(routeScope, property, pool.node.path,
-          `has the same name and namespace (${key}) as pool ${existing.pool.node.path}, which ${existing.route} '${existing.property}' already routes to, and an InferencePool is named like its pool`,
-          'give the pools different names or namespaces');
-      }
-      if (!isDeepStrictEqual(existing.spec, spec)) {
-        const [asked, first] = differences(spec, existing.spec);
-        throw invalid(routeScope, property, pool.node.path,
-          `asks for endpoint picker settings (${asked}) other than those of ${existing.route} '${existing.property}' (${first}), which routes to the same pool, and a pool has one InferencePool and one endpoint picker`,
-          'give every Backend.inferencePool() of this pool the same options (create the Backend once and reuse it)');
-      }
     }
     if (this.implementation === 'istio' && !rendered.istioDestinationRule) {
       renderIstioDestinationRule(rendered.scope, pool, namespace);
@@ -136,7 +144,7 @@ export class InferencePoolRenderer {
     return rendered.ref;
   }
 
-  private renderPool(routeScope: IConstruct, property: string, pool: LlmModelPool, namespace: string, spec: InferenceSpec): RenderedPool {
+  private checkNewPool(routeScope: IConstruct, property: string, pool: LlmModelPool, namespace: string, spec: InferenceSpec): void {
     const name = pool.serviceName;
     const pickerName = pickerNameOf(pool);
     if (pickerName.length > MAX_SERVICE_NAME) {
@@ -160,6 +168,10 @@ export class InferencePoolRenderer {
           'give the objectives of pools that share a namespace different names');
       }
     }
+  }
+
+  private renderPool(routeScope: IConstruct, property: string, pool: LlmModelPool, namespace: string, spec: InferenceSpec): RenderedPool {
+    const name = pool.serviceName;
     for (const objective of spec.objectives) this.registry.objectives.set(`${namespace}/${objective.name}`, pool.node.path);
 
     const scope = new Construct(this.scope, `InferencePool.${namespace}.${name}`);
@@ -417,4 +429,14 @@ function differences(asked: InferenceSpec, first: InferenceSpec): [string, strin
   const keys = (Object.keys(asked) as Array<keyof InferenceSpec>).filter(k => !isDeepStrictEqual(asked[k], first[k]));
   const show = (spec: InferenceSpec) => keys.map(k => `${k} ${JSON.stringify(spec[k])}`).join(', ');
   return [show(asked), show(first)];
+}
+
+/** The pool, settings and namespace of an InferencePool destination (always set by Backend.inferencePool). */
+function parts(routeScope: IConstruct, property: string, destination: DestinationSpec) {
+  const { pool, inference: spec, namespace } = destination;
+  if (destination.kind !== 'inferencePool' || pool === undefined || spec === undefined || namespace === undefined) {
+    // Backend.inferencePool always resolves to all of these: anything else is a bug in the caller.
+    throw new Error(`InferencePoolRenderer: ${routeScope.node.path} '${property}' is a ${destination.kind} destination without pool, namespace and settings`);
+  }
+  return { pool, spec, namespace };
 }

@@ -217,6 +217,8 @@ class IstioGateway implements GatewayRenderer {
           : { httpStatus: route.fault.abortStatus, percentage: { value: route.fault.abortPercent } },
       },
     };
+    // Check every destination before rendering any: a rejected route leaves nothing behind.
+    for (const x of destinations) this.destinationRules.check(route, x.host);
     for (const x of destinations) this.destinationRules.add(route, x.d, x.host);
     if (route.ownPolicies.has('rateLimit')) {
       this.addRateLimitPatch({

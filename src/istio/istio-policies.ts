@@ -18,24 +18,31 @@ export class DestinationRules {
 
   constructor(private readonly scope: Construct, private readonly namePrefix: string) {}
 
-  /** Adds the rule for `host` the first time; later routes to the host must ask for the same policies. */
-  public add(route: RouteSpec, d: DestinationSpec, host: string): void {
-    const policies: BackendPolicies = { circuitBreaker: route.policies.circuitBreaker, sessionAffinity: route.policies.sessionAffinity };
+  /** Throws when `route` asks for other policies for `host` than an earlier route; changes nothing. */
+  public check(route: RouteSpec, host: string): void {
     const existing = this.rules.get(host);
-    if (existing !== undefined) {
-      if (!samePolicy(existing.policies, policies)) {
-        throw invalid(route.scope, 'circuitBreaker/sessionAffinity', host,
-          `differ from route '${existing.route}', which sends to the same backend, and Istio keeps these in one DestinationRule per backend`,
-          'give every route to this backend the same circuitBreaker and sessionAffinity (set them in the gateway defaults)');
-      }
-      return;
+    if (existing !== undefined && !samePolicy(existing.policies, backendPolicies(route))) {
+      throw invalid(route.scope, 'circuitBreaker/sessionAffinity', host,
+        `differ from route '${existing.route}', which sends to the same backend, and Istio keeps these in one DestinationRule per backend`,
+        'give every route to this backend the same circuitBreaker and sessionAffinity (set them in the gateway defaults)');
     }
+  }
+
+  /** Adds the rule for `host` the first time; later routes to the host must ask for the same policies (see check). */
+  public add(route: RouteSpec, d: DestinationSpec, host: string): void {
+    this.check(route, host);
+    if (this.rules.has(host)) return;
+    const policies = backendPolicies(route);
     this.rules.set(host, { route: route.id, policies });
     new DestinationRule(this.scope, `DestinationRule-${host}`, {
       metadata: { name: `${this.namePrefix}-${d.name}`, namespace: d.namespace },
       spec: { host, trafficPolicy: trafficPolicy(policies) },
     });
   }
+}
+
+function backendPolicies(route: RouteSpec): BackendPolicies {
+  return { circuitBreaker: route.policies.circuitBreaker, sessionAffinity: route.policies.sessionAffinity };
 }
 
 function trafficPolicy(p: BackendPolicies): DestinationRuleSpecTrafficPolicy {

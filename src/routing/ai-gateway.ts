@@ -259,16 +259,20 @@ export class AiGateway extends Construct {
         `comes after the catch-all route '${catchAll.node.id}', which takes every request, so it would never be used`,
         `add route '${id}' before '${catchAll.node.id}'`);
     }
+    const before = new Set(this.node.children.map(c => c.node.id));
     let route: AiGatewayRoute | undefined;
     try {
       route = AiGatewayRoute._create(this, id, scope => this.resolveRoute(scope, id, options));
       for (const use of featuresOf(route._spec)) this.requireSupport(use.feature, use.property, use.value, route);
+      // Renderers check everything before they render anything; should one still throw, drop what it added.
+      this.renderer.addRoute(route._spec);
     } catch (e) {
       // A rejected route leaves nothing behind: the gateway stays as it was.
-      this.node.tryRemoveChild(id);
+      for (const child of this.node.children) {
+        if (!before.has(child.node.id)) this.node.tryRemoveChild(child.node.id);
+      }
       throw e;
     }
-    this.renderer.addRoute(route._spec);
     if (this.networkIsolation) this.isolate(route._spec);
     this.routeList.push(route);
     return route;
@@ -335,7 +339,7 @@ export class AiGateway extends Construct {
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': p.namespace } },
       podSelector: { matchLabels: p.labels },
     });
-    new k8s.KubeNetworkPolicy(this, `NetworkPolicy-${pool.serviceName}-${pool.namespace ?? ''}`, {
+    new k8s.KubeNetworkPolicy(this, `NetworkPolicy-${pool.node.addr}`, {
       metadata: { name: `${this.name}-to-${pool.serviceName}`, namespace: pool.namespace },
       spec: {
         podSelector: { matchLabels: pool.selectorLabels },

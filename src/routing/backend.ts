@@ -148,6 +148,9 @@ export interface InferencePoolBackendOptions {
   readonly objectives?: InferenceObjectiveOptions[];
 }
 
+/** Gateway API's limit for backend weights, which Istio and Envoy accept too. */
+const MAX_WEIGHT = 1_000_000;
+
 type Resolver = (scope: IConstruct, property: string, defaultNamespace: string | undefined) => BackendSpec;
 
 /**
@@ -263,8 +266,8 @@ export class Backend {
       }
       const destinations = targets.map((t, i) => {
         const at = `${property}[${i}]`;
-        if (!Number.isInteger(t.weight) || t.weight < 0) {
-          throw invalid(scope, `${at}.weight`, t.weight, 'must be a whole number 0 or more', 'use relative weights such as 90 and 10');
+        if (!Number.isInteger(t.weight) || t.weight < 0 || t.weight > MAX_WEIGHT) {
+          throw invalid(scope, `${at}.weight`, t.weight, `must be a whole number from 0 to ${MAX_WEIGHT}`, 'use relative weights such as 90 and 10');
         }
         return { ...singleDestination(t.backend, scope, `${at}.backend`, defaultNamespace, 'weighted'), weight: t.weight };
       });

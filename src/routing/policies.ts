@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import { invalid, requireHeaderName, requireHttpPath, requireNonEmpty, requireWholeNumber, wholeSeconds } from '../validate';
+import { INT32_MAX, invalid, requireHeaderName, requireHttpPath, requireNonEmpty, requireWholeNumber, wholeMillis, wholeSeconds } from '../validate';
 import type { Backend } from './backend';
 import {
   CircuitBreakerSpec, FaultSpec, JwtSpec, MirrorSpec, RateLimitKeySpec, RateLimitSpec, RateLimitUnit, RetryConditionSpec, RetrySpec,
@@ -167,13 +167,7 @@ export class RetryPolicy {
     }
     const conditions = o.conditions.map((c, i) => c._resolve(scope, `${property}.conditions[${i}]`));
     const perTry = o.perTryTimeout === undefined ? undefined : wholeSeconds(scope, `${property}.perTryTimeout`, o.perTryTimeout, 1);
-    let backoffMillis: number | undefined;
-    if (o.backoff !== undefined) {
-      backoffMillis = o.backoff.toMilliseconds();
-      if (!Number.isInteger(backoffMillis) || backoffMillis < 1) {
-        throw invalid(scope, `${property}.backoff`, `${backoffMillis}ms`, 'must be a whole number of milliseconds, at least 1', 'use Duration.millis(n)');
-      }
-    }
+    const backoffMillis = o.backoff === undefined ? undefined : wholeMillis(scope, `${property}.backoff`, o.backoff);
     return { attempts, perTrySeconds: perTry, conditions, backoffMillis };
   }
 }
@@ -254,7 +248,7 @@ export class CircuitBreaker {
     if (o === undefined) return undefined;
     const limit = (name: keyof CircuitBreakerOptions) => {
       const value = o[name] as number | undefined;
-      return value === undefined ? undefined : requireWholeNumber(scope, `${property}.${name}`, value, 1);
+      return value === undefined ? undefined : requireWholeNumber(scope, `${property}.${name}`, value, 1, INT32_MAX);
     };
     const od = o.outlierDetection;
     const spec: CircuitBreakerSpec = {
@@ -263,7 +257,7 @@ export class CircuitBreaker {
       maxRequests: limit('maxRequests'),
       maxRetries: limit('maxRetries'),
       outlierDetection: od === undefined ? undefined : {
-        consecutiveErrors: requireWholeNumber(scope, `${property}.outlierDetection.consecutiveErrors`, od.consecutiveErrors ?? 5, 1),
+        consecutiveErrors: requireWholeNumber(scope, `${property}.outlierDetection.consecutiveErrors`, od.consecutiveErrors ?? 5, 1, INT32_MAX),
         intervalSeconds: wholeSeconds(scope, `${property}.outlierDetection.interval`, od.interval ?? Duration.seconds(10), 1),
         baseEjectionSeconds: wholeSeconds(scope, `${property}.outlierDetection.baseEjectionTime`, od.baseEjectionTime ?? Duration.seconds(30), 1),
         maxEjectionPercent: requireWholeNumber(scope, `${property}.outlierDetection.maxEjectionPercent`, od.maxEjectionPercent ?? 50, 1, 100),
@@ -425,11 +419,11 @@ export class RateLimit {
   /** @internal */
   public _resolve(scope: IConstruct, property: string): RateLimitSpec | undefined {
     if (this.disabled) return undefined;
-    if (!Number.isInteger(this.limit) || this.limit < 1) {
+    if (!Number.isInteger(this.limit) || this.limit < 1 || this.limit > INT32_MAX) {
       throw invalid(scope, `${property}.limit`, this.limit, `must be a whole number of ${this.counts} per ${this.unit}, 1 or more`,
         'a limit of 0 would reject every request: use RateLimit.none() for no limit, or a positive limit');
     }
-    const burst = requireWholeNumber(scope, `${property}.burst`, this.burst, 0);
+    const burst = requireWholeNumber(scope, `${property}.burst`, this.burst, 0, INT32_MAX - this.limit);
     const key = (this.key ?? RateLimitKey.global())._resolve(scope, `${property}.key`);
     return { counts: this.counts, limit: this.limit, unit: this.unit, burst, key };
   }
@@ -606,13 +600,7 @@ export class FaultInjection {
     if (o.abortHttpStatus === undefined && o.abortPercent !== undefined) {
       throw invalid(scope, `${property}.abortPercent`, o.abortPercent, 'is set without an abortHttpStatus', 'set abortHttpStatus too, or remove abortPercent');
     }
-    let delayMillis: number | undefined;
-    if (o.delay !== undefined) {
-      delayMillis = o.delay.toMilliseconds();
-      if (!Number.isInteger(delayMillis) || delayMillis < 1) {
-        throw invalid(scope, `${property}.delay`, `${delayMillis}ms`, 'must be a whole number of milliseconds, at least 1', 'use Duration.millis(n) or Duration.seconds(n)');
-      }
-    }
+    const delayMillis = o.delay === undefined ? undefined : wholeMillis(scope, `${property}.delay`, o.delay);
     return {
       delayMillis,
       delayPercent: o.delay === undefined ? undefined : percentage(scope, `${property}.delayPercent`, o.delayPercent ?? 100),

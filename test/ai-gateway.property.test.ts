@@ -1,0 +1,123 @@
+/*
+ * Property-based tests: random AiGateways on Istio (see support/arbitraries.ts) either synthesize to manifests
+ * that pass strict schema validation, or are rejected with the library's own error. Any other exception (a
+ * TypeError, a cdk8s or constructs error, ...) is a bug, and fast-check reports the smallest scenario that
+ * throws it.
+ *
+ * These tests assert behaviour only. How long synthesis takes is measured by the benchmark (npm run bench),
+ * not by a timed test.
+ */
+import { Chart, Testing, Yaml } from 'cdk8s';
+import * as fc from 'fast-check';
+import { parseAllDocuments } from 'yaml';
+import { AiGatewayErrors } from '../src';
+import { buildScenario, gatewayScenario, GatewayScenario, RejectedRoute } from './support/arbitraries';
+import { Manifest, only } from './support/synth';
+import { formatIssues, validateManifests } from './support/validator';
+
+/** Random scenarios per property. */
+const RUNS = 1000;
+
+/** The least share of runs that must synthesize, and the least that must be rejected. */
+const MIN_SHARE = 0.1;
+
+/** The one validation error the library reports at synth rather than by throwing in a constructor. */
+const NO_ROUTES = 'the gateway has no routes';
+
+type Outcome =
+  | { readonly kind: 'synthesized'; readonly docs: Manifest[] }
+  | { readonly kind: 'rejected'; readonly message: string };
+
+/** Whether `e` is a rejection of the input, as opposed to a bug. */
+function isRejection(e: unknown): boolean {
+  return AiGatewayErrors.isAiGatewayError(e) || (e instanceof Error && e.message.startsWith('Validation failed') && e.message.includes(NO_ROUTES));
+}
+
+/** Builds and synthesizes the scenario; rethrows anything that is not a rejection. */
+function outcome(s: GatewayScenario, build: () => Chart = () => buildScenario(s)): Outcome {
+  try {
+    return { kind: 'synthesized', docs: Testing.synth(build()) as Manifest[] };
+  } catch (e) {
+    if (isRejection(e)) return { kind: 'rejected', message: (e as Error).message };
+    throw e;
+  }
+}
+
+const virtualService = (docs: Manifest[]) => only(docs, 'VirtualService');
+
+describe('AiGateway on Istio, random scenarios', () => {
+  test('every scenario synthesizes to valid manifests (and YAML) or is rejected with an AiGatewayError', () => {
+    let synthesized = 0;
+    let rejected = 0;
+    fc.assert(fc.property(gatewayScenario(), s => {
+      const result = outcome(s);
+      if (result.kind === 'rejected') {
+        rejected++;
+        return;
+      }
+      synthesized++;
+      const issues = validateManifests(result.docs);
+      if (issues.length > 0) throw new Error(`${issues.length} schema issue(s):\n${formatIssues(issues)}`);
+      // The YAML cdk8s writes (YAML 1.1, as kubectl reads it) holds exactly these documents. Checked for the Istio
+      // objects, where user strings (header and query values, regexes) end up; the pools' objects are fixed text.
+      const istio = result.docs.filter(d => d.apiVersion.includes('istio.io/'));
+      expect(parseAllDocuments(Yaml.stringify(...istio), { version: '1.1' }).map(d => d.toJS())).toEqual(istio);
+    }), { numRuns: RUNS });
+    // The generator must keep exercising both paths.
+    expect(synthesized).toBeGreaterThanOrEqual(MIN_SHARE * RUNS);
+    expect(rejected).toBeGreaterThanOrEqual(MIN_SHARE * RUNS);
+  });
+
+  test('scenarios built only from valid values are never rejected', () => {
+    fc.assert(fc.property(gatewayScenario({ intent: 'valid' }), s => {
+      const result = outcome(s);
+      if (result.kind === 'rejected') throw new Error(`rejected a valid scenario: ${result.message}`);
+    }), { numRuns: RUNS });
+  });
+
+  test('synthesizing the same scenario twice gives identical output', () => {
+    fc.assert(fc.property(gatewayScenario(), s => {
+      const first = outcome(s);
+      const second = outcome(s);
+      expect(second).toEqual(first);
+    }), { numRuns: RUNS });
+  });
+
+  test('the VirtualService lists the routes in the order they were added', () => {
+    fc.assert(fc.property(gatewayScenario(), s => {
+      const result = outcome(s);
+      if (result.kind === 'rejected') return;
+      const vs = virtualService(result.docs);
+      expect(vs.spec.http.map((h: { name: string }) => h.name)).toEqual(s.routes.map(r => `${vs.metadata.name}-${r.id}`));
+    }), { numRuns: RUNS });
+  });
+
+  test('every VirtualService destination, mirrors included, is a fully qualified Service host', () => {
+    fc.assert(fc.property(gatewayScenario(), s => {
+      const result = outcome(s);
+      if (result.kind === 'rejected') return;
+      const hosts = (virtualService(result.docs).spec.http as any[]).flatMap(h => [
+        ...h.route.map((r: any) => r.destination.host),
+        ...(h.mirrors ?? []).map((m: any) => m.destination.host),
+      ]);
+      expect(hosts.length).toBeGreaterThan(0);
+      for (const host of hosts) expect(host).toMatch(/\.svc\.cluster\.local$/);
+    }), { numRuns: RUNS });
+  });
+
+  test('a rejected route leaves the gateway as it was', () => {
+    fc.assert(fc.property(gatewayScenario({ intent: 'mixed' }), s => {
+      // Add every route to one gateway, going on after each rejected one.
+      const rejectedRoutes: RejectedRoute[] = [];
+      const skipping = outcome(s, () => buildScenario(s, { rejectedRoutes }));
+      const rejected = new Set(rejectedRoutes.map(r => r.index));
+      const acceptedBefore = (index: number) => s.routes.filter((_, i) => i < index && !rejected.has(i));
+      // The same output as adding only the accepted routes...
+      expect(outcome({ ...s, routes: acceptedBefore(s.routes.length) })).toEqual(skipping);
+      // ...and each rejected route is rejected, for the same reason, by a gateway that never saw the others.
+      for (const { index, message } of rejectedRoutes) {
+        expect(outcome({ ...s, routes: [...acceptedBefore(index), s.routes[index]] })).toEqual({ kind: 'rejected', message });
+      }
+    }), { numRuns: RUNS });
+  });
+});
