@@ -10,7 +10,7 @@
 import { Chart, Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
-import { AiGatewayErrors } from '../src';
+import { AiGatewayErrors, DataPlane, GatewayApiChannel, GatewayImplementation } from '../src';
 import { buildScenario, gatewayScenario, GatewayScenario, RejectedRoute } from './support/arbitraries';
 import { Manifest, only } from './support/synth';
 import { formatIssues, validateManifests } from './support/validator';
@@ -119,5 +119,38 @@ describe('AiGateway on Istio, random scenarios', () => {
         expect(outcome({ ...s, routes: [...acceptedBefore(index), s.routes[index]] })).toEqual({ kind: 'rejected', message });
       }
     }), { numRuns: RUNS });
+  });
+});
+
+/** The other data planes: the same random scenarios, fewer runs each. */
+const OTHER_RUNS = 300;
+/** The least share of runs that must synthesize on each of them. */
+const MIN_OTHER_SHARE = 0.05;
+const OTHER_DATA_PLANES: Array<[string, () => DataPlane, 'standard' | 'experimental']> = [
+  ['Gateway API with Envoy Gateway', () => DataPlane.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() }), 'standard'],
+  ['Gateway API with Istio, experimental channel',
+    () => DataPlane.gatewayApi({ gatewayClassName: 'istio', implementation: GatewayImplementation.istio(), channel: GatewayApiChannel.EXPERIMENTAL }), 'experimental'],
+  // On the standard channel a generic implementation rejects the default retry policy, so nearly every scenario
+  // is rejected there: the experimental channel exercises its rendering.
+  ['Gateway API, generic, experimental channel', () => DataPlane.gatewayApi({ gatewayClassName: 'nginx', channel: GatewayApiChannel.EXPERIMENTAL }), 'experimental'],
+  ['Envoy AI Gateway', () => DataPlane.envoyAiGateway({ gatewayClassName: 'eg' }), 'standard'],
+  // ['ingress-nginx', () => DataPlane.nginxIngress({ ingressClassName: 'nginx' }), 'standard'],
+];
+
+describe.each(OTHER_DATA_PLANES)('AiGateway on %s, random scenarios', (_name, dataPlane, channel) => {
+  test('every scenario synthesizes to valid manifests or is rejected with an AiGatewayError, deterministically', () => {
+    let synthesized = 0;
+    fc.assert(fc.property(gatewayScenario(), s => {
+      // Routes the data plane rejects are skipped, so the rest of the gateway is still rendered and checked.
+      const first = outcome(s, () => buildScenario(s, { dataPlane, rejectedRoutes: [] }));
+      if (first.kind === 'rejected') return;
+      synthesized++;
+      const issues = validateManifests(first.docs, { gatewayApiChannel: channel });
+      if (issues.length > 0) throw new Error(`${issues.length} schema issue(s):\n${formatIssues(issues)}`);
+      const second = outcome(s, () => buildScenario(s, { dataPlane, rejectedRoutes: [] }));
+      expect(second).toEqual(first);
+    }), { numRuns: OTHER_RUNS });
+    // Some scenarios must get through, or the property proves nothing about the renderer.
+    expect(synthesized).toBeGreaterThan(OTHER_RUNS * MIN_OTHER_SHARE);
   });
 });

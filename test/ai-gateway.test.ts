@@ -475,6 +475,9 @@ describe('bad input is rejected at synth time', () => {
     ['two paths in one match', () => RouteMatch.all([RouteMatch.pathPrefix('/a'), RouteMatch.pathExact('/b')]), "RouteMatch.all: 'path' ([{\"kind\":\"prefix\",\"value\":\"/a\"},{\"kind\":\"exact\",\"value\":\"/b\"}]) is given twice, and one request cannot match two paths"],
     ['one header twice in one match', () => RouteMatch.all([RouteMatch.header('x-a', '1'), RouteMatch.header('X-A', '2')]), "RouteMatch.all: 'header' (\"x-a\") is given twice"],
     ['an empty AND', () => RouteMatch.all([]), "RouteMatch.all: 'matches' ([]) is empty"],
+    ['an empty header value', () => RouteMatch.header('x-a', ''), "RouteMatch.header: 'value' (\"\") is empty, which Gateway API based data planes cannot match; use RouteMatch.headerPresent(name) to match any value"],
+    ['a header value with padding', () => RouteMatch.header('x-a', ' large'), "RouteMatch.header: 'value' (\" large\") is not a value Gateway API can match (visible ASCII with single inner spaces, at most 4096 characters)"],
+    ['an empty query value', () => RouteMatch.queryParam('v', ''), "RouteMatch.queryParam: 'value' (\"\") is empty"],
   ])('%s', (_name, fn, message) => {
     expect(errorOf(fn)).toContain(message);
   });

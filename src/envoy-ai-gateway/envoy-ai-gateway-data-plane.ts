@@ -213,7 +213,9 @@ class EnvoyAiGateway implements GatewayRenderer {
     const key = `${host}:${d.port}`;
     const existing = this.serviceBackends.get(key);
     if (existing !== undefined) return existing;
-    const name = `${this.gateway.name}-${d.name}`;
+    // The same Service on another port needs its own pair of objects.
+    const taken = [...this.serviceBackends.values()].includes(`${this.gateway.name}-${d.name}`);
+    const name = taken ? `${this.gateway.name}-${d.name}-${d.port}` : `${this.gateway.name}-${d.name}`;
     this.serviceBackends.set(key, name);
     this.backendPair(name, AiServiceBackendSpecSchemaName.OPEN_AI, { hostname: host, port: d.port }, false);
     return name;

@@ -41,6 +41,7 @@ export class RouteMatch {
 
   /** A header with exactly this value. Header names are compared case-insensitively. */
   public static header(name: string, value: string): RouteMatch {
+    requireValue('RouteMatch.header', value, 'use RouteMatch.headerPresent(name) to match any value');
     return new RouteMatch({ headers: [{ name: requireHeaderName('RouteMatch.header', 'name', name), kind: 'exact', value }], queryParams: [] });
   }
 
@@ -63,6 +64,7 @@ export class RouteMatch {
   /** A query parameter with exactly this value. */
   public static queryParam(name: string, value: string): RouteMatch {
     requireNonEmpty('RouteMatch.queryParam', 'name', name);
+    requireValue('RouteMatch.queryParam', value, 'give the value the parameter must have');
     return new RouteMatch({ headers: [], queryParams: [{ name, kind: 'exact', value }] });
   }
 
@@ -110,6 +112,17 @@ function requirePath(where: string, path: string): string {
     throw invalid(where, 'path', path, 'is not a request path', 'start it with "/" and leave out spaces, "?" and "#"');
   }
   return path;
+}
+
+/** Visible ASCII with single spaces or tabs inside: what Gateway API (and so most data planes) can match. */
+const MATCH_VALUE = /^[!-~]+([\t ]?[!-~]+)*$/;
+
+function requireValue(where: string, value: string, fix: string) {
+  if (value.length === 0) throw invalid(where, 'value', value, 'is empty, which Gateway API based data planes cannot match', fix);
+  if (!MATCH_VALUE.test(value) || value.length > 4096) {
+    throw invalid(where, 'value', value, 'is not a value Gateway API can match (visible ASCII with single inner spaces, at most 4096 characters)',
+      'use RouteMatch.headerRegex for other values, or match on another header');
+  }
 }
 
 function single<T>(what: string, a: T | undefined, b: T | undefined): T | undefined {

@@ -530,12 +530,13 @@ class Generator {
     const headerName = this.pick(
       fc.constantFrom('x-llm-model-type', 'x-tenant', 'X-Tenant', 'authorization', 'x-priority'),
       fc.constantFrom('x tenant', '', 'x:y', 'ümlaut'));
-    // Any string is a valid header or query value: plain ones, ones YAML could read as something else, any text.
-    const value = fc.oneof(
-      { arbitrary: fc.constantFrom('large', 'small', 'gold tier', ''), weight: 6 },
-      { arbitrary: fc.constantFrom('yes', 'off', 'null', '~', '1:20', '0x1F', '1e3', '.inf', '- x', '#x', '*a', '!tag', "'", '"', ': '), weight: 1 },
-      { arbitrary: fc.string({ maxLength: 6 }), weight: 1 },
-      { arbitrary: fc.string({ unit: 'grapheme', maxLength: 4 }), weight: 1 });
+    // Valid header and query values are visible ASCII with single inner spaces (what Gateway API can match),
+    // including ones YAML could read as something else; empty, padded and non-ASCII values are rejected.
+    const value = this.pick(fc.oneof(
+      { arbitrary: fc.constantFrom('large', 'small', 'gold tier'), weight: 6 },
+      { arbitrary: fc.constantFrom('yes', 'off', 'null', '~', '1:20', '0x1F', '1e3', '.inf', '- x', '#x', '*a', '!tag', "'", '"', ': x'), weight: 1 },
+      { arbitrary: fc.string({ unit: fc.constantFrom(...'abcXYZ019-_.:/=+*~!'), minLength: 1, maxLength: 6 }), weight: 1 }),
+    fc.oneof(fc.constantFrom('', ' ', ' x', 'x ', 'a  b'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 4 }).filter(v => !/^[!-~]+([\t ]?[!-~]+)*$/.test(v))));
     const regex = this.pick(fc.constantFrom('llama-.*', '(a|b)', '[0-9]+'), fc.constantFrom('', '   '));
     const queryName = this.pick(fc.constantFrom('model', 'tier', 'Tier'), fc.constantFrom('', ' '));
     const leaves: Array<fc.Arbitrary<MatchScenario>> = [
@@ -765,6 +766,11 @@ export interface BuildScenarioOptions {
    * @default - the error propagates
    */
   readonly rejectedRoutes?: RejectedRoute[];
+  /**
+   * Render for this data plane instead of the scenario's Istio options.
+   * @default - DataPlane.istio with the scenario's options
+   */
+  readonly dataPlane?: () => DataPlane;
 }
 
 /** Builds the scenario's chart through the public API. Errors the library throws propagate (see options). */
@@ -780,7 +786,7 @@ export function buildScenario(s: GatewayScenario, options: BuildScenarioOptions 
   }));
   const g = s.gateway;
   const gateway = new AiGateway(chart, 'gateway', {
-    dataPlane: DataPlane.istio({
+    dataPlane: options.dataPlane?.() ?? DataPlane.istio({
       gatewayNamespace: g.istio.gatewayNamespace,
       gatewaySelector: g.istio.gatewaySelector === undefined ? undefined : { ...g.istio.gatewaySelector },
       meshEnrollment: g.istio.mesh === undefined ? undefined : g.istio.mesh === 'sidecar' ? MeshEnrollment.sidecar() : MeshEnrollment.ambient(),
