@@ -15,7 +15,10 @@ import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { Accelerator, LlmModelPool, ModelServer } from '../src';
+import * as fc from 'fast-check';
+import { Accelerator, AiGatewayErrors, LlmModelPool, ModelServer } from '../src';
+import { buildScenario, gatewayScenario } from '../test/support/arbitraries';
+import { validateManifests } from '../test/support/validator';
 
 const SIZES = [100, 1000];
 const RUNS = 5;
@@ -186,6 +189,31 @@ function checkSameOutput(size: number) {
   }
 }
 
+/** As many random gateways as one property of test/ai-gateway.property.test.ts runs (its RUNS), seeded. */
+const RANDOM_GATEWAYS = 1000;
+
+/**
+ * The property-based tests' workload, timed here rather than in a test: build, synthesize and validate
+ * RANDOM_GATEWAYS random Istio gateways (a fixed seed, so every run measures the same scenarios).
+ */
+function randomGateways() {
+  const scenarios = fc.sample(gatewayScenario(), { numRuns: RANDOM_GATEWAYS, seed: 42 });
+  validateManifests([]); // load the schemas before timing
+  let synthesized = 0;
+  const start = process.hrtime.bigint();
+  for (const s of scenarios) {
+    try {
+      const docs = App.of(buildScenario(s)) as App;
+      validateManifests(docs.charts.flatMap(c => c.toJson()));
+      synthesized++;
+    } catch (e) {
+      if (!AiGatewayErrors.isAiGatewayError(e) && !(e instanceof Error && e.message.includes('the gateway has no routes'))) throw e;
+    }
+  }
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  return { scenarios: RANDOM_GATEWAYS, synthesized, rejected: RANDOM_GATEWAYS - synthesized, totalMs: round(ms), msPerScenario: round(ms / RANDOM_GATEWAYS, 3) };
+}
+
 function main() {
   checkSameOutput(SIZES[0]);
   const results: ChildResult[] = [];
@@ -209,6 +237,7 @@ function main() {
     };
   });
   const growth = round(rows[1].libraryMs / rows[0].libraryMs);
+  const random = randomGateways();
   const summary = {
     date: new Date().toISOString(),
     node: process.version,
@@ -217,6 +246,7 @@ function main() {
     rows,
     libraryGrowth100To1000: growth,
     meetsRatioTarget: rows.every(r => r.ratio <= 1.25),
+    randomGateways: random,
     samples: results,
   };
   fs.mkdirSync(OUT, { recursive: true });
@@ -227,7 +257,9 @@ function main() {
     ...rows.map(r => `| ${r.pools} | ${r.documents} | ${r.libraryMs} | ${r.baselineMs} | ${r.ratio} | ${r.libraryMsPerPool} | ${r.libraryPeakRssMiB} / ${r.baselinePeakRssMiB} |`),
   ].join('\n');
   const text = `# Benchmark (${summary.date}, Node ${process.version}, median of ${RUNS} runs)\n\n${table}\n\n`
-    + `Library time from 100 to 1,000 pools: x${growth} (linear is x10). Ratio target <= 1.25: ${summary.meetsRatioTarget ? 'met' : 'NOT met'}.\n`;
+    + `Library time from 100 to 1,000 pools: x${growth} (linear is x10). Ratio target <= 1.25: ${summary.meetsRatioTarget ? 'met' : 'NOT met'}.\n\n`
+    + `Property-test workload: ${random.scenarios} random gateways (seed 42) built, synthesized and validated in ${random.totalMs} ms `
+    + `(${random.msPerScenario} ms each; ${random.synthesized} synthesized, ${random.rejected} rejected with AiGatewayError).\n`;
   fs.writeFileSync(path.join(OUT, 'results.md'), text);
   console.log(text);
   console.log(`written to ${path.relative(process.cwd(), OUT)}/results.json and results.md`);
