@@ -14,8 +14,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
 import * as fc from 'fast-check';
+import { parseAllDocuments } from 'yaml';
 import { Accelerator, AiGatewayErrors, LlmModelPool, ModelServer } from '../src';
 import { buildScenario, gatewayScenario } from '../test/support/arbitraries';
 import { validateManifests } from '../test/support/validator';
@@ -211,7 +211,9 @@ function randomGateways() {
     }
   }
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  return { scenarios: RANDOM_GATEWAYS, synthesized, rejected: RANDOM_GATEWAYS - synthesized, totalMs: round(ms), msPerScenario: round(ms / RANDOM_GATEWAYS, 3) };
+  return {
+    scenarios: RANDOM_GATEWAYS, synthesized, rejected: RANDOM_GATEWAYS - synthesized, totalMs: round(ms), msPerScenario: round(ms / RANDOM_GATEWAYS, 3),
+  };
 }
 
 function main() {

@@ -21,6 +21,7 @@ export function dataPlanes(): DataPlane[] {
     DataPlane.gatewayApi({ gatewayClassName: 'nginx', implementation: GatewayImplementation.generic() }),
     DataPlane.gatewayApi({ gatewayClassName: 'nginx', implementation: GatewayImplementation.generic(), channel: GatewayApiChannel.EXPERIMENTAL }),
     DataPlane.envoyAiGateway({ gatewayClassName: 'eg' }),
+    DataPlane.nginxIngress({ ingressClassName: 'nginx' }),
   ];
 }
 

@@ -27,7 +27,7 @@ function synthExample(build: (app: App) => void, options: ValidateOptions = {}):
 test('every example folder is covered here and by npm run synth', () => {
   const root = path.join(__dirname, '..', 'examples');
   const examples = fs.readdirSync(root, { withFileTypes: true }).filter(e => e.isDirectory() && fs.existsSync(path.join(root, e.name, 'main.ts'))).map(e => e.name);
-  expect(examples.sort()).toEqual(['envoy-ai-gateway', 'gateway-api-envoy', 'gateway-api-istio-experimental', 'gpu-aware-routing', 'istio-gateway', 'llm-service', 'tiers']);
+  expect(examples.sort()).toEqual(['envoy-ai-gateway', 'gateway-api-envoy', 'gateway-api-istio-experimental', 'gpu-aware-routing', 'istio-gateway', 'llm-service', 'nginx-ingress', 'tiers']);
 });
 
 describe('llm-service (the seed)', () => {

@@ -73,6 +73,7 @@ const SUPPORT: Record<FeatureId, SupportDeclaration> = {
   'sessionAffinity.cookie': policy('BackendTrafficPolicy loadBalancer ConsistentHash cookie'),
   'sessionAffinity.header': policy('BackendTrafficPolicy loadBalancer ConsistentHash header'),
   'rateLimit.requests': policy('BackendTrafficPolicy rateLimit Local (429; each Envoy replica counts alone)'),
+  'rateLimit.requests.global': policy('BackendTrafficPolicy rateLimit Local, one bucket per route rule'),
   'rateLimit.requests.clientIp': policy('BackendTrafficPolicy rateLimit Global, Distinct sourceCIDR (needs the rate limit service with Redis)'),
   'rateLimit.requests.header': policy('BackendTrafficPolicy rateLimit Global, Distinct header (needs the rate limit service with Redis)'),
   'rateLimit.requests.jwtClaim': policy('SecurityPolicy claimToHeaders, then BackendTrafficPolicy rateLimit Global on that header'),

@@ -145,6 +145,7 @@ function support(impl: GatewayApiImplementationKind, channel: GatewayApiChannel)
       exp('HTTPRoute sessionPersistence (Header)', `${needsEg} or GatewayImplementation.istio()`)),
     'rateLimit.requests': egOr('BackendTrafficPolicy rateLimit Local (429; per route, each Envoy replica counts alone)',
       no('Gateway API has no rate limits', `${needsEg}, or DataPlane.istio()`)),
+    'rateLimit.requests.global': egOr('BackendTrafficPolicy rateLimit Local, one bucket per route rule', no('Gateway API has no rate limits', needsEg)),
     'rateLimit.requests.clientIp': egOr('BackendTrafficPolicy rateLimit Global with a Distinct sourceCIDR selector (needs Envoy Gateway\'s rate limit service)',
       no('Gateway API has no rate limits', needsEg)),
     'rateLimit.requests.header': egOr('BackendTrafficPolicy rateLimit Global with a Distinct header selector (needs Envoy Gateway\'s rate limit service)',

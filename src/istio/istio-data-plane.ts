@@ -87,6 +87,7 @@ const SUPPORT: Record<FeatureId, SupportDeclaration> = {
   'sessionAffinity.cookie': native('DestinationRule loadBalancer consistentHash httpCookie'),
   'sessionAffinity.header': native('DestinationRule loadBalancer consistentHash httpHeaderName'),
   'rateLimit.requests': native('EnvoyFilter with envoy.filters.http.local_ratelimit at the gateway (429; each gateway replica counts alone)'),
+  'rateLimit.requests.global': native('one token bucket per virtual host (gateway defaults) or route'),
   'rateLimit.requests.clientIp': unsupported('the local rate limit this library renders has one bucket per route',
     'use RateLimitKey.global(), or a Gateway API data plane with Envoy Gateway (BackendTrafficPolicy)'),
   'rateLimit.requests.header': unsupported('the local rate limit this library renders has one bucket per route',

@@ -33,7 +33,8 @@ export const FEATURES = {
   'circuitBreaker.outlierDetection': 'CircuitBreaker outlierDetection',
   'sessionAffinity.cookie': 'SessionAffinity.cookie',
   'sessionAffinity.header': 'SessionAffinity.header',
-  'rateLimit.requests': 'RateLimit requests, global',
+  'rateLimit.requests': 'RateLimit requests',
+  'rateLimit.requests.global': 'RateLimit requests, one budget for all clients',
   'rateLimit.requests.clientIp': 'RateLimit requests per client IP',
   'rateLimit.requests.header': 'RateLimit requests per header value',
   'rateLimit.requests.jwtClaim': 'RateLimit requests per JWT claim',
@@ -85,7 +86,7 @@ export function featuresOf(route: RouteSpec): FeatureUse[] {
   if (p.retry) {
     use('retry', 'retry', `${p.retry.attempts} attempts on ${p.retry.conditions.map(c => c.token).join(',')}`);
     if (p.retry.perTrySeconds !== undefined) use('retry.perTryTimeout', 'retry.perTryTimeout', `${p.retry.perTrySeconds}s`);
-    if (p.retry.backoffMillis !== undefined) use('retry.backoff', 'retry.backoff', `${p.retry.backoffMillis}ms`);
+    if (p.retry.backoffMillis !== undefined && p.retry.backoffExplicit) use('retry.backoff', 'retry.backoff', `${p.retry.backoffMillis}ms`);
   }
   const cb = p.circuitBreaker;
   if (cb) {
@@ -102,7 +103,9 @@ export function featuresOf(route: RouteSpec): FeatureUse[] {
       use('rateLimit.tokens', 'rateLimit', `RateLimit.tokensPer${capitalize(rl.unit)}(${rl.limit})`);
     } else {
       use('rateLimit.requests', 'rateLimit', `RateLimit.requestsPer${capitalize(rl.unit)}(${rl.limit})`);
-      if (rl.key.kind !== 'global') {
+      if (rl.key.kind === 'global') {
+        use('rateLimit.requests.global', 'rateLimit.key', 'RateLimitKey.global()');
+      } else {
         use(`rateLimit.requests.${rl.key.kind}` as FeatureId, 'rateLimit.key', `RateLimitKey.${rl.key.kind}(${rl.key.name ? `"${rl.key.name}"` : ''})`);
       }
     }

@@ -101,7 +101,8 @@ export interface LlmSafeRetryOptions {
    */
   readonly attempts?: number;
   /**
-   * The pause before the first retry; later ones back off exponentially from it.
+   * The pause before the first retry; later ones back off exponentially from it. Data planes that cannot
+   * pause between retries (ingress-nginx) leave the default out, and reject an explicit value.
    * @default Duration.millis(250)
    */
   readonly backoff?: Duration;
@@ -136,7 +137,7 @@ export interface CustomRetryOptions {
 export class RetryPolicy {
   /** Retries only what cannot have reached the model, with backoff. */
   public static llmSafe(options: LlmSafeRetryOptions = {}): RetryPolicy {
-    return new RetryPolicy({
+    return new RetryPolicy(options.backoff !== undefined, {
       attempts: options.attempts ?? 2,
       conditions: [
         RetryCondition.CONNECT_FAILURE, RetryCondition.REFUSED_STREAM, RetryCondition.RESET_BEFORE_REQUEST, RetryCondition.httpStatus(503),
@@ -147,15 +148,15 @@ export class RetryPolicy {
 
   /** Your own conditions, attempts and timeouts (for example a tutorial's `5xx` with a 2 s per-try timeout). */
   public static custom(options: CustomRetryOptions): RetryPolicy {
-    return new RetryPolicy(options);
+    return new RetryPolicy(options.backoff !== undefined, options);
   }
 
   /** No retries (replaces a gateway default on one route). */
   public static none(): RetryPolicy {
-    return new RetryPolicy(undefined);
+    return new RetryPolicy(false, undefined);
   }
 
-  private constructor(private readonly options: CustomRetryOptions | undefined) {}
+  private constructor(private readonly explicitBackoff: boolean, private readonly options: CustomRetryOptions | undefined) {}
 
   /** @internal */
   public _resolve(scope: IConstruct, property: string): RetrySpec | undefined {
@@ -168,7 +169,7 @@ export class RetryPolicy {
     const conditions = o.conditions.map((c, i) => c._resolve(scope, `${property}.conditions[${i}]`));
     const perTry = o.perTryTimeout === undefined ? undefined : wholeSeconds(scope, `${property}.perTryTimeout`, o.perTryTimeout, 1);
     const backoffMillis = o.backoff === undefined ? undefined : wholeMillis(scope, `${property}.backoff`, o.backoff);
-    return { attempts, perTrySeconds: perTry, conditions, backoffMillis };
+    return { attempts, perTrySeconds: perTry, conditions, backoffMillis, backoffExplicit: this.explicitBackoff };
   }
 }
 

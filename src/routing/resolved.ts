@@ -97,6 +97,8 @@ export interface RetrySpec {
   readonly perTrySeconds?: number;
   readonly conditions: readonly RetryConditionSpec[];
   readonly backoffMillis?: number;
+  /** Whether the user asked for the backoff (RetryPolicy.llmSafe() has a default one, which a data plane without backoff may leave out). */
+  readonly backoffExplicit: boolean;
 }
 
 export interface OutlierDetectionSpec {
