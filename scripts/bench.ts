@@ -212,7 +212,11 @@ function randomGateways() {
   }
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   return {
-    scenarios: RANDOM_GATEWAYS, synthesized, rejected: RANDOM_GATEWAYS - synthesized, totalMs: round(ms), msPerScenario: round(ms / RANDOM_GATEWAYS, 3),
+    scenarios: RANDOM_GATEWAYS,
+    synthesized,
+    rejected: RANDOM_GATEWAYS - synthesized,
+    totalMs: round(ms),
+    msPerScenario: round(ms / RANDOM_GATEWAYS, 3),
   };
 }
 
