@@ -1,6 +1,7 @@
 /*
  * The seed's scenarios as one function, so each data plane's example differs from the others only in the
- * DataPlane it passes: llm.example.com on port 80; requests with `x-llm-model-type: large` go to the large
+ * DataPlane it passes: a small CPU tier (the seed's demo model service, two replicas) and a large GPU tier
+ * autoscaled on queue depth; llm.example.com on port 80; requests with `x-llm-model-type: large` go to the large
  * model, everything else to the small one, each with its own retry policy; a five minute request timeout;
  * circuit breaking with connection-pool limits and outlier detection; a rate limit answering 429; JWT
  * validation that rejects requests without a valid token; NetworkPolicies so only the gateway reaches the
@@ -20,7 +21,8 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  Accelerator, AiGateway, Backend, CircuitBreaker, DataPlane, JwtAuth, LlmModelPool, ModelServer, RateLimit, RetryPolicy, RouteMatch, Timeouts,
+  Accelerator, AiGateway, Autoscaling, Backend, CircuitBreaker, DataPlane, JwtAuth, LlmModelPool, ModelServer, Monitoring, RateLimit, RetryPolicy,
+  RouteMatch, Timeouts,
 } from '../../src';
 
 /** Options for `seedScenario`. */
@@ -42,7 +44,9 @@ export function seedScenario(scope: Construct, options: SeedScenarioOptions): Ai
     modelName: 'llama-3-1-8b',
     server: ModelServer.vllm({ model: 'meta-llama/Llama-3.1-8B-Instruct', huggingFaceToken: { secretName: 'hf-token', key: 'token' } }),
     accelerator: Accelerator.nvidiaGpu({ count: 1 }),
-    replicas: 2,
+    // The large tier scales on vLLM's queue depth (KEDA), scraped by the Prometheus Operator.
+    autoscaling: Autoscaling.onQueueDepth({ minReplicas: 1, maxReplicas: 4 }),
+    monitoring: Monitoring.podMonitor({ labels: { release: 'kube-prometheus-stack' } }),
   });
 
   const gateway = new AiGateway(scope, 'gateway', {
