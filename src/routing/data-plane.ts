@@ -106,6 +106,12 @@ export interface DataPlaneImpl {
  * The data plane an `AiGateway` is rendered for. Switching data plane is a one-line change; a setting the
  * chosen data plane cannot express fails the synth with an error naming the setting, the data plane and an
  * alternative.
+ *
+ * @example
+ * DataPlane.istio();
+ * DataPlane.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() });
+ * DataPlane.envoyAiGateway({ gatewayClassName: 'eg' });
+ * DataPlane.nginxIngress({ ingressClassName: 'nginx' }); // legacy
  */
 export class DataPlane {
   /**

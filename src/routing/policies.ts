@@ -133,6 +133,10 @@ export interface CustomRetryOptions {
  * The default, `RetryPolicy.llmSafe()`, retries twice with backoff, only on conditions where the model did no
  * work: connect failure, refused stream, reset before request, and 503. It has no per-try timeout, so a
  * long completion is never cut off and sent again. Never `retriable-4xx` or a bare `5xx` by default.
+ *
+ * @example
+ * RetryPolicy.llmSafe({ attempts: 1 });
+ * RetryPolicy.custom({ attempts: 3, conditions: [RetryCondition.CONNECT_FAILURE, RetryCondition.httpStatus(503)] });
  */
 export class RetryPolicy {
   /** Retries only what cannot have reached the model, with backoff. */
@@ -229,6 +233,9 @@ export interface CircuitBreakerOptions {
 /**
  * Limits that keep an overloaded backend from being buried in requests, and ejection of failing endpoints.
  * Limits apply per backend (a data plane may need every route to that backend to agree).
+ *
+ * @example
+ * CircuitBreaker.of({ maxConnections: 100, maxPendingRequests: 50, outlierDetection: { consecutiveErrors: 5 } });
  */
 export class CircuitBreaker {
   /** Connection-pool limits and optional outlier detection. */
@@ -376,6 +383,10 @@ export interface TokenBudgetOptions {
  *
  * Request limits are enforced by the gateway replicas; token budgets count the tokens the model reports
  * and need a data plane that reads responses (Envoy AI Gateway).
+ *
+ * @example
+ * RateLimit.requestsPerMinute(600, { burst: 60 });
+ * RateLimit.tokensPerHour(1_000_000, { key: RateLimitKey.header('x-tenant-id') });
  */
 export class RateLimit {
   /** Requests per second. */
@@ -472,6 +483,9 @@ export interface JwtAuthOptions {
 /**
  * Requires a valid JWT (bearer token) from the given issuer on every request. Requests without a token are
  * rejected, not let through.
+ *
+ * @example
+ * JwtAuth.of({ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/.well-known/jwks.json', audiences: ['llm'] });
  */
 export class JwtAuth {
   /** Validate tokens from one issuer. */
