@@ -1,9 +1,10 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
-  Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayErrors, AiGatewayProps, Backend, CircuitBreaker, DataPlane, FaultInjection, HttpMethod,
+  Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayProps, Backend, CircuitBreaker, DataPlane, FaultInjection, HttpMethod,
   JwtAuth, Listener, LlmModelPool, MeshEnrollment, ModelServer, ProviderApi, RateLimit, RateLimitKey, RequestMirror, RetryCondition, RetryPolicy,
   RouteMatch, SessionAffinity, Timeouts,
 } from '../src';
+import { errorOf } from './support/errors';
 import { Manifest, only, synthValid } from './support/synth';
 
 /** A chart in namespace `llm` with a small and a large pool. */
@@ -28,17 +29,6 @@ function gpuPool(): LlmModelPool {
 
 const kindOf = (docs: Manifest[], kind: string) => docs.filter(d => d.kind === kind);
 const httpRoutes = (docs: Manifest[]) => only(docs, 'VirtualService').spec.http as any[];
-
-/** The error a callback throws, checked to be the library's own. */
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(AiGatewayErrors.isAiGatewayError(e)).toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error('expected an AiGatewayError');
-}
 
 describe('the seed scenario on Istio', () => {
   const { chart, small, large } = setup();

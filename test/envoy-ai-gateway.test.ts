@@ -1,8 +1,9 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
-  Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayErrors, AiGatewayProps, Backend, CircuitBreaker, DataPlane, JwtAuth, LlmModelPool,
+  Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayProps, Backend, CircuitBreaker, DataPlane, JwtAuth, LlmModelPool,
   ModelServer, ProviderApi, ProviderBackendOptions, RateLimit, RateLimitKey, RequestMirror, RetryPolicy, RouteMatch, SessionAffinity, Timeouts,
 } from '../src';
+import { errorOf } from './support/errors';
 import { Manifest, only, synthValid } from './support/synth';
 
 function setup(props: Partial<AiGatewayProps> = {}) {
@@ -21,16 +22,6 @@ const openai = (overrides: Partial<ProviderBackendOptions> = {}) => Backend.prov
 });
 const rules = (docs: Manifest[]) => only(docs, 'AIGatewayRoute').spec.rules as any[];
 const btp = (docs: Manifest[], name: string) => only(docs, 'BackendTrafficPolicy', name).spec;
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(AiGatewayErrors.isAiGatewayError(e)).toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error('expected an AiGatewayError');
-}
 
 describe('model routing, InferencePools and fallback to a provider', () => {
   const { small, large, gw, validate } = setup({

@@ -1,9 +1,10 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
-  Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayErrors, AiGatewayProps, Backend, CircuitBreaker, DataPlane, FaultInjection,
+  Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayProps, Backend, CircuitBreaker, DataPlane, FaultInjection,
   GatewayApiChannel, GatewayImplementation, HttpMethod, JwtAuth, Listener, LlmModelPool, ModelServer, RateLimit, RateLimitKey, RequestMirror,
   RetryCondition, RetryPolicy, RouteMatch, SessionAffinity, Timeouts,
 } from '../src';
+import { errorOf } from './support/errors';
 import { Manifest, only, synthValid } from './support/synth';
 
 type Impl = 'envoy-gateway' | 'istio' | 'generic';
@@ -31,16 +32,6 @@ function setup(impl: Impl = 'envoy-gateway', channel = GatewayApiChannel.STANDAR
 
 const kindOf = (docs: Manifest[], kind: string) => docs.filter(d => d.kind === kind);
 const rules = (docs: Manifest[]) => only(docs, 'HTTPRoute').spec.rules as any[];
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(AiGatewayErrors.isAiGatewayError(e)).toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error('expected an AiGatewayError');
-}
 
 describe('Gateway and HTTPRoute (standard channel)', () => {
   const { small, large, gw, validate } = setup('generic', GatewayApiChannel.STANDARD, {

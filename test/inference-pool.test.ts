@@ -2,10 +2,10 @@ import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { Accelerator } from '../src/accelerator';
-import { AiGatewayError, AiGatewayErrors } from '../src/errors';
 import { GatewayApiImplementationKind, InferencePoolRenderer } from '../src/gateway-api/inference-pool';
 import { LlmModelPool, LlmModelPoolProps } from '../src/llm-model-pool';
 import { ModelServer } from '../src/model-server';
+import { errorOf } from './support/errors';
 import { kinds, Manifest, only, synthValid } from './support/synth';
 import { Backend, InferencePoolBackendOptions, PickerFailureMode } from '../src/routing/backend';
 import { DestinationSpec } from '../src/routing/resolved';
@@ -47,17 +47,6 @@ function arg(args: string[], flag: string): string | undefined {
 
 function pickerConfig(docs: Manifest[]): any {
   return parse(only(docs, 'ConfigMap', 'llama-epp').data['default-plugins.yaml']);
-}
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(AiGatewayError);
-    expect(AiGatewayErrors.isAiGatewayError(e)).toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error('expected an AiGatewayError');
 }
 
 describe('the InferencePool', () => {

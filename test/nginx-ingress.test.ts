@@ -1,9 +1,10 @@
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import {
-  Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayErrors, AiGatewayProps, Backend, CircuitBreaker, DataPlane, FaultInjection, HttpMethod,
+  Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayProps, Backend, CircuitBreaker, DataPlane, FaultInjection, HttpMethod,
   JwtAuth, Listener, LlmModelPool, ModelServer, NginxIngressDataPlaneOptions, NginxLoadBalancing, NginxSessionCookieSameSite, ProviderApi, RateLimit,
   RateLimitKey, RequestMirror, RetryCondition, RetryPolicy, RouteMatch, SessionAffinity, SupportLevel, Timeouts,
 } from '../src';
+import { errorOf } from './support/errors';
 import { Manifest, only, synthValid } from './support/synth';
 import { build as buildExample } from '../examples/nginx-ingress/main';
 
@@ -46,16 +47,6 @@ const MAIN_DEFAULTS = {
   'proxy-read-timeout': '300',
   'proxy-send-timeout': '300',
 };
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(AiGatewayErrors.isAiGatewayError(e)).toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error('expected an AiGatewayError');
-}
 
 describe('the seed scenario: header routing small/large as a canary', () => {
   const { small, large, gw, validate } = setup();
