@@ -19,7 +19,7 @@ import * as fc from 'fast-check';
 import {
   Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayErrors, Backend, CircuitBreaker, DataPlane, FaultInjection, HttpMethod, JwtAuth,
   Listener, LlmModelPool, MeshEnrollment, ModelServer, ProviderApi, RateLimit, RateLimitKey, RequestMirror, RetryCondition, RetryPolicy,
-  RouteMatch, RoutePolicies, SessionAffinity, Timeouts,
+  RouteMatch, RoutePolicies, SessionAffinity, Timeouts, PickerFailureMode,
 } from '../../src';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -58,7 +58,18 @@ export type BackendScenario =
   | { readonly kind: 'pool'; readonly pool: number; readonly port?: number }
   | { readonly kind: 'service'; readonly name: string; readonly port: number; readonly namespace?: string }
   | { readonly kind: 'weighted'; readonly targets: ReadonlyArray<{ readonly backend: BackendScenario; readonly weight: number }> }
-  | { readonly kind: 'provider'; readonly name: string; readonly api: string; readonly hostname: string; readonly port?: number }
+  | {
+    readonly kind: 'provider';
+    readonly name: string;
+    readonly api: string;
+    readonly hostname: string;
+    readonly port?: number;
+    readonly apiKey?: string;
+    readonly region?: string;
+    readonly project?: string;
+    readonly modelName?: string;
+  }
+  | { readonly kind: 'inferencePool'; readonly pool: number; readonly pickerReplicas?: number; readonly failOpen?: boolean; readonly objectives?: readonly string[] }
   | { readonly kind: 'fallback'; readonly backends: readonly BackendScenario[] };
 
 /** Durations are in seconds (`requestSeconds: 1.5` is `Duration.seconds(1.5)`). */
@@ -598,6 +609,18 @@ class Generator {
       api: fc.constantFrom(...Object.values(ProviderApi)),
       hostname: fc.constantFrom('api.openai.com', ''),
       port: this.optional(fc.constantFrom(443, 0)),
+      // The Secret key the provider's credentials are under (Envoy AI Gateway checks it per API).
+      apiKey: this.optional(fc.constantFrom('apiKey', 'credentials', 'service_account.json', 'token'), 2),
+      region: this.optional(fc.constantFrom('us-east-1', 'europe-west4')),
+      project: this.optional(fc.constant('acme')),
+      modelName: this.optional(fc.constantFrom('gpt-4o-mini', 'meta.llama3-1-70b-instruct-v1:0', '')),
+    }).map(compact);
+    const inferencePool = fc.record({
+      kind: fc.constant<'inferencePool'>('inferencePool'),
+      pool: fc.nat({ max: 2 }),
+      pickerReplicas: this.optional(fc.constantFrom(1, 2, 0, 11)),
+      failOpen: this.optional(fc.boolean()),
+      objectives: this.optional(fc.array(fc.constantFrom('interactive', 'batch', 'Batch'), { maxLength: 2 })),
     }).map(compact);
     const fallback = fc.array(fc.oneof(single, provider), { minLength: 0, maxLength: 3 }).map(backends => ({ kind: 'fallback' as const, backends }));
     // Any split: fewer than two targets, splits and fallbacks nested in it, all weights zero.
@@ -606,7 +629,7 @@ class Generator {
     return fc.oneof(
       { arbitrary: single, weight: 3 * OFTEN },
       { arbitrary: weighted, weight: OFTEN },
-      { arbitrary: fc.oneof(anyWeighted, provider, fallback), weight: 1 },
+      { arbitrary: fc.oneof(anyWeighted, provider, fallback, inferencePool), weight: OFTEN },
     );
   }
 
@@ -743,7 +766,8 @@ function backendHosts(s: GatewayScenario, b: BackendScenario): string[] {
     case 'service': return [`${b.name}.${b.namespace ?? gatewayNamespace}`];
     case 'weighted': return b.targets.flatMap(t => backendHosts(s, t.backend));
     case 'fallback': return b.backends.flatMap(x => backendHosts(s, x));
-    case 'provider': return [];
+    case 'provider':
+    case 'inferencePool': return [];
   }
 }
 
@@ -848,7 +872,21 @@ function toBackend(b: BackendScenario, pools: LlmModelPool[]): Backend {
     case 'pool': return Backend.pool(pools[b.pool % pools.length], { port: b.port });
     case 'service': return Backend.service({ name: b.name, port: b.port, namespace: b.namespace });
     case 'weighted': return Backend.weighted(b.targets.map(t => ({ backend: toBackend(t.backend, pools), weight: t.weight })));
-    case 'provider': return Backend.provider({ name: b.name, api: b.api as ProviderApi, hostname: b.hostname, port: b.port });
+    case 'provider': return Backend.provider({
+      name: b.name,
+      api: b.api as ProviderApi,
+      hostname: b.hostname,
+      port: b.port,
+      region: b.region,
+      project: b.project,
+      modelName: b.modelName,
+      apiKey: b.apiKey === undefined ? undefined : { secretName: 'provider-credentials', key: b.apiKey },
+    });
+    case 'inferencePool': return Backend.inferencePool(pools[b.pool % pools.length], {
+      pickerReplicas: b.pickerReplicas,
+      failureMode: b.failOpen === undefined ? undefined : b.failOpen ? PickerFailureMode.FAIL_OPEN : PickerFailureMode.FAIL_CLOSE,
+      objectives: b.objectives?.map((name, i) => ({ name, priority: i })),
+    });
     case 'fallback': return Backend.fallback(b.backends.map(x => toBackend(x, pools)));
   }
 }
