@@ -102,6 +102,13 @@ describe('model routing, InferencePools and fallback to a provider', () => {
     });
   });
 
+  test('a ClientTrafficPolicy raises the 32 KiB request buffer, which the AI filter needs for long prompts', () => {
+    expect(only(docs, 'ClientTrafficPolicy').spec).toEqual({
+      targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'ai' }],
+      connection: { bufferLimit: '50Mi' },
+    });
+  });
+
   test('timeouts: minutes for the request, and a stream idle timeout that is never Envoy\'s short default', () => {
     expect(rules(docs)[0].timeouts).toEqual({ request: '300s' });
     expect(rules(docs)[0].streamIdleTimeout).toBe('300s');

@@ -8,7 +8,7 @@ import {
   AiServiceBackendSpecSchemaName, BackendSecurityPolicy, BackendSecurityPolicySpec, BackendSecurityPolicySpecType,
 } from '../imports/aigateway.envoyproxy.io';
 import {
-  Backend as EnvoyGatewayBackend, BackendTrafficPolicy, BackendTrafficPolicySpec,
+  Backend as EnvoyGatewayBackend, BackendTrafficPolicy, ClientTrafficPolicy, ClientTrafficPolicySpecConnectionBufferLimit, BackendTrafficPolicySpec,
   BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsHeadersType, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit,
   BackendTrafficPolicySpecRateLimitType, BackendTrafficPolicySpecRetryRetryOnTriggers,
 } from '../imports/gateway.envoyproxy.io';
@@ -37,6 +37,8 @@ export const MODEL_HEADER = 'x-ai-eg-model';
 /** Where Envoy AI Gateway puts token usage after a response, for rate-limit costs. */
 const AI_METADATA_NAMESPACE = 'io.envoy.ai_gateway';
 const TOKEN_COST_KEY = 'llm_total_token';
+/** The per-connection buffer for request bodies (prompts with long contexts, images). */
+const REQUEST_BUFFER = '50Mi';
 /** An AIGatewayRoute holds at most this many rules. */
 const MAX_RULES = 15;
 
@@ -63,7 +65,7 @@ const SUPPORT: Record<FeatureId, SupportDeclaration> = {
   'backend.fallback': policy('AIGatewayRoute backendRef priorities, with a BackendTrafficPolicy retry that moves to the next priority'),
   'mirror': no('AIGatewayRoute has no request mirroring', 'use DataPlane.gatewayApi() or DataPlane.istio() for mirrored routes'),
   'fault': policy('BackendTrafficPolicy faultInjection'),
-  'timeout.request': native('AIGatewayRoute rule timeouts.request'),
+  'timeout.request': native('AIGatewayRoute rule timeouts.request (and a ClientTrafficPolicy raising the request buffer to 50Mi for long prompts)'),
   'timeout.streamIdle': native('AIGatewayRoute rule streamIdleTimeout (defaults to the request timeout, never Envoy Gateway\'s short default)'),
   'retry': policy('BackendTrafficPolicy retry'),
   'retry.perTryTimeout': native('AIGatewayRoute rule timeouts.backendRequest'),
@@ -138,6 +140,15 @@ class EnvoyAiGateway implements GatewayRenderer {
             { metadataKey: TOKEN_COST_KEY, type: AiGatewayRouteSpecLlmRequestCostsType.TOTAL_TOKEN },
           ] : undefined,
         }),
+      },
+    });
+    // The AI filter buffers the request body to read the model; Envoy Gateway's default 32 KiB per connection
+    // rejects long prompts.
+    new ClientTrafficPolicy(scope, 'ClientTrafficPolicy', {
+      metadata: { name: gateway.name, namespace: gateway.namespace },
+      spec: {
+        targetRefs: [{ group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name }],
+        connection: { bufferLimit: ClientTrafficPolicySpecConnectionBufferLimit.fromString(REQUEST_BUFFER) },
       },
     });
     this.inferencePools = new InferencePoolRenderer(scope, 'envoy-gateway');
