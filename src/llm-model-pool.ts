@@ -202,6 +202,8 @@ export class LlmModelPool extends Construct {
   public readonly drainTimeout: Duration;
   /** The Service. */
   public readonly service: ApiObject;
+  /** Whether Prometheus scrapes the pods (a monitor was requested), on the serving port. */
+  public readonly scraped: boolean;
 
   constructor(scope: Construct, id: string, props: LlmModelPoolProps) {
     super(scope, id);
@@ -222,6 +224,7 @@ export class LlmModelPool extends Construct {
 
     this.startupTimeout = props.startupTimeout ?? Duration.minutes(15);
     this.drainTimeout = props.drainTimeout ?? Duration.minutes(5);
+    this.scraped = props.monitoring !== undefined;
 
     const container = this.server._render(this, 'server', { modelName: this.modelName, gpuCount: this.accelerator.gpuCount });
     this.containerPort = container.port;

@@ -96,7 +96,9 @@ describe('AiGateway on Istio, random scenarios', () => {
       const result = outcome(s);
       if (result.kind === 'rejected') return;
       const vs = virtualService(result.docs);
-      expect(vs.spec.http.map((h: { name: string }) => h.name)).toEqual(s.routes.map(r => `${vs.metadata.name}-${r.id}`));
+      // Envoy route names are qualified with the gateway's namespace (they are shared by the gateway pods).
+      const prefix = vs.metadata.namespace === undefined ? vs.metadata.name : `${vs.metadata.namespace}-${vs.metadata.name}`;
+      expect(vs.spec.http.map((h: { name: string }) => h.name)).toEqual(s.routes.map(r => `${prefix}-${r.id}`));
     }), { numRuns: RUNS });
   });
 

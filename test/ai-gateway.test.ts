@@ -61,7 +61,7 @@ describe('the seed scenario on Istio', () => {
     expect(vs.apiVersion).toBe('networking.istio.io/v1');
     expect(vs.spec.gateways).toEqual(['llm/llm-gateway']);
     expect(vs.spec.hosts).toEqual(['llm.example.com']);
-    expect(httpRoutes(docs).map(r => r.name)).toEqual(['llm-gateway-large', 'llm-gateway-small']);
+    expect(httpRoutes(docs).map(r => r.name)).toEqual(['llm-llm-gateway-large', 'llm-llm-gateway-small']);
     expect(httpRoutes(docs)[0].match).toEqual([{ headers: { 'x-llm-model-type': { exact: 'large' } } }]);
     expect(httpRoutes(docs)[1].match).toBeUndefined();
     expect(gw.routes.map(r => r.isCatchAll)).toEqual([false, true]);
@@ -255,9 +255,9 @@ describe('policies', () => {
     const [, vhost, r0, r1] = patches;
     const config = (p: any) => p.patch.value.typed_per_filter_config['envoy.filters.http.local_ratelimit'];
     expect(config(vhost).token_bucket).toEqual({ max_tokens: 10, tokens_per_fill: 10, fill_interval: '1s' });
-    expect(r0.match.routeConfiguration.vhost.route.name).toBe('llm-gateway-r0');
+    expect(r0.match.routeConfiguration.vhost.route.name).toBe('llm-llm-gateway-r0');
     expect(config(r0).token_bucket).toEqual({ max_tokens: 5, tokens_per_fill: 2, fill_interval: '1s' });
-    expect(r1.match.routeConfiguration.vhost.route.name).toBe('llm-gateway-r1');
+    expect(r1.match.routeConfiguration.vhost.route.name).toBe('llm-llm-gateway-r1');
     expect(config(r1).filter_enabled.default_value.numerator).toBe(0);
   });
 

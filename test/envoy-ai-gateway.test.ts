@@ -135,7 +135,7 @@ describe('policies', () => {
     gw.addRoute('a', { matches: [RouteMatch.model('a')], backend: Backend.service({ name: 'llm', port: 8000 }) });
     gw.addRoute('b', { matches: [RouteMatch.model('b')], backend: Backend.service({ name: 'llm', port: 9000 }) });
     const docs = validate();
-    expect(docs.filter(d => d.kind === 'Backend').map(d => [d.metadata.name, d.spec.endpoints[0].fqdn.port])).toEqual([['ai-llm', 8000], ['ai-llm-9000', 9000]]);
+    expect(docs.filter(d => d.kind === 'Backend').map(d => [d.metadata.name, d.spec.endpoints[0].fqdn.port])).toEqual([['ai-llm', 8000], ['ai-llm-2', 9000]]);
   });
 
   test('request limits, circuit breaking, affinity and an explicit stream idle timeout', () => {

@@ -53,6 +53,8 @@ export function seedScenario(scope: Construct, options: SeedScenarioOptions): Ai
     name: 'llm-gateway',
     dataPlane: options.dataPlane,
     hostnames: ['llm.example.com'],
+    // Prometheus (kube-prometheus-stack in `monitoring`) scrapes the large tier on its serving port.
+    allowedNamespaces: ['monitoring'],
     defaults: {
       timeouts: Timeouts.of({ request: Duration.minutes(5) }),
       circuitBreaker: CircuitBreaker.of({

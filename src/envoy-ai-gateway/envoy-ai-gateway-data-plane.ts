@@ -16,8 +16,8 @@ import { ProviderApi } from '../routing/backend';
 import type { DataPlaneImpl, GatewayPeer, GatewayRenderer, SupportDeclaration } from '../routing/data-plane';
 import type { FeatureId } from '../routing/features';
 import { checkRouteOrder } from '../routing/precedence';
-import { fullyQualifiedHost, normalizeWeights } from '../routing/render-helpers';
-import type { DestinationSpec, GatewaySpec, MatchConditions, RateLimitKeySpec, RateLimitSpec, RouteSpec } from '../routing/resolved';
+import { fullyQualifiedHost, normalizeWeights, samePolicy } from '../routing/render-helpers';
+import type { DestinationSpec, GatewaySpec, MatchConditions, ProviderSpec, RateLimitKeySpec, RateLimitSpec, RouteSpec } from '../routing/resolved';
 import { SupportLevel } from '../routing/support-level';
 import { invalid, requireDnsLabel, requireDnsSubdomain } from '../validate';
 
@@ -68,7 +68,7 @@ const SUPPORT: Record<FeatureId, SupportDeclaration> = {
   'timeout.request': native('AIGatewayRoute rule timeouts.request (and a ClientTrafficPolicy raising the request buffer to 50Mi for long prompts)'),
   'timeout.streamIdle': native('AIGatewayRoute rule streamIdleTimeout (defaults to the request timeout, never Envoy Gateway\'s short default)'),
   'retry': policy('BackendTrafficPolicy retry'),
-  'retry.perTryTimeout': native('AIGatewayRoute rule timeouts.backendRequest'),
+  'retry.perTryTimeout': policy('BackendTrafficPolicy retry.perRetry.timeout'),
   'retry.backoff': policy('BackendTrafficPolicy retry.perRetry.backOff'),
   'circuitBreaker.limits': policy('BackendTrafficPolicy circuitBreaker'),
   'circuitBreaker.outlierDetection': policy('BackendTrafficPolicy healthCheck.passive'),
@@ -120,6 +120,8 @@ class EnvoyAiGateway implements GatewayRenderer {
   private readonly rules: AiGatewayRouteSpecRules[] = [];
   private readonly added: RouteSpec[] = [];
   private readonly serviceBackends = new Map<string, string>();
+  private readonly providers = new Map<string, { readonly spec: ProviderSpec; readonly port: number; readonly route: string }>();
+  private readonly backendNames = new Set<string>();
   private readonly claimHeaders = new Map<string, string>();
   private readonly inferencePools: InferencePoolRenderer;
   private tokenCosts = false;
@@ -187,7 +189,7 @@ class EnvoyAiGateway implements GatewayRenderer {
       })),
       timeouts: {
         request: `${p.timeouts.requestSeconds}s`,
-        backendRequest: p.retry?.perTrySeconds === undefined ? undefined : `${p.retry.perTrySeconds}s`,
+        // The per-try timeout is in the BackendTrafficPolicy: Envoy Gateway would make backendRequest the whole request's timeout.
       },
       // Streamed completions pause between tokens: never Envoy's short default.
       streamIdleTimeout: `${p.timeouts.streamIdleSeconds ?? (p.timeouts.requestSeconds || 300)}s`,
@@ -225,9 +227,8 @@ class EnvoyAiGateway implements GatewayRenderer {
     const key = `${host}:${d.port}`;
     const existing = this.serviceBackends.get(key);
     if (existing !== undefined) return existing;
-    // The same Service on another port needs its own pair of objects.
-    const taken = [...this.serviceBackends.values()].includes(`${this.gateway.name}-${d.name}`);
-    const name = taken ? `${this.gateway.name}-${d.name}-${d.port}` : `${this.gateway.name}-${d.name}`;
+    // The same Service on another port or in another namespace needs its own pair of objects.
+    const name = this.uniqueName(`${this.gateway.name}-${d.name}`);
     this.serviceBackends.set(key, name);
     this.backendPair(name, AiServiceBackendSpecSchemaName.OPEN_AI, { hostname: host, port: d.port }, false);
     return name;
@@ -244,6 +245,11 @@ class EnvoyAiGateway implements GatewayRenderer {
       this.inferencePools.check(route.scope, property, d);
     } else if (d.kind === 'provider') {
       checkProvider(route, property, d);
+      const first = this.providers.get(d.name);
+      if (first !== undefined && (!samePolicy(first.spec, d.provider) || first.port !== d.port)) {
+        throw invalid(route.scope, `${property}.name`, d.name, `names another provider than route '${first.route}' does (${first.spec.api} ${first.spec.hostname})`,
+          'give each provider its own name');
+      }
     } else {
       fullyQualifiedHost(route.scope, property, d, 'Envoy AI Gateway');
     }
@@ -254,9 +260,10 @@ class EnvoyAiGateway implements GatewayRenderer {
     const key = `provider:${d.name}`;
     const existing = this.serviceBackends.get(key);
     if (existing !== undefined) return existing;
+    this.providers.set(d.name, { spec: provider, port: d.port, route: route.id });
     const credentials = checkProvider(route, property, d);
     const apiKey = provider.apiKey!;
-    const name = `${this.gateway.name}-${d.name}`;
+    const name = this.uniqueName(`${this.gateway.name}-${d.name}`);
     this.serviceBackends.set(key, name);
     this.backendPair(name, provider.api as string as AiServiceBackendSpecSchemaName, { hostname: provider.hostname, port: d.port }, true);
     const secretRef = { name: apiKey.secretName };
@@ -272,6 +279,14 @@ class EnvoyAiGateway implements GatewayRenderer {
         ? { region: provider.region!, projectName: provider.project!, credentialsFile: { secretRef } } : undefined,
     };
     new BackendSecurityPolicy(this.scope, `BackendSecurityPolicy-${name}`, { metadata: { name, namespace: this.gateway.namespace }, spec });
+    return name;
+  }
+
+  /** `base`, or `base-2`, `base-3`, ... when another backend of this gateway has it. */
+  private uniqueName(base: string): string {
+    let name = base;
+    for (let n = 2; this.backendNames.has(name); n++) name = `${base}-${n}`;
+    this.backendNames.add(name);
     return name;
   }
 
@@ -413,7 +428,10 @@ function fallbackRetry(route: RouteSpec): BackendTrafficPolicySpec['retry'] {
       ],
       httpStatusCodes: [429, 500, 502, 503, 504],
     },
-    perRetry: { backOff: { baseInterval: `${backoffMillis}ms`, maxInterval: `${backoffMillis * 10}ms` } },
+    perRetry: {
+      timeout: retry?.perTrySeconds === undefined ? undefined : `${retry.perTrySeconds}s`,
+      backOff: { baseInterval: `${backoffMillis}ms`, maxInterval: `${backoffMillis * 10}ms` },
+    },
   };
 }
 

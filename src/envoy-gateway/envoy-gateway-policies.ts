@@ -36,8 +36,12 @@ export function backendTrafficPolicySpec(route: RouteSpec, targetRefs: readonly 
         triggers: p.retry.conditions.filter(c => c.status === undefined).map(c => retryTrigger(route, c.token)),
         httpStatusCodes: statusCodes(p.retry.conditions),
       },
-      perRetry: p.retry.backoffMillis === undefined ? undefined : {
-        backOff: { baseInterval: `${p.retry.backoffMillis}ms`, maxInterval: `${p.retry.backoffMillis * 10}ms` },
+      // The per-try timeout lives here, not in HTTPRoute timeouts.backendRequest: without an HTTPRoute retry,
+      // Envoy Gateway makes backendRequest the timeout of the whole request.
+      perRetry: p.retry.backoffMillis === undefined && p.retry.perTrySeconds === undefined ? undefined : {
+        timeout: p.retry.perTrySeconds === undefined ? undefined : `${p.retry.perTrySeconds}s`,
+        backOff: p.retry.backoffMillis === undefined ? undefined
+          : { baseInterval: `${p.retry.backoffMillis}ms`, maxInterval: `${p.retry.backoffMillis * 10}ms` },
       },
     },
     loadBalancer: p.sessionAffinity === undefined ? { type: BackendTrafficPolicySpecLoadBalancerType.LEAST_REQUEST } : {

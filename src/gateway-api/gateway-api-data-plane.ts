@@ -133,7 +133,7 @@ function support(impl: GatewayApiImplementationKind, channel: GatewayApiChannel)
     'timeout.request': native('HTTPRoute rule timeouts.request'),
     'timeout.streamIdle': egOr('BackendTrafficPolicy timeout.http.streamIdleTimeout', no('Gateway API has only request timeouts', `${needsEg}, or raise timeouts.request`)),
     'retry': egOr('BackendTrafficPolicy retry', exp('HTTPRoute retry (status codes only; connection errors as the implementation decides)', needsEg)),
-    'retry.perTryTimeout': native('HTTPRoute rule timeouts.backendRequest'),
+    'retry.perTryTimeout': egOr('BackendTrafficPolicy retry.perRetry.timeout', native('HTTPRoute rule timeouts.backendRequest')),
     'retry.backoff': egOr('BackendTrafficPolicy retry.perRetry.backOff', exp('HTTPRoute retry backoff', needsEg)),
     'circuitBreaker.limits': egIstioOr('BackendTrafficPolicy circuitBreaker', 'DestinationRule connectionPool',
       no('Gateway API has no connection limits', `${needsEg} or GatewayImplementation.istio()`)),
@@ -267,7 +267,8 @@ class GatewayApiGateway implements GatewayRenderer {
       })),
       timeouts: {
         request: duration(p.timeouts.requestSeconds),
-        backendRequest: p.retry?.perTrySeconds === undefined ? undefined : duration(p.retry.perTrySeconds),
+        // Envoy Gateway gets the per-try timeout in its BackendTrafficPolicy (see backendTrafficPolicySpec).
+        backendRequest: p.retry?.perTrySeconds === undefined || this.impl === 'envoy-gateway' ? undefined : duration(p.retry.perTrySeconds),
       },
       retry,
       sessionPersistence: this.impl === 'generic' && p.sessionAffinity !== undefined ? {

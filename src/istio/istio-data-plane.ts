@@ -143,14 +143,18 @@ class IstioGateway implements GatewayRenderer {
   private readonly rateLimitPatches: unknown[] = [];
   private rateLimitFilter?: EnvoyFilter;
   private readonly enrolled = new Set<string>();
+  private readonly sharedName: string;
 
   constructor(
     private readonly scope: Construct,
-    private readonly gateway: GatewaySpec,
+    gateway: GatewaySpec,
     private readonly selector: Record<string, string>,
     private readonly gatewayNamespace: string,
     private readonly mesh: MeshEnrollment | undefined,
   ) {
+    // Objects in the gateway pods' namespace (and Envoy route names) are shared by every AiGateway on those pods:
+    // qualify them with the gateway's namespace, so two teams' gateways with the same name do not collide.
+    this.sharedName = gateway.namespace === undefined ? gateway.name : `${gateway.namespace}-${gateway.name}`;
     this.destinationRules = new DestinationRules(scope, gateway.name);
     const metadata = { name: gateway.name, namespace: gateway.namespace };
     new Gateway(scope, 'Resource', {
@@ -174,7 +178,7 @@ class IstioGateway implements GatewayRenderer {
     });
     if (gateway.defaults.jwt) {
       renderJwtPair(scope, gateway.defaults.jwt, {
-        name: gateway.name, namespace: gatewayNamespace, hostnames: gateway.hostnames, attach: { selector },
+        name: this.sharedName, namespace: gatewayNamespace, hostnames: gateway.hostnames, attach: { selector },
       });
     }
     if (gateway.defaults.rateLimit) {
@@ -237,7 +241,7 @@ class IstioGateway implements GatewayRenderer {
 
   /** The Envoy route name: unique on a gateway that other VirtualServices share. */
   private routeName(route: RouteSpec): string {
-    return `${this.gateway.name}-${route.id}`;
+    return `${this.sharedName}-${route.id}`;
   }
 
   private addRateLimitPatch(patch: unknown) {
@@ -252,7 +256,7 @@ class IstioGateway implements GatewayRenderer {
         patch: { operation: 'INSERT_BEFORE', value: { name: LOCAL_RATE_LIMIT, typed_config: { '@type': LOCAL_RATE_LIMIT_TYPE, 'stat_prefix': 'http_local_rate_limiter' } } },
       });
       this.rateLimitFilter = new EnvoyFilter(this.scope, 'RateLimit', {
-        metadata: { name: `${this.gateway.name}-local-ratelimit`, namespace: this.gatewayNamespace },
+        metadata: { name: `${this.sharedName}-local-ratelimit`, namespace: this.gatewayNamespace },
         spec: {
           workloadSelector: { labels: this.selector },
           configPatches: Lazy.any({ produce: () => this.rateLimitPatches }),

@@ -264,6 +264,7 @@ export class AiGateway extends Construct {
     try {
       route = AiGatewayRoute._create(this, id, scope => this.resolveRoute(scope, id, options));
       for (const use of featuresOf(route._spec)) this.requireSupport(use.feature, use.property, use.value, route);
+      if (this.networkIsolation) this.requireScrapeAllowed(route);
       // Renderers check everything before they render anything; should one still throw, drop what it added.
       this.renderer.addRoute(route._spec);
     } catch (e) {
@@ -311,6 +312,18 @@ export class AiGateway extends Construct {
     if (support.level === SupportLevel.UNSUPPORTED) {
       throw invalid(scope, property, value, `cannot be expressed by the ${this.impl.name} data plane (${support.how})`,
         support.alternative ?? 'remove the setting');
+    }
+  }
+
+  /** A monitored pool is scraped on its serving port: the NetworkPolicy must let Prometheus in. */
+  private requireScrapeAllowed(route: AiGatewayRoute) {
+    const spec = route._spec;
+    for (const d of [...spec.backend.destinations, ...(spec.mirror?.backend.destinations ?? [])]) {
+      if (d.pool?.scraped && this.allowedNamespaces.length === 0) {
+        throw invalid(route, 'backend', d.pool.node.path,
+          'is scraped by Prometheus on its serving port, and network isolation would admit only the gateway there, so monitoring and queue-depth autoscaling would stop',
+          "add Prometheus' namespace to the gateway's allowedNamespaces (such as ['monitoring']), or set networkIsolation: false");
+      }
     }
   }
 
