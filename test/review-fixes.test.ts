@@ -1,6 +1,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
-  Accelerator, AiGateway, Backend, DataPlane, GatewayImplementation, JwtAuth, LlmModelPool, ModelServer, Monitoring, ProviderApi, RateLimit, RetryCondition,
+  Accelerator, AiGateway, Backend, DataPlane, GatewayImplementation, JwtAuth, LlmModelPool, ModelServer, Monitoring, ProviderApi, RateLimit,
+  RetryCondition,
   RetryPolicy, RouteMatch,
 } from '../src';
 import { errorOf } from './support/errors';
