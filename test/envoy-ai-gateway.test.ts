@@ -138,20 +138,19 @@ describe('policies', () => {
     expect(docs.filter(d => d.kind === 'Backend').map(d => [d.metadata.name, d.spec.endpoints[0].fqdn.port])).toEqual([['ai-llm', 8000], ['ai-llm-2', 9000]]);
   });
 
-  test('request limits, circuit breaking, affinity and an explicit stream idle timeout', () => {
+  test('request limits, circuit breaking and an explicit stream idle timeout', () => {
     const { small, gw, validate } = setup();
     gw.addRoute('r', {
       backend: Backend.pool(small),
       rateLimit: RateLimit.requestsPerSecond(20),
       circuitBreaker: CircuitBreaker.of({ maxRequests: 64 }),
-      sessionAffinity: SessionAffinity.header('x-session'),
       timeouts: Timeouts.of({ request: Duration.minutes(10), streamIdle: Duration.seconds(45) }),
     });
     const docs = validate();
     const spec = btp(docs, 'ai-r');
     expect(spec.rateLimit).toEqual({ type: 'Local', local: { rules: [{ limit: { requests: 20, unit: 'Second' } }] } });
     expect(spec.circuitBreaker).toEqual({ maxParallelRequests: 64 });
-    expect(spec.loadBalancer).toEqual({ type: 'ConsistentHash', consistentHash: { type: 'Header', header: { name: 'x-session' } } });
+    expect(spec.loadBalancer).toEqual({ type: 'LeastRequest' });
     expect(rules(docs)[0]).toMatchObject({ timeouts: { request: '600s' }, streamIdleTimeout: '45s' });
   });
 
@@ -181,6 +180,10 @@ describe('bad input', () => {
       "test/gw/r: 'backend.project' (not set) is required for GCPVertexAI; set the GCP project"],
     ['a path match', { matches: [RouteMatch.pathPrefix('/v1/embeddings')] },
       "test/gw/r: 'matches[0]' (\"RouteMatch.pathPrefix(\\\"/v1/embeddings\\\")\") cannot be expressed by the Envoy AI Gateway data plane (an AIGatewayRoute serves the OpenAI API paths and matches on headers only); match on headers or RouteMatch.model"],
+    ['session affinity', { sessionAffinity: SessionAffinity.header('x-session') },
+      'cannot be expressed by the Envoy AI Gateway data plane (pools are reached through their Service address'],
+    ['outlier detection on a pool', { circuitBreaker: CircuitBreaker.of({ outlierDetection: {} }) },
+      "test/gw/r: 'circuitBreaker.outlierDetection' (\"outlier detection\") would eject the whole pool: Envoy AI Gateway reaches a pool or Service through one Service address"],
     ['a mirror', { mirror: RequestMirror.to(Backend.service({ name: 'm', port: 80 })) }, "'mirror' (\"RequestMirror (100%)\") cannot be expressed by the Envoy AI Gateway data plane (AIGatewayRoute has no request mirroring)"],
     ['a rate limit burst', { rateLimit: RateLimit.requestsPerSecond(5, { burst: 5 }) }, "test/gw/r: 'rateLimit.burst' (5) cannot be expressed by Envoy AI Gateway, whose rate limits have no burst allowance; fold the burst into the limit"],
     ['a claim key without JWT', { rateLimit: RateLimit.tokensPerHour(1000, { key: RateLimitKey.jwtClaim('tenant') }) },

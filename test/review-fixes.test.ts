@@ -2,7 +2,7 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import {
   Accelerator, AiGateway, Backend, DataPlane, GatewayImplementation, JwtAuth, LlmModelPool, ModelServer, Monitoring, ProviderApi, RateLimit,
   RetryCondition,
-  RetryPolicy, RouteMatch,
+  RetryPolicy, RouteMatch, CircuitBreaker, GatewayApiChannel, SessionAffinity,
 } from '../src';
 import { errorOf } from './support/errors';
 import { Manifest, only, synthValid } from './support/synth';
@@ -70,4 +70,37 @@ test('network isolation would block Prometheus from a monitored pool: rejected u
   new AiGateway(allowed, 'gw', { name: 'gw', dataPlane: DataPlane.istio(), hostnames: ['llm.example.com'], allowedNamespaces: ['monitoring'] })
     .addRoute('r', { backend: Backend.pool(pool(allowed, 'p', true)) });
   expect((synthValid(allowed).find(d => d.kind === 'NetworkPolicy') as Manifest).spec.ingress[0].from).toHaveLength(2);
+});
+
+describe('policies that would have no effect are rejected, not dropped', () => {
+  const setup = (impl: GatewayImplementation) => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'llm' });
+    const gw = new AiGateway(chart, 'gw', {
+      name: 'gw', dataPlane: DataPlane.gatewayApi({ gatewayClassName: 'x', implementation: impl, channel: GatewayApiChannel.EXPERIMENTAL }), hostnames: ['llm.example.com'],
+    });
+    return { chart, gw, p: pool(chart) };
+  };
+
+  test('affinity on an InferencePool (its endpoint picker chooses the replica)', () => {
+    const { gw, p } = setup(GatewayImplementation.envoyGateway());
+    expect(errorOf(() => gw.addRoute('r', { backend: Backend.inferencePool(p), sessionAffinity: SessionAffinity.header('x-session') })))
+      .toContain("test/gw/r: 'sessionAffinity' (\"SessionAffinity.header\") has no effect on an InferencePool, whose endpoint picker chooses the replica");
+  });
+
+  test('a circuit breaker on an InferencePool with the Istio implementation', () => {
+    const { gw, p } = setup(GatewayImplementation.istio());
+    expect(errorOf(() => gw.addRoute('r', { backend: Backend.inferencePool(p), circuitBreaker: CircuitBreaker.of({ maxConnections: 5 }) })))
+      .toContain("test/gw/r: 'circuitBreaker' (\"CircuitBreaker\") has no DestinationRule to live in for an InferencePool with the Istio implementation");
+  });
+
+  test('a cookie path with HTTPRoute sessionPersistence; Envoy Gateway renders it as a cookie attribute', () => {
+    const cookie = SessionAffinity.cookie({ name: 's', ttl: Duration.hours(1), path: '/v1' });
+    const generic = setup(GatewayImplementation.generic());
+    expect(errorOf(() => generic.gw.addRoute('r', { backend: Backend.pool(generic.p), sessionAffinity: cookie })))
+      .toContain("test/gw/r: 'sessionAffinity.path' (\"/v1\") cannot be expressed by HTTPRoute sessionPersistence, which has no cookie path");
+    const eg = setup(GatewayImplementation.envoyGateway());
+    eg.gw.addRoute('r', { backend: Backend.pool(eg.p), sessionAffinity: cookie });
+    expect(only(synthValid(eg.chart, { gatewayApiChannel: 'experimental' }), 'BackendTrafficPolicy').spec.loadBalancer.consistentHash.cookie)
+      .toEqual({ name: 's', ttl: '3600s', attributes: { Path: '/v1' } });
+  });
 });

@@ -48,6 +48,10 @@ const no = (how: string, alternative: string): SupportDeclaration => ({ level: S
 const HEADERS_ONLY = 'an AIGatewayRoute serves the OpenAI API paths and matches on headers only';
 const ALT_PATHS = 'match on headers or RouteMatch.model, or route other paths with DataPlane.gatewayApi() on another hostname';
 
+const AFFINITY_HOW = 'pools are reached through their Service address or an InferencePool\'s endpoint picker, so a hash on the gateway cannot pick the replica';
+const AFFINITY_ALT = 'use Backend.inferencePool: the picker\'s prefix-cache scorer keeps a conversation on the replica that holds its prefix; '
+  + 'or DataPlane.gatewayApi() with Envoy Gateway';
+
 const SUPPORT: Record<FeatureId, SupportDeclaration> = {
   'tls': native('Gateway listener with tls.mode Terminate and certificateRefs'),
   'match.path': no(HEADERS_ONLY, ALT_PATHS),
@@ -72,8 +76,8 @@ const SUPPORT: Record<FeatureId, SupportDeclaration> = {
   'retry.backoff': policy('BackendTrafficPolicy retry.perRetry.backOff'),
   'circuitBreaker.limits': policy('BackendTrafficPolicy circuitBreaker'),
   'circuitBreaker.outlierDetection': policy('BackendTrafficPolicy healthCheck.passive'),
-  'sessionAffinity.cookie': policy('BackendTrafficPolicy loadBalancer ConsistentHash cookie'),
-  'sessionAffinity.header': policy('BackendTrafficPolicy loadBalancer ConsistentHash header'),
+  'sessionAffinity.cookie': no(AFFINITY_HOW, AFFINITY_ALT),
+  'sessionAffinity.header': no(AFFINITY_HOW, AFFINITY_ALT),
   'rateLimit.requests': policy('BackendTrafficPolicy rateLimit Local (429; each Envoy replica counts alone)'),
   'rateLimit.requests.global': policy('BackendTrafficPolicy rateLimit Local, one bucket per route rule'),
   'rateLimit.requests.clientIp': policy('BackendTrafficPolicy rateLimit Global, Distinct sourceCIDR (needs the rate limit service with Redis)'),
@@ -178,6 +182,11 @@ class EnvoyAiGateway implements GatewayRenderer {
     // Everything that can reject the route comes first: a rejected route leaves nothing behind.
     this.requireUnmixed(route);
     route.backend.destinations.forEach((d, i) => this.checkDestination(route, fallback ? `backend[${i}]` : 'backend', d));
+    if (p.circuitBreaker?.outlierDetection !== undefined && route.backend.destinations.some(d => d.kind === 'pool' || d.kind === 'service')) {
+      throw invalid(route.scope, 'circuitBreaker.outlierDetection', 'outlier detection',
+        'would eject the whole pool: Envoy AI Gateway reaches a pool or Service through one Service address, not its replicas',
+        'leave outlier detection out (Backend.fallback moves to the next backend on errors), or route to Backend.inferencePool');
+    }
     const policies = this.routePolicies(route);
     this.rules.push({
       name: route.id,

@@ -47,7 +47,14 @@ export function backendTrafficPolicySpec(route: RouteSpec, targetRefs: readonly 
     loadBalancer: p.sessionAffinity === undefined ? { type: BackendTrafficPolicySpecLoadBalancerType.LEAST_REQUEST } : {
       type: BackendTrafficPolicySpecLoadBalancerType.CONSISTENT_HASH,
       consistentHash: p.sessionAffinity.kind === 'cookie'
-        ? { type: BackendTrafficPolicySpecLoadBalancerConsistentHashType.COOKIE, cookie: { name: p.sessionAffinity.name, ttl: `${p.sessionAffinity.ttlSeconds}s` } }
+        ? {
+          type: BackendTrafficPolicySpecLoadBalancerConsistentHashType.COOKIE,
+          cookie: {
+            name: p.sessionAffinity.name,
+            ttl: `${p.sessionAffinity.ttlSeconds}s`,
+            attributes: p.sessionAffinity.path === undefined ? undefined : { Path: p.sessionAffinity.path },
+          },
+        }
         : { type: BackendTrafficPolicySpecLoadBalancerConsistentHashType.HEADER, header: { name: p.sessionAffinity.name } },
     },
     circuitBreaker: p.circuitBreaker === undefined ? undefined : {

@@ -247,6 +247,7 @@ class GatewayApiGateway implements GatewayRenderer {
     checkRouteOrder(route, this.added, 'Gateway API');
     const p = route.policies;
     const retry = this.impl === 'envoy-gateway' || p.retry === undefined ? undefined : experimentalRetry(route);
+    this.checkPolicyTargets(route);
     const policies = this.impl === 'envoy-gateway' ? this.envoyGatewayPolicies(route) : undefined;
     const ruleHosts = this.destinationRules === undefined ? [] : route.backend.destinations.filter(d => d.kind !== 'inferencePool')
       .map(d => ({ d, host: fullyQualifiedHost(route.scope, 'backend', d, 'Gateway API') }));
@@ -282,6 +283,24 @@ class GatewayApiGateway implements GatewayRenderer {
     ruleHosts.forEach(x => this.destinationRules!.add(route, x.d, x.host));
     this.rules.push(rule);
     this.added.push(route);
+  }
+
+  /** Policies that would have no effect where they are asked for are rejected, not dropped. */
+  private checkPolicyTargets(route: RouteSpec) {
+    const p = route.policies;
+    const pools = route.backend.destinations.some(d => d.kind === 'inferencePool');
+    if (pools && p.sessionAffinity !== undefined) {
+      throw invalid(route.scope, 'sessionAffinity', `SessionAffinity.${p.sessionAffinity.kind}`, 'has no effect on an InferencePool, whose endpoint picker chooses the replica',
+        'leave affinity out: the picker\'s prefix-cache scorer keeps a conversation on the replica that holds its prefix; or use Backend.pool()');
+    }
+    if (pools && this.impl === 'istio' && p.circuitBreaker !== undefined) {
+      throw invalid(route.scope, 'circuitBreaker', 'CircuitBreaker', 'has no DestinationRule to live in for an InferencePool with the Istio implementation',
+        'leave the circuit breaker out of routes to InferencePools, or use GatewayImplementation.envoyGateway()');
+    }
+    if (this.impl === 'generic' && p.sessionAffinity?.path !== undefined) {
+      throw invalid(route.scope, 'sessionAffinity.path', p.sessionAffinity.path, 'cannot be expressed by HTTPRoute sessionPersistence, which has no cookie path',
+        'leave the path out, or use GatewayImplementation.envoyGateway() or GatewayImplementation.istio()');
+    }
   }
 
   /** A backendRef to a Service or an InferencePool, with a ReferenceGrant when it is in another namespace. */
