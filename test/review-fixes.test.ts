@@ -104,3 +104,41 @@ describe('policies that would have no effect are rejected, not dropped', () => {
       .toEqual({ name: 's', ttl: '3600s', attributes: { Path: '/v1' } });
   });
 });
+
+describe('limits and defaults', () => {
+  test('Gateway API: more rules than an HTTPRoute holds, and more hostnames than a route carries', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'llm' });
+    const gw = new AiGateway(chart, 'gw', { name: 'gw', dataPlane: DataPlane.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() }), hostnames: ['llm.example.com'] });
+    const p = pool(chart);
+    for (let i = 0; i < 16; i++) gw.addRoute(`r${i}`, { matches: [RouteMatch.header('x-n', `${i}`)], backend: Backend.pool(p) });
+    expect(errorOf(() => gw.addRoute('r16', { matches: [RouteMatch.header('x-n', '16')], backend: Backend.pool(p) })))
+      .toBe("test/gw/r16: 'id' (\"r16\") would be rule 17 of the HTTPRoute, which holds at most 16; merge routes (several matches on one route are ORed), or split them over two AiGateways with different hostnames");
+    const hosts = Array.from({ length: 17 }, (_, i) => `h${i}.example.com`);
+    expect(errorOf(() => new AiGateway(new Chart(Testing.app(), 'test', { namespace: 'llm' }), 'gw', { dataPlane: DataPlane.gatewayApi({ gatewayClassName: 'eg' }), hostnames: hosts })))
+      .toContain("'hostnames' (\"17 hostnames\") are more than the 16 a route can carry in Gateway API");
+  });
+
+  test('Envoy AI Gateway reserves the rule name route-not-found', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'llm' });
+    const gw = new AiGateway(chart, 'gw', { name: 'gw', dataPlane: DataPlane.envoyAiGateway({ gatewayClassName: 'eg' }), hostnames: ['llm.example.com'] });
+    expect(errorOf(() => gw.addRoute('route-not-found', { backend: Backend.pool(pool(chart)) })))
+      .toBe("test/gw/route-not-found: 'id' (\"route-not-found\") is a rule name Envoy AI Gateway reserves; choose another route id");
+  });
+
+  test('Gateway API standard channel without Envoy Gateway leaves the library\'s default retries out, and still rejects explicit ones', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'llm' });
+    const gw = new AiGateway(chart, 'gw', { name: 'gw', dataPlane: DataPlane.gatewayApi({ gatewayClassName: 'nginx' }), hostnames: ['llm.example.com'] });
+    const p = pool(chart);
+    gw.addRoute('a', { matches: [RouteMatch.header('x-a', '1')], backend: Backend.pool(p) });
+    expect(errorOf(() => gw.addRoute('b', { backend: Backend.pool(p), retry: RetryPolicy.llmSafe() }))).toContain("'retry'");
+    expect(JSON.stringify(synthValid(chart))).not.toContain('"retry"');
+  });
+
+  test('JavaScript callers without types get the library\'s error, not a TypeError', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'llm' });
+    expect(errorOf(() => new AiGateway(chart, 'g1', { dataPlane: DataPlane.istio() } as any))).toContain("'hostnames' ([]) is empty");
+    const gw = new AiGateway(chart, 'g2', { dataPlane: DataPlane.istio(), hostnames: ['llm.example.com'] });
+    expect(errorOf(() => gw.addRoute('r', { backend: Backend.pool(pool(chart)), matches: [undefined as any] }))).toContain("'matches[0]' (not set) is not a RouteMatch");
+    expect(errorOf(() => gw.addRoute('s', {} as any))).toContain("'backend' (not set) is not a Backend");
+  });
+});

@@ -175,6 +175,9 @@ class EnvoyAiGateway implements GatewayRenderer {
       throw invalid(route.scope, 'id', route.id, `would be rule ${MAX_RULES + 1} of the AIGatewayRoute, which holds at most ${MAX_RULES}`,
         'merge routes (several matches on one route are ORed), or split them over two AiGateways with different hostnames');
     }
+    if (route.id === 'route-not-found') {
+      throw invalid(route.scope, 'id', route.id, 'is a rule name Envoy AI Gateway reserves', 'choose another route id');
+    }
     checkRouteOrder(route, this.added, 'Envoy AI Gateway');
     const p = route.policies;
     const fallback = route.backend.mode === 'fallback';

@@ -1,6 +1,6 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GATEWAY_GROUP, renderGatewayObject } from './gateway-object';
+import { GATEWAY_GROUP, MAX_HTTPROUTE_RULES, renderGatewayObject } from './gateway-object';
 import { backendTrafficPolicySpec, renderSecurityPolicy } from '../envoy-gateway/envoy-gateway-policies';
 import {
   HttpRoute as ExperimentalHttpRoute, HttpRouteSpecRules as ExperimentalRule, HttpRouteSpecRulesSessionPersistenceType,
@@ -203,6 +203,7 @@ class GatewayApiGateway implements GatewayRenderer {
   private readonly grants = new Set<string>();
   private readonly destinationRules?: DestinationRules;
   private readonly inferencePools: InferencePoolRenderer;
+  private readonly experimental: boolean;
 
   constructor(
     private readonly scope: Construct,
@@ -211,6 +212,7 @@ class GatewayApiGateway implements GatewayRenderer {
     private readonly impl: GatewayApiImplementationKind,
     channel: GatewayApiChannel,
   ) {
+    this.experimental = channel === GatewayApiChannel.EXPERIMENTAL;
     const metadata = { name: gateway.name, namespace: gateway.namespace };
     renderGatewayObject(scope, gateway, gatewayClassName);
     const spec = {
@@ -244,9 +246,15 @@ class GatewayApiGateway implements GatewayRenderer {
 
   public addRoute(route: RouteSpec): void {
     // Everything that can reject the route comes first: a rejected route leaves nothing behind.
+    if (this.rules.length === MAX_HTTPROUTE_RULES) {
+      throw invalid(route.scope, 'id', route.id, `would be rule ${MAX_HTTPROUTE_RULES + 1} of the HTTPRoute, which holds at most ${MAX_HTTPROUTE_RULES}`,
+        'merge routes (several matches on one route are ORed), or split them over two AiGateways with different hostnames');
+    }
     checkRouteOrder(route, this.added, 'Gateway API');
     const p = route.policies;
-    const retry = this.impl === 'envoy-gateway' || p.retry === undefined ? undefined : experimentalRetry(route);
+    // HTTPRoute retry is experimental: on the standard channel only the library's default retries reach here
+    // (an explicit policy fails the capability check), and they are left out.
+    const retry = this.impl === 'envoy-gateway' || p.retry === undefined || !this.experimental ? undefined : experimentalRetry(route);
     this.checkPolicyTargets(route);
     const policies = this.impl === 'envoy-gateway' ? this.envoyGatewayPolicies(route) : undefined;
     const ruleHosts = this.destinationRules === undefined ? [] : route.backend.destinations.filter(d => d.kind !== 'inferencePool')

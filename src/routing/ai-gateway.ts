@@ -178,7 +178,8 @@ export class AiGateway extends Construct {
     requireDnsLabel(this, props.name === undefined ? 'id' : 'name', this.name);
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     if (this.namespace !== undefined) requireDnsLabel(this, 'namespace', this.namespace);
-    if (props.hostnames.length === 0) {
+    // JavaScript callers get no type check: a missing list is the library's error, not a TypeError.
+    if (!Array.isArray(props.hostnames) || props.hostnames.length === 0) {
       throw invalid(this, 'hostnames', [], 'is empty', "give the hostnames clients use, such as ['llm.example.com']");
     }
     this.hostnames = props.hostnames.map((h, i) => requireHostname(this, `hostnames[${i}]`, h));
@@ -280,6 +281,13 @@ export class AiGateway extends Construct {
   }
 
   private resolveRoute(scope: Construct, id: string, options: AiGatewayAddRouteOptions): RouteSpec {
+    if (!(options?.backend instanceof Backend)) {
+      throw invalid(scope, 'backend', options?.backend, 'is not a Backend', 'pass Backend.pool(...), Backend.service(...) or another Backend factory');
+    }
+    const notMatch = (options.matches ?? []).findIndex(m => !(m instanceof RouteMatch));
+    if (notMatch >= 0) {
+      throw invalid(scope, `matches[${notMatch}]`, options.matches![notMatch], 'is not a RouteMatch', 'build matches with RouteMatch.pathPrefix(...), RouteMatch.header(...) and the like');
+    }
     if (options.matches !== undefined && options.matches.length === 0) {
       throw invalid(scope, 'matches', [], 'is empty', 'leave matches out for a catch-all route, or give at least one RouteMatch');
     }
@@ -377,12 +385,21 @@ function resolvePolicies(scope: Construct, prefix: string, own: RoutePolicies, i
   const at = (name: string) => prefix === '' ? name : `${prefix}.${name}`;
   return {
     timeouts: (own.timeouts ?? inherited.timeouts ?? Timeouts.llmDefaults())._resolve(scope, at('timeouts')),
-    retry: (own.retry ?? inherited.retry ?? RetryPolicy.llmSafe())._resolve(scope, at('retry')),
+    retry: own.retry ?? inherited.retry ? (own.retry ?? inherited.retry)!._resolve(scope, at('retry')) : defaultRetry(scope, at('retry')),
     circuitBreaker: (own.circuitBreaker ?? inherited.circuitBreaker)?._resolve(scope, at('circuitBreaker')),
     sessionAffinity: (own.sessionAffinity ?? inherited.sessionAffinity)?._resolve(scope, at('sessionAffinity')),
     rateLimit: (own.rateLimit ?? inherited.rateLimit)?._resolve(scope, at('rateLimit')),
     jwt: (own.jwt ?? inherited.jwt)?._resolve(scope, at('jwt')),
   };
+}
+
+/**
+ * The library's default retries. A data plane that cannot retry leaves them out (they are the library's
+ * choice, not the user's); an explicit RetryPolicy there is still rejected.
+ */
+function defaultRetry(scope: Construct, property: string) {
+  const retry = RetryPolicy.llmSafe()._resolve(scope, property)!;
+  return { ...retry, isDefault: true };
 }
 
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

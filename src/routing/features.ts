@@ -83,7 +83,8 @@ export function featuresOf(route: RouteSpec): FeatureUse[] {
   const p = route.policies;
   use('timeout.request', 'timeouts.request', `${p.timeouts.requestSeconds}s`);
   if (p.timeouts.streamIdleSeconds !== undefined) use('timeout.streamIdle', 'timeouts.streamIdle', `${p.timeouts.streamIdleSeconds}s`);
-  if (p.retry) {
+  // The library's default retries are rendered where the data plane can, and left out where it cannot.
+  if (p.retry && !p.retry.isDefault) {
     use('retry', 'retry', `${p.retry.attempts} attempts on ${p.retry.conditions.map(c => c.token).join(',')}`);
     if (p.retry.perTrySeconds !== undefined) use('retry.perTryTimeout', 'retry.perTryTimeout', `${p.retry.perTrySeconds}s`);
     if (p.retry.backoffMillis !== undefined && p.retry.backoffExplicit) use('retry.backoff', 'retry.backoff', `${p.retry.backoffMillis}ms`);

@@ -99,6 +99,8 @@ export interface RetrySpec {
   readonly backoffMillis?: number;
   /** Whether the user asked for the backoff (RetryPolicy.llmSafe() has a default one, which a data plane without backoff may leave out). */
   readonly backoffExplicit: boolean;
+  /** Whether this is the library's default (RetryPolicy.llmSafe() where nobody set a retry policy). */
+  readonly isDefault?: boolean;
 }
 
 export interface OutlierDetectionSpec {
