@@ -26,7 +26,7 @@ export interface ChartCoordinates {
 }
 
 /** The CRD bundles that have no chart: Kubernetes release manifests applied with kubectl. */
-export type CrdBundleId = 'gatewayApi' | 'inferencePool';
+export type CrdBundleId = 'gatewayApi' | 'inferencePool' | 'llmdInferenceObjectives' | 'llmdInferenceModelRewrites';
 
 /** A CRD bundle: its version and how to build its release URL. */
 export interface CrdBundleCoordinates {
@@ -62,6 +62,10 @@ export const CHARTS: Readonly<Record<ChartId, ChartCoordinates>> = {
 export const CRD_BUNDLES: Readonly<Record<CrdBundleId, { readonly version: string }>> = {
   gatewayApi: { version: 'v1.6.1' },
   inferencePool: { version: 'v1.6.0' },
+  // llm-d router v0.10.0: InferenceObjective (the objectives the library renders) and InferenceModelRewrite,
+  // which its endpoint picker watches. The project publishes no CRD release asset: the pinned tag's files.
+  llmdInferenceObjectives: { version: 'v0.10.0' },
+  llmdInferenceModelRewrites: { version: 'v0.10.0' },
 };
 
 /** The release manifest URL of a CRD bundle. */
@@ -71,6 +75,10 @@ export function crdBundleUrl(bundle: CrdBundleId, version: string, channel: stri
       return `https://github.com/kubernetes-sigs/gateway-api/releases/download/${version}/${channel}-install.yaml`;
     case 'inferencePool':
       return `https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/download/${version}/manifests.yaml`;
+    case 'llmdInferenceObjectives':
+      return `https://raw.githubusercontent.com/llm-d/llm-d-router/${version}/config/crd/bases/llm-d.ai_inferenceobjectives.yaml`;
+    case 'llmdInferenceModelRewrites':
+      return `https://raw.githubusercontent.com/llm-d/llm-d-router/${version}/config/crd/bases/llm-d.ai_inferencemodelrewrites.yaml`;
   }
 }
 

@@ -170,7 +170,12 @@ export interface PlanOptions {
   readonly namespaces: Readonly<Required<ControllerNamespaces>>;
 }
 
-const CRD_IDS: Record<CrdBundleId, string> = { gatewayApi: 'gateway-api-crds', inferencePool: 'inference-pool-crds' };
+const CRD_IDS: Record<CrdBundleId, string> = {
+  gatewayApi: 'gateway-api-crds',
+  inferencePool: 'inference-pool-crds',
+  llmdInferenceObjectives: 'llm-d-inference-objective-crds',
+  llmdInferenceModelRewrites: 'llm-d-inference-model-rewrite-crds',
+};
 const DEFAULT_TIMEOUT = 600;
 
 /** Decides the CRD bundles, releases and GatewayClasses the gateways (and the optional add-ons) need. */
@@ -195,6 +200,11 @@ export function planControllers(needs: GatewayNeeds[], o: PlanOptions): Controll
   if (needs.some(n => n.usesInferencePools) && o.installInferencePoolCrds) {
     const { version, url } = o.crdBundles.inferencePool;
     crdBundles.push({ id: CRD_IDS.inferencePool, bundle: 'inferencePool', version, url: url ?? crdBundleUrl('inferencePool', version) });
+    // The endpoint picker watches llm-d's InferenceObjectives and InferenceModelRewrites.
+    for (const bundle of ['llmdInferenceObjectives', 'llmdInferenceModelRewrites'] as const) {
+      const c = o.crdBundles[bundle];
+      crdBundles.push({ id: CRD_IDS[bundle], bundle, version: c.version, url: c.url ?? crdBundleUrl(bundle, c.version) });
+    }
   }
   const crdIds = crdBundles.map(c => c.id);
   const gatewayApiCrds = crdBundles.filter(c => c.bundle === 'gatewayApi').map(c => c.id);

@@ -147,7 +147,12 @@ describe('pinned versions', () => {
       expect(c.version).not.toMatch(/latest|\*|\^|~|>|</);
       expect(c.repository).toMatch(/^(https|oci):\/\//);
     }
-    expect(CRD_BUNDLES).toEqual({ gatewayApi: { version: 'v1.6.1' }, inferencePool: { version: 'v1.6.0' } });
+    expect(CRD_BUNDLES).toEqual({
+      gatewayApi: { version: 'v1.6.1' },
+      inferencePool: { version: 'v1.6.0' },
+      llmdInferenceObjectives: { version: 'v0.10.0' },
+      llmdInferenceModelRewrites: { version: 'v0.10.0' },
+    });
   });
 
   test('the versions of ../shared/DESIGN.md §5', () => {
@@ -224,9 +229,9 @@ describe('pinned versions', () => {
       'valkey': 'valkey-system',
     });
     // CRDs before controllers, controllers before what extends them.
-    expect(s.dependsOn(s.release('istiod'))).toEqual(['terraform_data:gateway-api-crds', 'terraform_data:inference-pool-crds', 'istio-base']);
+    expect(s.dependsOn(s.release('istiod'))).toEqual(['terraform_data:gateway-api-crds', 'terraform_data:inference-pool-crds', 'terraform_data:llm-d-inference-objective-crds', 'terraform_data:llm-d-inference-model-rewrite-crds', 'istio-base']);
     expect(s.dependsOn(s.release('istio-ingress'))).toEqual(['istiod']);
-    expect(s.dependsOn(s.release('eg'))).toEqual(['terraform_data:gateway-api-crds', 'terraform_data:inference-pool-crds', 'valkey']);
+    expect(s.dependsOn(s.release('eg'))).toEqual(['terraform_data:gateway-api-crds', 'terraform_data:inference-pool-crds', 'terraform_data:llm-d-inference-objective-crds', 'terraform_data:llm-d-inference-model-rewrite-crds', 'valkey']);
     expect(s.dependsOn(s.release('aieg'))).toEqual(['aieg-crd', 'eg']);
     expect(s.json).not.toMatch(/"version": ""|latest/);
     // The Helm provider itself is pinned too (the archived prebuilt bindings' provider version).
@@ -303,10 +308,10 @@ describe('Istio', () => {
     expect(gpu.usesInferencePools).toBe(true);
     const s = synth({ gateways: [plain, gpu] });
     expect(s.values('istiod')).toEqual({ env: { ENABLE_GATEWAY_API_INFERENCE_EXTENSION: 'true' } });
-    expect(dataIds(s)).toEqual(['gateway-api-crds', 'inference-pool-crds']);
+    expect(dataIds(s)).toEqual(['gateway-api-crds', 'inference-pool-crds', 'llm-d-inference-model-rewrite-crds', 'llm-d-inference-objective-crds']);
     // Gateway API Istio: istiod deploys the gateway pods and creates GatewayClass `istio` itself.
     expect(releaseNames(s)).toEqual(['istio-base', 'istiod']);
-    expect(s.dependsOn(s.release('istiod'))).toEqual(['terraform_data:gateway-api-crds', 'terraform_data:inference-pool-crds', 'istio-base']);
+    expect(s.dependsOn(s.release('istiod'))).toEqual(['terraform_data:gateway-api-crds', 'terraform_data:inference-pool-crds', 'terraform_data:llm-d-inference-objective-crds', 'terraform_data:llm-d-inference-model-rewrite-crds', 'istio-base']);
   });
 
   test('a GatewayClass other than `istio` is created for Istio', () => {
