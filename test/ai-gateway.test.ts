@@ -123,10 +123,10 @@ describe('the seed scenario on Istio', () => {
     expect(filter.metadata.namespace).toBe('istio-ingress');
     expect(filter.spec.workloadSelector).toEqual({ labels: { istio: 'ingress' } });
     const [insert, vhost] = filter.spec.configPatches;
-    expect(insert).toMatchObject({ applyTo: 'HTTP_FILTER', patch: { operation: 'INSERT_BEFORE', value: { name: 'envoy.filters.http.local_ratelimit' } } });
+    expect(insert).toMatchObject({ applyTo: 'HTTP_FILTER', patch: { operation: 'INSERT_BEFORE', value: { name: 'envoy.filters.http.local_ratelimit.llm-llm-gateway' } } });
     expect(vhost.applyTo).toBe('VIRTUAL_HOST');
     expect(vhost.match.routeConfiguration.vhost.name).toBe('llm.example.com:80');
-    const config = vhost.patch.value.typed_per_filter_config['envoy.filters.http.local_ratelimit'];
+    const config = vhost.patch.value.typed_per_filter_config['envoy.filters.http.local_ratelimit.llm-llm-gateway'];
     expect(config.token_bucket).toEqual({ max_tokens: 660, tokens_per_fill: 600, fill_interval: '60s' });
     expect(config.filter_enforced.default_value.numerator).toBe(100);
     // Envoy's local rate limit answers 429 unless told otherwise: nothing here changes the status.
@@ -253,7 +253,7 @@ describe('policies', () => {
     const patches = only(docs, 'EnvoyFilter').spec.configPatches;
     expect(patches.map((p: any) => p.applyTo)).toEqual(['HTTP_FILTER', 'VIRTUAL_HOST', 'HTTP_ROUTE', 'HTTP_ROUTE']);
     const [, vhost, r0, r1] = patches;
-    const config = (p: any) => p.patch.value.typed_per_filter_config['envoy.filters.http.local_ratelimit'];
+    const config = (p: any) => p.patch.value.typed_per_filter_config['envoy.filters.http.local_ratelimit.llm-llm-gateway'];
     expect(config(vhost).token_bucket).toEqual({ max_tokens: 10, tokens_per_fill: 10, fill_interval: '1s' });
     expect(r0.match.routeConfiguration.vhost.route.name).toBe('llm-llm-gateway-r0');
     expect(config(r0).token_bucket).toEqual({ max_tokens: 5, tokens_per_fill: 2, fill_interval: '1s' });

@@ -144,6 +144,7 @@ class IstioGateway implements GatewayRenderer {
   private rateLimitFilter?: EnvoyFilter;
   private readonly enrolled = new Set<string>();
   private readonly sharedName: string;
+  private readonly filterName: string;
 
   constructor(
     private readonly scope: Construct,
@@ -155,6 +156,9 @@ class IstioGateway implements GatewayRenderer {
     // Objects in the gateway pods' namespace (and Envoy route names) are shared by every AiGateway on those pods:
     // qualify them with the gateway's namespace, so two teams' gateways with the same name do not collide.
     this.sharedName = gateway.namespace === undefined ? gateway.name : `${gateway.namespace}-${gateway.name}`;
+    // Each AiGateway inserts its own filter instance, and its routes configure only that instance by name: two
+    // gateways on the same pods must not both count every request.
+    this.filterName = `${LOCAL_RATE_LIMIT}.${this.sharedName}`;
     this.destinationRules = new DestinationRules(scope, gateway.name);
     const metadata = { name: gateway.name, namespace: gateway.namespace };
     new Gateway(scope, 'Resource', {
@@ -188,7 +192,7 @@ class IstioGateway implements GatewayRenderer {
           this.addRateLimitPatch({
             applyTo: 'VIRTUAL_HOST',
             match: { context: 'GATEWAY', routeConfiguration: { vhost: { name: `${host}:${listener.port}` } } },
-            patch: { operation: 'MERGE', value: { typed_per_filter_config: { [LOCAL_RATE_LIMIT]: localRateLimit(gateway.defaults.rateLimit) } } },
+            patch: { operation: 'MERGE', value: { typed_per_filter_config: { [this.filterName]: localRateLimit(gateway.defaults.rateLimit) } } },
           });
         }
       }
@@ -231,7 +235,7 @@ class IstioGateway implements GatewayRenderer {
         match: { context: 'GATEWAY', routeConfiguration: { vhost: { route: { name: this.routeName(route) } } } },
         patch: {
           operation: 'MERGE',
-          value: { typed_per_filter_config: { [LOCAL_RATE_LIMIT]: p.rateLimit ? localRateLimit(p.rateLimit) : disabledRateLimit() } },
+          value: { typed_per_filter_config: { [this.filterName]: p.rateLimit ? localRateLimit(p.rateLimit) : disabledRateLimit() } },
         },
       });
     }
@@ -253,7 +257,7 @@ class IstioGateway implements GatewayRenderer {
           context: 'GATEWAY',
           listener: { filterChain: { filter: { name: 'envoy.filters.network.http_connection_manager', subFilter: { name: 'envoy.filters.http.router' } } } },
         },
-        patch: { operation: 'INSERT_BEFORE', value: { name: LOCAL_RATE_LIMIT, typed_config: { '@type': LOCAL_RATE_LIMIT_TYPE, 'stat_prefix': 'http_local_rate_limiter' } } },
+        patch: { operation: 'INSERT_BEFORE', value: { name: this.filterName, typed_config: { '@type': LOCAL_RATE_LIMIT_TYPE, 'stat_prefix': 'http_local_rate_limiter' } } },
       });
       this.rateLimitFilter = new EnvoyFilter(this.scope, 'RateLimit', {
         metadata: { name: `${this.sharedName}-local-ratelimit`, namespace: this.gatewayNamespace },
