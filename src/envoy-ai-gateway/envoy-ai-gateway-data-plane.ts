@@ -1,6 +1,6 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { backendTrafficPolicySpec, PolicyTarget, renderSecurityPolicy } from '../envoy-gateway/envoy-gateway-policies';
+import { backendTrafficPolicySpec, envoyProxyWorkload, PolicyTarget, renderSecurityPolicy } from '../envoy-gateway/envoy-gateway-policies';
 import { GATEWAY_GROUP, renderGatewayObject } from '../gateway-api/gateway-object';
 import { InferencePoolRenderer } from '../gateway-api/inference-pool';
 import {
@@ -8,16 +8,15 @@ import {
   AiServiceBackendSpecSchemaName, BackendSecurityPolicy, BackendSecurityPolicySpec, BackendSecurityPolicySpecType,
 } from '../imports/aigateway.envoyproxy.io';
 import {
-  Backend as EnvoyGatewayBackend, BackendTrafficPolicy, ClientTrafficPolicy, ClientTrafficPolicySpecConnectionBufferLimit, BackendTrafficPolicySpec,
-  BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsHeadersType, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit,
-  BackendTrafficPolicySpecRateLimitType, BackendTrafficPolicySpecRetryRetryOnTriggers,
+  Backend as EnvoyGatewayBackend, BackendTrafficPolicy, BackendTrafficPolicySpec, BackendTrafficPolicySpecRetryRetryOnTriggers, ClientTrafficPolicy,
+  ClientTrafficPolicySpecConnectionBufferLimit,
 } from '../imports/gateway.envoyproxy.io';
 import { ProviderApi } from '../routing/backend';
 import type { DataPlaneImpl, GatewayPeer, GatewayRenderer, SupportDeclaration } from '../routing/data-plane';
 import type { FeatureId } from '../routing/features';
 import { checkRouteOrder } from '../routing/precedence';
 import { fullyQualifiedHost, normalizeWeights, samePolicy } from '../routing/render-helpers';
-import type { DestinationSpec, GatewaySpec, MatchConditions, ProviderSpec, RateLimitKeySpec, RateLimitSpec, RouteSpec } from '../routing/resolved';
+import type { DestinationSpec, GatewaySpec, MatchConditions, ProviderSpec, RouteSpec } from '../routing/resolved';
 import { SupportLevel } from '../routing/support-level';
 import { invalid, requireDnsLabel, requireDnsSubdomain } from '../validate';
 
@@ -97,11 +96,7 @@ export function envoyAiGatewayDataPlane(options: EnvoyAiGatewayDataPlaneOptions)
     name: 'Envoy AI Gateway',
     support: SUPPORT,
     installation: { controller: 'envoy-ai-gateway', gatewayClassName: options.gatewayClassName, gatewayApiChannel: 'standard', gatewayNamespace: proxyNamespace },
-    workload: gateway => {
-      const labels: Record<string, string> = { 'gateway.envoyproxy.io/owning-gateway-name': gateway.name };
-      if (gateway.namespace !== undefined) labels['gateway.envoyproxy.io/owning-gateway-namespace'] = gateway.namespace;
-      return { namespace: proxyNamespace, labels, extraPorts: [] };
-    },
+    workload: gateway => envoyProxyWorkload(gateway, proxyNamespace),
     bind: (scope, gateway) => {
       requireDnsSubdomain(scope, 'dataPlane.gatewayClassName', options.gatewayClassName);
       requireDnsLabel(scope, 'dataPlane.proxyNamespace', proxyNamespace);
@@ -165,9 +160,7 @@ class EnvoyAiGateway implements GatewayRenderer {
   }
 
   public peersOf(d: DestinationSpec): GatewayPeer[] {
-    if (d.kind !== 'inferencePool') return [];
-    const ref = this.inferencePools.render(this.scope, 'backend', d);
-    return [{ namespace: ref.namespace, labels: ref.pickerPodLabels }];
+    return this.inferencePools.peersOf(this.scope, d);
   }
 
   public addRoute(route: RouteSpec): void {
@@ -324,14 +317,7 @@ class EnvoyAiGateway implements GatewayRenderer {
   private routePolicies(route: RouteSpec): { render(): void } {
     const p = route.policies;
     const target: PolicyTarget = { group: GATEWAY_GROUP, kind: 'HTTPRoute', name: this.gateway.name, sectionName: route.id };
-    // The rule itself carries the stream idle timeout; the rate limit is rendered here (tokens need costs).
-    const spec: BackendTrafficPolicySpec = backendTrafficPolicySpec(
-      { ...route, policies: { ...p, rateLimit: undefined, timeouts: { requestSeconds: p.timeouts.requestSeconds } } }, [target]);
     const limit = p.rateLimit;
-    if (limit !== undefined && limit.burst > 0) {
-      throw invalid(route.scope, 'rateLimit.burst', limit.burst, 'cannot be expressed by Envoy AI Gateway, whose rate limits have no burst allowance',
-        'fold the burst into the limit');
-    }
     if (limit?.key.kind === 'jwtClaim' && p.jwt === undefined) {
       throw invalid(route.scope, 'rateLimit.key', `RateLimitKey.jwtClaim("${limit.key.name}")`, 'needs a validated JWT, and the route has no JwtAuth',
         'set JwtAuth in the gateway defaults or on the route, or key the limit on a header');
@@ -340,15 +326,18 @@ class EnvoyAiGateway implements GatewayRenderer {
       throw invalid(route.scope, 'jwt', 'JwtAuth.none()', 'cannot switch off the Gateway\'s JWT policy for one route with Envoy AI Gateway',
         'give the route its own AiGateway and hostname, or leave JWT out of the gateway defaults and set it per route');
     }
+    // The rule itself carries the stream idle timeout; token budgets are charged from the AI filter's metadata.
+    const spec: BackendTrafficPolicySpec = backendTrafficPolicySpec(
+      { ...route, policies: { ...p, timeouts: { requestSeconds: p.timeouts.requestSeconds } } }, [target], 'Envoy AI Gateway',
+      { tokenCost: { namespace: AI_METADATA_NAMESPACE, key: TOKEN_COST_KEY }, claimHeader },
+    );
     return {
       render: () => {
+        if (limit?.counts === 'tokens') this.tokenCosts = true;
+        if (limit?.key.kind === 'jwtClaim') this.claimHeaders.set(limit.key.name!, claimHeader(limit.key.name!));
         new BackendTrafficPolicy(this.scope, `BackendTrafficPolicy-${route.id}`, {
           metadata: { name: `${this.gateway.name}-${route.id}`, namespace: this.gateway.namespace },
-          spec: {
-            ...spec,
-            retry: route.backend.mode === 'fallback' ? fallbackRetry(route) : spec.retry,
-            rateLimit: limit === undefined ? undefined : this.rateLimit(limit),
-          },
+          spec: { ...spec, retry: route.backend.mode === 'fallback' ? fallbackRetry(route) : spec.retry },
         });
         if (route.ownPolicies.has('jwt')) {
           renderSecurityPolicy(this.scope, `SecurityPolicy-${route.id}`, `${this.gateway.name}-${route.id}`, this.gateway.namespace, target, p.jwt!,
@@ -357,36 +346,11 @@ class EnvoyAiGateway implements GatewayRenderer {
       },
     };
   }
+}
 
-  /** Request limits count requests; token budgets count the tokens the AI filter reports after each response. */
-  private rateLimit(limit: RateLimitSpec): BackendTrafficPolicySpec['rateLimit'] {
-    const rule = { limit: { requests: limit.limit, unit: UNITS[limit.unit] as any } };
-    const tokens = limit.counts === 'tokens';
-    if (tokens) this.tokenCosts = true;
-    const cost = tokens ? {
-      // Nothing is known on the way in; the response carries the usage.
-      request: { from: 'Number' as any, number: 0 },
-      response: { from: 'Metadata' as any, metadata: { namespace: AI_METADATA_NAMESPACE, key: TOKEN_COST_KEY } },
-    } : undefined;
-    if (limit.key.kind === 'global' && !tokens) return { type: BackendTrafficPolicySpecRateLimitType.LOCAL, local: { rules: [rule] } };
-    const clientSelectors = this.clientSelectors(limit.key);
-    return { type: BackendTrafficPolicySpecRateLimitType.GLOBAL, global: { rules: [{ ...rule, clientSelectors, cost }] } };
-  }
-
-  private clientSelectors(key: RateLimitKeySpec) {
-    const DISTINCT = BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsHeadersType.DISTINCT;
-    const distinct = (name: string) => [{ headers: [{ name, type: DISTINCT }] }];
-    switch (key.kind) {
-      case 'clientIp': return [{ sourceCidr: { type: 'Distinct' as any, value: '0.0.0.0/0' } }];
-      case 'header': return distinct(key.name!);
-      case 'jwtClaim': {
-        const header = `x-ai-gateway-claim-${key.name!.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
-        this.claimHeaders.set(key.name!, header);
-        return distinct(header);
-      }
-      default: return undefined;
-    }
-  }
+/** The header the SecurityPolicy copies a JWT claim to, for rate limits keyed on the claim. */
+function claimHeader(claim: string): string {
+  return `x-ai-gateway-claim-${claim.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
 }
 
 /** A provider's credentials and location: a Secret with the key Envoy AI Gateway reads, region and project where needed. */
@@ -446,10 +410,3 @@ function fallbackRetry(route: RouteSpec): BackendTrafficPolicySpec['retry'] {
     },
   };
 }
-
-const UNITS: Record<string, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit> = {
-  second: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.SECOND,
-  minute: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.MINUTE,
-  hour: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.HOUR,
-  day: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.DAY,
-};

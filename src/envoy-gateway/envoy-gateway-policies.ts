@@ -5,7 +5,8 @@ import {
   BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsHeadersType, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit,
   BackendTrafficPolicySpecRateLimitType, BackendTrafficPolicySpecRetryRetryOnTriggers, SecurityPolicy,
 } from '../imports/gateway.envoyproxy.io';
-import type { JwtSpec, RateLimitSpec, RouteSpec } from '../routing/resolved';
+import type { GatewayWorkload } from '../routing/data-plane';
+import type { GatewaySpec, JwtSpec, RateLimitKeySpec, RateLimitSpec, RouteSpec } from '../routing/resolved';
 import { invalid } from '../validate';
 
 /*
@@ -26,7 +27,8 @@ export interface PolicyTarget {
  * Gateway's in Envoy Gateway, so nothing is left to inheritance): retries, load balancing or affinity,
  * circuit breaking, passive health checks, rate limit, stream idle timeout, faults.
  */
-export function backendTrafficPolicySpec(route: RouteSpec, targetRefs: readonly PolicyTarget[]): BackendTrafficPolicySpec {
+export function backendTrafficPolicySpec(route: RouteSpec, targetRefs: readonly PolicyTarget[], dataPlane = 'Envoy Gateway',
+  extras: RateLimitExtras = {}): BackendTrafficPolicySpec {
   const p = route.policies;
   return {
     targetRefs: [...targetRefs],
@@ -71,7 +73,7 @@ export function backendTrafficPolicySpec(route: RouteSpec, targetRefs: readonly 
         maxEjectionPercent: p.circuitBreaker.outlierDetection.maxEjectionPercent,
       },
     },
-    rateLimit: p.rateLimit === undefined ? undefined : envoyGatewayRateLimit(route, p.rateLimit),
+    rateLimit: p.rateLimit === undefined ? undefined : envoyGatewayRateLimit(route, p.rateLimit, dataPlane, extras),
     timeout: p.timeouts.streamIdleSeconds === undefined ? undefined : { http: { streamIdleTimeout: `${p.timeouts.streamIdleSeconds}s` } },
     faultInjection: route.fault === undefined ? undefined : {
       delay: route.fault.delayMillis === undefined ? undefined : { fixedDelay: `${route.fault.delayMillis}ms`, percentage: route.fault.delayPercent },
@@ -132,16 +134,56 @@ const UNITS: Record<string, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit
   day: BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit.DAY,
 };
 
-/** Global (keyed) limits need Envoy Gateway's rate limit service; an unkeyed limit is local to each Envoy. */
-export function envoyGatewayRateLimit(route: RouteSpec, limit: RateLimitSpec): BackendTrafficPolicySpec['rateLimit'] {
+/** How a data plane counts tokens and names headers for JWT claims (Envoy AI Gateway). */
+export interface RateLimitExtras {
+  /** The dynamic metadata holding a response's token count, for token budgets. */
+  readonly tokenCost?: { readonly namespace: string; readonly key: string };
+  /** The header a JWT claim is copied to (by the SecurityPolicy), for limits keyed on the claim. */
+  readonly claimHeader?: (claim: string) => string;
+}
+
+/**
+ * An Envoy Gateway rate limit: local to each Envoy for one shared budget, global (Envoy Gateway's rate limit
+ * service) when keyed per client, header or claim, or when it counts tokens, which are charged from the
+ * response. Envoy Gateway has no burst allowance.
+ */
+export function envoyGatewayRateLimit(route: RouteSpec, limit: RateLimitSpec, dataPlane: string, extras: RateLimitExtras = {}): BackendTrafficPolicySpec['rateLimit'] {
   if (limit.burst > 0) {
-    throw invalid(route.scope, 'rateLimit.burst', limit.burst, 'cannot be expressed by Envoy Gateway, whose rate limits have no burst allowance',
+    throw invalid(route.scope, 'rateLimit.burst', limit.burst, `cannot be expressed by ${dataPlane}, whose rate limits have no burst allowance`,
       'fold the burst into the limit, or use DataPlane.istio()');
   }
   const rule = { limit: { requests: limit.limit, unit: UNITS[limit.unit] as any } };
-  if (limit.key.kind === 'global') return { type: BackendTrafficPolicySpecRateLimitType.LOCAL, local: { rules: [rule] } };
-  const clientSelectors = limit.key.kind === 'clientIp'
-    ? [{ sourceCidr: { type: 'Distinct' as any, value: '0.0.0.0/0' } }]
-    : [{ headers: [{ name: limit.key.name!, type: BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsHeadersType.DISTINCT }] }];
-  return { type: BackendTrafficPolicySpecRateLimitType.GLOBAL, global: { rules: [{ ...rule, clientSelectors }] } };
+  const tokens = limit.counts === 'tokens';
+  if (tokens && extras.tokenCost === undefined) {
+    throw new Error(`${route.scope.node.path}: token budgets reached a data plane without token costs (a capability declaration is wrong)`);
+  }
+  if (limit.key.kind === 'global' && !tokens) return { type: BackendTrafficPolicySpecRateLimitType.LOCAL, local: { rules: [rule] } };
+  const cost = tokens ? {
+    // Nothing is known on the way in; the response carries the usage.
+    request: { from: 'Number' as any, number: 0 },
+    response: { from: 'Metadata' as any, metadata: { namespace: extras.tokenCost!.namespace, key: extras.tokenCost!.key } },
+  } : undefined;
+  const selectors = clientSelectors(route, limit.key, extras);
+  return { type: BackendTrafficPolicySpecRateLimitType.GLOBAL, global: { rules: [{ ...rule, clientSelectors: selectors, cost }] } };
+}
+
+function clientSelectors(route: RouteSpec, key: RateLimitKeySpec, extras: RateLimitExtras) {
+  const distinct = (name: string) => [{ headers: [{ name, type: BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsHeadersType.DISTINCT }] }];
+  switch (key.kind) {
+    case 'clientIp': return [{ sourceCidr: { type: 'Distinct' as any, value: '0.0.0.0/0' } }];
+    case 'header': return distinct(key.name!);
+    case 'jwtClaim':
+      if (extras.claimHeader === undefined) {
+        throw new Error(`${route.scope.node.path}: a JWT-claim key reached a data plane without claim headers (a capability declaration is wrong)`);
+      }
+      return distinct(extras.claimHeader(key.name!));
+    default: return undefined;
+  }
+}
+
+/** The Envoy proxies Envoy Gateway runs for a Gateway, in its proxy namespace (for NetworkPolicies). */
+export function envoyProxyWorkload(gateway: GatewaySpec, proxyNamespace: string): GatewayWorkload {
+  const labels: Record<string, string> = { 'gateway.envoyproxy.io/owning-gateway-name': gateway.name };
+  if (gateway.namespace !== undefined) labels['gateway.envoyproxy.io/owning-gateway-namespace'] = gateway.namespace;
+  return { namespace: proxyNamespace, labels, extraPorts: [] };
 }

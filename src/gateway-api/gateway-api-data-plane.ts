@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GATEWAY_GROUP, MAX_HTTPROUTE_RULES, renderGatewayObject } from './gateway-object';
-import { backendTrafficPolicySpec, renderSecurityPolicy } from '../envoy-gateway/envoy-gateway-policies';
+import { backendTrafficPolicySpec, envoyProxyWorkload, renderSecurityPolicy } from '../envoy-gateway/envoy-gateway-policies';
 import {
   HttpRoute as ExperimentalHttpRoute, HttpRouteSpecRules as ExperimentalRule, HttpRouteSpecRulesSessionPersistenceType,
 } from '../imports/experimental-gateway.networking.k8s.io';
@@ -186,11 +186,7 @@ export function gatewayApiDataPlane(options: GatewayApiDataPlaneOptions): DataPl
 }
 
 function workload(kind: GatewayApiImplementationKind, implementation: GatewayImplementation, gateway: GatewaySpec): GatewayWorkload {
-  if (kind === 'envoy-gateway') {
-    const labels: Record<string, string> = { 'gateway.envoyproxy.io/owning-gateway-name': gateway.name };
-    if (gateway.namespace !== undefined) labels['gateway.envoyproxy.io/owning-gateway-namespace'] = gateway.namespace;
-    return { namespace: implementation._proxyNamespace!, labels, extraPorts: [] };
-  }
+  if (kind === 'envoy-gateway') return envoyProxyWorkload(gateway, implementation._proxyNamespace!);
   // GEP-1762: automated deployments label their pods with the Gateway's name, in the Gateway's namespace.
   return { namespace: gateway.namespace ?? 'default', labels: { 'gateway.networking.k8s.io/gateway-name': gateway.name }, extraPorts: [] };
 }
@@ -239,9 +235,7 @@ class GatewayApiGateway implements GatewayRenderer {
   }
 
   public peersOf(d: DestinationSpec) {
-    if (d.kind !== 'inferencePool') return [];
-    const ref = this.inferencePools.render(this.scope, 'backend', d);
-    return [{ namespace: ref.namespace, labels: ref.pickerPodLabels }];
+    return this.inferencePools.peersOf(this.scope, d);
   }
 
   public addRoute(route: RouteSpec): void {

@@ -128,6 +128,13 @@ export class InferencePoolRenderer {
     }
   }
 
+  /** The endpoint picker's pods, which scrape the pool's serving port (for its NetworkPolicy); none for other destinations. */
+  public peersOf(routeScope: IConstruct, destination: DestinationSpec): Array<{ namespace: string; labels: Record<string, string> }> {
+    if (destination.kind !== 'inferencePool') return [];
+    const ref = this.render(routeScope, 'backend', destination);
+    return [{ namespace: ref.namespace, labels: ref.pickerPodLabels }];
+  }
+
   public render(routeScope: IConstruct, property: string, destination: DestinationSpec): InferencePoolRef {
     this.check(routeScope, property, destination);
     const { pool, spec, namespace } = parts(routeScope, property, destination);
