@@ -142,3 +142,15 @@ describe('limits and defaults', () => {
     expect(errorOf(() => gw.addRoute('s', {} as any))).toContain("'backend' (not set) is not a Backend");
   });
 });
+
+test('Envoy Gateway cannot forward the JWT to the backend: rejected, not dropped', () => {
+  for (const [dataPlane, name] of [
+    [DataPlane.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() }), 'Envoy Gateway'],
+    [DataPlane.envoyAiGateway({ gatewayClassName: 'eg' }), 'Envoy AI Gateway'],
+  ] as Array<[DataPlane, string]>) {
+    const jwt = JwtAuth.of({ issuer: 'https://idp', jwksUri: 'https://idp/jwks', forwardToken: true });
+    expect(errorOf(() => new AiGateway(new Chart(Testing.app(), 'test', { namespace: 'llm' }), 'gw', { dataPlane, hostnames: ['llm.example.com'], defaults: { jwt } })))
+      .toBe(`test/gw: 'defaults.jwt.forwardToken' (true) cannot be expressed by ${name}: its SecurityPolicy JWT provider has no setting to forward the token; `
+        + 'leave forwardToken out (copy the claims the model server needs to headers instead), or use DataPlane.istio()');
+  }
+});

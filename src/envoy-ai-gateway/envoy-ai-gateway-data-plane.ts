@@ -1,6 +1,6 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { backendTrafficPolicySpec, envoyProxyWorkload, PolicyTarget, renderSecurityPolicy } from '../envoy-gateway/envoy-gateway-policies';
+import { backendTrafficPolicySpec, checkEnvoyGatewayJwt, envoyProxyWorkload, PolicyTarget, renderSecurityPolicy } from '../envoy-gateway/envoy-gateway-policies';
 import { GATEWAY_GROUP, renderGatewayObject } from '../gateway-api/gateway-object';
 import { InferencePoolRenderer } from '../gateway-api/inference-pool';
 import {
@@ -154,6 +154,7 @@ class EnvoyAiGateway implements GatewayRenderer {
     });
     this.inferencePools = new InferencePoolRenderer(scope, 'envoy-gateway');
     if (gateway.defaults.jwt !== undefined) {
+      checkEnvoyGatewayJwt(scope, 'defaults.jwt', gateway.defaults.jwt, 'Envoy AI Gateway');
       renderSecurityPolicy(scope, 'SecurityPolicy', gateway.name, gateway.namespace, { group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name },
         gateway.defaults.jwt, () => [...this.claimHeaders].map(([claim, header]) => ({ claim, header })));
     }
@@ -322,6 +323,7 @@ class EnvoyAiGateway implements GatewayRenderer {
       throw invalid(route.scope, 'rateLimit.key', `RateLimitKey.jwtClaim("${limit.key.name}")`, 'needs a validated JWT, and the route has no JwtAuth',
         'set JwtAuth in the gateway defaults or on the route, or key the limit on a header');
     }
+    if (route.ownPolicies.has('jwt')) checkEnvoyGatewayJwt(route.scope, 'jwt', p.jwt, 'Envoy AI Gateway');
     if (route.ownPolicies.has('jwt') && p.jwt === undefined) {
       throw invalid(route.scope, 'jwt', 'JwtAuth.none()', 'cannot switch off the Gateway\'s JWT policy for one route with Envoy AI Gateway',
         'give the route its own AiGateway and hostname, or leave JWT out of the gateway defaults and set it per route');

@@ -1,5 +1,5 @@
 import { Lazy } from 'cdk8s';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import {
   BackendTrafficPolicySpec, BackendTrafficPolicySpecLoadBalancerConsistentHashType, BackendTrafficPolicySpecLoadBalancerType,
   BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsHeadersType, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit,
@@ -80,6 +80,14 @@ export function backendTrafficPolicySpec(route: RouteSpec, targetRefs: readonly 
       abort: route.fault.abortStatus === undefined ? undefined : { httpStatus: route.fault.abortStatus, percentage: route.fault.abortPercent },
     },
   };
+}
+
+/** What Envoy Gateway's JWT provider cannot express: passing the token on to the backend. */
+export function checkEnvoyGatewayJwt(scope: IConstruct, property: string, jwt: JwtSpec | undefined, dataPlane: string): void {
+  if (jwt?.forwardToken) {
+    throw invalid(scope, `${property}.forwardToken`, true, `cannot be expressed by ${dataPlane}: its SecurityPolicy JWT provider has no setting to forward the token`,
+      'leave forwardToken out (copy the claims the model server needs to headers instead), or use DataPlane.istio()');
+  }
 }
 
 /** Envoy Gateway's JWT: providers, claims copied to headers, and an authorization rule when claims are required. */

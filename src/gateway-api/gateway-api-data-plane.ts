@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GATEWAY_GROUP, MAX_HTTPROUTE_RULES, renderGatewayObject } from './gateway-object';
-import { backendTrafficPolicySpec, envoyProxyWorkload, renderSecurityPolicy } from '../envoy-gateway/envoy-gateway-policies';
+import { backendTrafficPolicySpec, checkEnvoyGatewayJwt, envoyProxyWorkload, renderSecurityPolicy } from '../envoy-gateway/envoy-gateway-policies';
 import {
   HttpRoute as ExperimentalHttpRoute, HttpRouteSpecRules as ExperimentalRule, HttpRouteSpecRulesSessionPersistenceType,
 } from '../imports/experimental-gateway.networking.k8s.io';
@@ -230,6 +230,7 @@ class GatewayApiGateway implements GatewayRenderer {
       });
     }
     if (jwt !== undefined && impl === 'envoy-gateway') {
+      checkEnvoyGatewayJwt(scope, 'defaults.jwt', jwt, 'Envoy Gateway');
       renderSecurityPolicy(scope, 'SecurityPolicy', gateway.name, gateway.namespace, { group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name }, jwt);
     }
   }
@@ -345,6 +346,7 @@ class GatewayApiGateway implements GatewayRenderer {
     const target = { group: GATEWAY_GROUP, kind: 'HTTPRoute', name: this.gateway.name, sectionName: route.id };
     const spec = backendTrafficPolicySpec(route, [target]);
     const jwt = route.policies.jwt;
+    if (route.ownPolicies.has('jwt')) checkEnvoyGatewayJwt(route.scope, 'jwt', jwt, 'Envoy Gateway');
     if (route.ownPolicies.has('jwt') && jwt === undefined) {
       throw invalid(route.scope, 'jwt', 'JwtAuth.none()', `cannot switch off the Gateway's JWT policy for one route with ${this.impl}`,
         'give the route its own AiGateway and hostname, or leave JWT out of the gateway defaults and set it per route');
