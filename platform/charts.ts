@@ -1,5 +1,5 @@
 /*
- * The pinned controller charts and CRD bundles (../shared/DESIGN.md §5). Every entry names an exact version:
+ * The pinned controller charts and CRD bundles (the design notes' controller table). Every entry names an exact version:
  * no ranges, no "latest". ControllerStackProps.charts and .crdBundles override them one field at a time.
  */
 

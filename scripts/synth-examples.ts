@@ -1,6 +1,6 @@
 /*
  * The main job: synthesize every example app under examples/ into dist/examples/<example>/*.yaml, read the
- * YAML back and validate every document strictly against ../shared/schemas (Kubernetes 1.28 and 1.36 for
+ * YAML back and validate every document strictly against the vendored upstream/ schemas (Kubernetes 1.28 and 1.36 for
  * core kinds, the pinned CRDs for custom kinds). Exits non-zero if an example fails to build or any
  * document is invalid.
  *
@@ -24,7 +24,7 @@ import { App as TerraformApp, LocalBackend, TerraformStack } from 'cdktf';
 import { parseAllDocuments } from 'yaml';
 import { ControllerStack } from '../platform';
 import { AiGateway } from '../src';
-import { formatIssues, validateManifests } from '../test/support/validator';
+import { formatIssues, validateManifests } from '../tools/validator';
 
 const ROOT = path.resolve(__dirname, '..');
 const EXAMPLES = path.join(ROOT, 'examples');

@@ -15,9 +15,9 @@ import {
   Accelerator, AiGateway, AiGatewayErrors, Backend, DataPlane, GatewayApiChannel, GatewayImplementation, LlmModelPool, ModelServer, PickerFailureMode,
   ProviderApi, RateLimit, RateLimitKey, RouteMatch,
 } from '../src';
-import { buildScenario, gatewayScenario, GatewayScenario, PoliciesScenario, RejectedRoute } from './support/arbitraries';
+import { buildScenario, gatewayScenario, GatewayScenario, PoliciesScenario, RejectedRoute } from '../tools/arbitraries';
 import { Manifest, only } from './support/synth';
-import { formatIssues, validateManifests } from './support/validator';
+import { formatIssues, validateManifests } from '../tools/validator';
 
 /** Random scenarios per property. */
 const RUNS = 1000;

@@ -2,7 +2,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { Manifest, only } from './support/synth';
-import { assertValidManifests, ValidateOptions } from './support/validator';
 import { build as buildEnvoyAiGateway } from '../examples/envoy-ai-gateway/main';
 import { build as buildGatewayApiEnvoy } from '../examples/gateway-api-envoy/main';
 import { build as buildGatewayApiIstio } from '../examples/gateway-api-istio-experimental/main';
@@ -10,6 +9,7 @@ import { build as buildGpuAwareRouting } from '../examples/gpu-aware-routing/mai
 import { build as buildIstioGateway } from '../examples/istio-gateway/main';
 import { build as buildLlmService } from '../examples/llm-service/main';
 import { build as buildTiers } from '../examples/tiers/main';
+import { assertValidManifests, ValidateOptions } from '../tools/validator';
 
 /** Every chart of an example app, synthesized, validated strictly and keyed by chart id. */
 function synthExample(build: (app: App) => void, options: ValidateOptions = {}): Record<string, Manifest[]> {

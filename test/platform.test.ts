@@ -155,7 +155,7 @@ describe('pinned versions', () => {
     });
   });
 
-  test('the versions of ../shared/DESIGN.md §5', () => {
+  test('the pinned controller versions', () => {
     const versions = Object.fromEntries(Object.entries(CHARTS).map(([id, c]) => [id, c.version]));
     expect(versions).toEqual({
       ingressNginx: '4.15.1',

@@ -4,7 +4,7 @@ import {
   KUBERNETES_VERSIONS,
   validateManifests,
   ValidationIssue,
-} from './support/validator';
+} from '../tools/validator';
 
 /*
  * The strict validator every other test relies on: each rejection is proven with its message, and the

@@ -1,5 +1,5 @@
 /*
- * The seed's scenarios (see ../shared/seed-scenario.ts) on Gateway API with Envoy Gateway, standard channel:
+ * The seed's scenarios (see ../common/seed-scenario.ts) on Gateway API with Envoy Gateway, standard channel:
  * a Gateway and one HTTPRoute, a BackendTrafficPolicy per route rule (retries, least-request balancing,
  * circuit breaking, passive health checks, local rate limit), a SecurityPolicy for JWT on the Gateway, and
  * NetworkPolicies admitting the Envoy proxies. The only line that differs from examples/istio-gateway is
@@ -11,7 +11,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AiGateway, DataPlane, GatewayImplementation } from '../../src';
-import { seedScenario } from '../shared/seed-scenario';
+import { seedScenario } from '../common/seed-scenario';
 
 export class GatewayApiEnvoyChart extends Chart {
   public readonly gateway: AiGateway;

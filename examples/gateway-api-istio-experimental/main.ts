@@ -1,5 +1,5 @@
 /*
- * The seed's scenarios (see ../shared/seed-scenario.ts) on Gateway API with Istio as the implementation.
+ * The seed's scenarios (see ../common/seed-scenario.ts) on Gateway API with Istio as the implementation.
  * Gateway API's standard channel has no retries, so this example uses the experimental channel (HTTPRoute
  * `retry`), and validates against the experimental CRDs. Istio's Gateway API implementation has no rate
  * limit policy: the rate limit is left out (use DataPlane.istio() or Envoy Gateway for it). Circuit
@@ -12,7 +12,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AiGateway, DataPlane, GatewayApiChannel, GatewayImplementation } from '../../src';
-import { seedScenario } from '../shared/seed-scenario';
+import { seedScenario } from '../common/seed-scenario';
 
 export class GatewayApiIstioChart extends Chart {
   public readonly gateway: AiGateway;

@@ -1,5 +1,5 @@
 /*
- * The seed's scenarios (see ../shared/seed-scenario.ts) on Istio: Gateway, VirtualService,
+ * The seed's scenarios (see ../common/seed-scenario.ts) on Istio: Gateway, VirtualService,
  * DestinationRules, RequestAuthentication with a DENY AuthorizationPolicy, an EnvoyFilter local rate limit
  * answering 429, and NetworkPolicies.
  *
@@ -9,7 +9,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AiGateway, DataPlane } from '../../src';
-import { seedScenario } from '../shared/seed-scenario';
+import { seedScenario } from '../common/seed-scenario';
 
 export class IstioGatewayChart extends Chart {
   public readonly gateway: AiGateway;

@@ -1,11 +1,11 @@
 import { Chart, Testing } from 'cdk8s';
-import { assertValidManifests, ValidateOptions } from './validator';
+import { assertValidManifests, ValidateOptions } from '../../tools/validator';
 
 /** A synthesized Kubernetes document, loosely typed for assertions. */
 export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [key: string]: any }; [key: string]: any };
 
 /**
- * Synthesizes a chart and checks every document strictly against ../shared/schemas (Kubernetes 1.28 and
+ * Synthesizes a chart and checks every document strictly against the vendored upstream/ schemas (Kubernetes 1.28 and
  * 1.36, pinned CRDs) before returning them: no test passes on output a cluster would reject.
  */
 export function synthValid(chart: Chart, options?: ValidateOptions): Manifest[] {

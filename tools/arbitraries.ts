@@ -20,7 +20,7 @@ import {
   Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayErrors, Backend, CircuitBreaker, DataPlane, FaultInjection, HttpMethod, JwtAuth,
   Listener, LlmModelPool, MeshEnrollment, ModelServer, ProviderApi, RateLimit, RateLimitKey, RequestMirror, RetryCondition, RetryPolicy,
   RouteMatch, RoutePolicies, SessionAffinity, Timeouts, PickerFailureMode,
-} from '../../src';
+} from '../src';
 
 // ---------------------------------------------------------------------------------------------------------
 // Scenario data

@@ -1,7 +1,7 @@
 /*
- * Strict validation of synthesized manifests against the pinned upstream schemas in ../shared/schemas (see its
- * README.md). It judges documents the way `kubectl apply` with server-side field validation `Strict` would,
- * without a cluster: an unknown field is an error. Schemas are read from schemaRoot() when first needed (a CRD
+ * Strict validation of synthesized manifests against the pinned upstream schemas vendored in upstream/ (see
+ * upstream/SOURCES.md). It judges documents the way `kubectl apply` with server-side field validation `Strict` would,
+ * without a cluster: an unknown field is an error. Schemas are read from upstreamRoot() when first needed (a CRD
  * file when its group is first looked up) and cached for the rest of the process.
  *
  * What is checked
@@ -48,7 +48,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { schemaRoot } from './schema-root';
+import { upstreamRoot } from './upstream';
 
 /** The Kubernetes versions core kinds are checked against unless ValidateOptions names others. */
 export const KUBERNETES_VERSIONS: readonly string[] = ['v1.28.0', 'v1.36.0'];
@@ -778,7 +778,7 @@ function kubernetesApi(version: string): KubernetesApi {
   const cached = kubernetesApis.get(version);
   if (cached) return cached;
 
-  const folder = path.join(schemaRoot(), 'kubernetes');
+  const folder = path.join(upstreamRoot(), 'kubernetes');
   const file = path.join(folder, version, '_definitions.json');
   if (!fs.existsSync(file)) {
     const available = fs.existsSync(folder) ? fs.readdirSync(folder).join(', ') : 'none';
@@ -854,7 +854,7 @@ class CrdCatalog {
 let catalog: CrdCatalog | undefined;
 
 function crdCatalog(): CrdCatalog {
-  catalog ??= new CrdCatalog(path.join(schemaRoot(), 'crds'));
+  catalog ??= new CrdCatalog(path.join(upstreamRoot(), 'crds'));
   return catalog;
 }
 
@@ -920,7 +920,7 @@ let knownIngressNginxAnnotations: ReadonlySet<string> | undefined;
 
 function ingressNginxAnnotations(): ReadonlySet<string> {
   knownIngressNginxAnnotations ??= new Set(
-    fs.readFileSync(path.join(schemaRoot(), 'ingress-nginx', 'annotations.txt'), 'utf8')
+    fs.readFileSync(path.join(upstreamRoot(), 'ingress-nginx', 'annotations.txt'), 'utf8')
       .split('\n')
       .map(line => line.trim())
       .filter(line => line !== '' && !line.startsWith('#')),
