@@ -129,7 +129,7 @@ synth.prependSpawn(importTask);
 
 // The README's capability table is generated from the data planes' declarations (a test checks it is current).
 project.addTask('capabilities', {
-  description: 'Regenerate the capability table in README.md from DataPlane.capabilities()',
+  description: 'Regenerate docs/capabilities.md (capability table and upstream contracts) from DataPlane.capabilities()',
   exec: `${tsNode} scripts/capability-table.ts`,
 });
 

@@ -9,6 +9,7 @@ export * from './routing/backend';
 export * from './routing/policies';
 export * from './routing/listener';
 export * from './routing/support-level';
+export * from './routing/contracts';
 export * from './routing/data-plane';
 export * from './routing/ai-gateway';
 export * from './istio/istio-data-plane';

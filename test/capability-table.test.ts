@@ -1,14 +1,33 @@
 import * as fs from 'fs';
-import { capabilitySection, README, renderReadme } from '../scripts/capability-table';
+import * as path from 'path';
+import { capabilitiesDocument, CAPABILITIES_DOC, capabilityTable, dataPlanes } from '../scripts/capability-table';
 
-test('the README capability table is the one generated from the data planes (run npm run capabilities)', () => {
-  const readme = fs.readFileSync(README, 'utf8');
-  expect(renderReadme(readme)).toBe(readme);
+test('docs/capabilities.md is the one generated from the data planes (run npm run capabilities)', () => {
+  expect(fs.readFileSync(CAPABILITIES_DOC, 'utf8')).toBe(capabilitiesDocument());
 });
 
 test('the table has a row per feature and says what to do where a data plane cannot express one', () => {
-  const section = capabilitySection();
-  expect(section).toContain('| RouteMatch.model (OpenAI body field) | **no** |');
-  expect(section).toContain('- RateLimit tokens (token budgets): not expressible (Envoy in Istio does not count the model tokens in responses); use the Envoy AI Gateway data plane.');
-  expect(section).toContain('| RetryPolicy (attempts, conditions) | yes |');
+  const doc = capabilitiesDocument();
+  expect(capabilityTable()).toContain('| RouteMatch.model (OpenAI body field) | **no** |');
+  expect(doc).toContain('- **RateLimit tokens (token budgets)**: not expressible (Envoy in Istio does not count the model tokens in responses); use the Envoy AI Gateway data plane.');
+  expect(capabilityTable()).toContain('| RetryPolicy (attempts, conditions) | yes |');
+});
+
+test('every upstream contract names a test that exists, and a source with repository, tag and path', () => {
+  const testDir = path.resolve(__dirname);
+  const missing: string[] = [];
+  for (const plane of dataPlanes()) {
+    for (const f of plane.capabilities()) {
+      for (const c of f.contracts ?? []) {
+        const [file, ...title] = c.test.split(' > ');
+        const full = path.join(testDir, file);
+        const source = fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : '';
+        if (!source.includes(title.join(' > '))) missing.push(`${plane.name} ${f.feature}: ${c.test}`);
+        expect(c.repository).toMatch(/^[\w.-]+\/[\w.-]+$/);
+        expect(c.tag).not.toBe('');
+        expect(c.path).not.toBe('');
+      }
+    }
+  }
+  expect(missing).toEqual([]);
 });

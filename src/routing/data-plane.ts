@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import type { UpstreamContract } from './contracts';
 import { FeatureId, FEATURES } from './features';
 import type { DestinationSpec, GatewaySpec, RouteSpec } from './resolved';
 import { SupportLevel } from './support-level';
@@ -22,6 +23,11 @@ export interface FeatureSupport {
    * @default - none needed
    */
   readonly alternative?: string;
+  /**
+   * The upstream behaviours the rendered settings rely on, each with its source and the test that asserts it.
+   * @default - none (unsupported features render nothing)
+   */
+  readonly contracts?: UpstreamContract[];
 }
 
 /**
@@ -96,6 +102,8 @@ export interface DataPlaneImpl {
   /** The controller and the names the rendered objects refer to. */
   readonly installation: DataPlaneInstallation;
   readonly support: Readonly<Record<FeatureId, SupportDeclaration>>;
+  /** The upstream contracts of each supported feature (in `<data plane>-contracts.ts` beside the renderer). */
+  readonly contracts?: Readonly<Partial<Record<FeatureId, readonly UpstreamContract[]>>>;
   workload(gateway: GatewaySpec): GatewayWorkload;
   bind(scope: Construct, gateway: GatewaySpec): GatewayRenderer;
   /** Controller-wide settings the data plane relies on (for the controller's Helm values). */
@@ -158,7 +166,15 @@ export class DataPlane {
 
   /** What the data plane declares for every feature of the model. */
   public capabilities(): FeatureSupport[] {
-    return (Object.keys(FEATURES) as FeatureId[]).map(feature => ({ feature, title: FEATURES[feature], ...this.impl.support[feature] }));
+    return (Object.keys(FEATURES) as FeatureId[]).map(feature => {
+      const contracts = this.impl.contracts?.[feature];
+      return {
+        feature,
+        title: FEATURES[feature],
+        ...this.impl.support[feature],
+        contracts: contracts === undefined || contracts.length === 0 ? undefined : [...contracts],
+      };
+    });
   }
 
   /**
