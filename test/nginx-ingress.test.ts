@@ -403,7 +403,7 @@ describe('capabilities', () => {
 describe('bad input is rejected at synth time', () => {
   test.each([
     ['a global rate limit (ingress-nginx counts per client)', { rateLimit: RateLimit.requestsPerMinute(600) },
-      "test/gw/r: 'rateLimit.key' (\"RateLimitKey.global()\") cannot be expressed by the ingress-nginx (legacy) data plane (limit-rps and limit-rpm count "
+      "test/gw/r: 'rateLimit.key' (\"RateLimitKey.allClients()\") cannot be expressed by the ingress-nginx (legacy) data plane (limit-rps and limit-rpm count "
       + 'each client IP separately, so a global limit would silently become a per-client one); use RateLimitKey.clientIp(), '
       + 'or DataPlane.gatewayApi(...) with GatewayImplementation.envoyGateway() for one shared budget'],
     ['a burst that is not a multiple of the limit', { rateLimit: RateLimit.requestsPerMinute(60, { burst: 30, key: RateLimitKey.clientIp() }) },

@@ -951,7 +951,7 @@ function toSessionAffinity(a: SessionAffinityScenario): SessionAffinity {
 function toRateLimitKey(k: RateLimitKeyScenario | undefined): RateLimitKey | undefined {
   switch (k?.kind) {
     case undefined: return undefined;
-    case 'global': return RateLimitKey.global();
+    case 'global': return RateLimitKey.allClients();
     case 'clientIp': return RateLimitKey.clientIp();
     case 'header': return RateLimitKey.header(k.name);
     case 'jwtClaim': return RateLimitKey.jwtClaim(k.claim);

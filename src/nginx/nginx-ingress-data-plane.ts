@@ -167,7 +167,7 @@ const SUPPORT: Record<FeatureId, SupportDeclaration> = {
     + 'session-cookie-path and session-cookie-samesite'),
   'sessionAffinity.header': native('upstream-hash-by "$http_<header>" (consistent hashing; requests without the header all go to one replica)'),
   'rateLimit.requests': native('limit-rps or limit-rpm with limit-burst-multiplier = (limit + burst) / limit, always per client IP, so a '
-    + 'RateLimitKey.global() limit is rejected; answers 429 only with the controller setting limit-req-status-code (see controllerSettings()), else 503'),
+    + 'RateLimitKey.allClients() limit is rejected; answers 429 only with the controller setting limit-req-status-code (see controllerSettings()), else 503'),
   'rateLimit.requests.global': unsupported('limit-rps and limit-rpm count each client IP separately, so a global limit would silently become a per-client one',
     'use RateLimitKey.clientIp(), or DataPlane.gatewayApi(...) with GatewayImplementation.envoyGateway() for one shared budget'),
   'rateLimit.requests.clientIp': native('limit-rps / limit-rpm count each client address (behind a load balancer the controller needs '

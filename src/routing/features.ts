@@ -105,7 +105,7 @@ export function featuresOf(route: RouteSpec): FeatureUse[] {
     } else {
       use('rateLimit.requests', 'rateLimit', `RateLimit.requestsPer${capitalize(rl.unit)}(${rl.limit})`);
       if (rl.key.kind === 'global') {
-        use('rateLimit.requests.global', 'rateLimit.key', 'RateLimitKey.global()');
+        use('rateLimit.requests.global', 'rateLimit.key', 'RateLimitKey.allClients()');
       } else {
         use(`rateLimit.requests.${rl.key.kind}` as FeatureId, 'rateLimit.key', `RateLimitKey.${rl.key.kind}(${rl.key.name ? `"${rl.key.name}"` : ''})`);
       }

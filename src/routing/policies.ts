@@ -326,7 +326,7 @@ export class SessionAffinity {
 /** Who a rate limit counts separately. */
 export class RateLimitKey {
   /** One budget shared by everyone. */
-  public static global(): RateLimitKey {
+  public static allClients(): RateLimitKey {
     return new RateLimitKey({ kind: 'global' });
   }
 
@@ -364,7 +364,7 @@ export interface RequestRateLimitOptions {
   readonly burst?: number;
   /**
    * Who is counted separately.
-   * @default RateLimitKey.global()
+   * @default RateLimitKey.allClients()
    */
   readonly key?: RateLimitKey;
 }
@@ -373,7 +373,7 @@ export interface RequestRateLimitOptions {
 export interface TokenBudgetOptions {
   /**
    * Who gets a budget: usually a tenant header or a JWT claim.
-   * @default RateLimitKey.global()
+   * @default RateLimitKey.allClients()
    */
   readonly key?: RateLimitKey;
 }
@@ -436,7 +436,7 @@ export class RateLimit {
         'a limit of 0 would reject every request: use RateLimit.none() for no limit, or a positive limit');
     }
     const burst = requireWholeNumber(scope, `${property}.burst`, this.burst, 0, INT32_MAX - this.limit);
-    const key = (this.key ?? RateLimitKey.global())._resolve(scope, `${property}.key`);
+    const key = (this.key ?? RateLimitKey.allClients())._resolve(scope, `${property}.key`);
     return { counts: this.counts, limit: this.limit, unit: this.unit, burst, key };
   }
 }
