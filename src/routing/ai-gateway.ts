@@ -1,6 +1,6 @@
 import { Chart, Lazy, Names } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import type { LlmModelPool } from '../llm-model-pool';
 import { invalid, requireDnsLabel } from '../validate';
 import { Backend } from './backend';
@@ -165,6 +165,8 @@ export class AiGateway extends Construct {
   private readonly spec: GatewaySpec;
   private readonly renderer: GatewayRenderer;
   private readonly routeList: AiGatewayRoute[] = [];
+  /** The catch-all route, after which no route may come. */
+  private catchAll?: AiGatewayRoute;
   private readonly defaults: RoutePolicies;
   private readonly networkIsolation: boolean;
   private readonly allowedNamespaces: string[];
@@ -254,29 +256,25 @@ export class AiGateway extends Construct {
       throw invalid(where, 'id', id, 'is already used by a route of this gateway', 'give each route its own id');
     }
     requireDnsLabel(where, 'id', id);
-    const catchAll = this.routeList.find(r => r.isCatchAll);
+    const catchAll = this.catchAll;
     if (catchAll !== undefined) {
       throw invalid(where, 'matches', options.matches === undefined ? 'none (catch-all)' : `${options.matches.length} match(es)`,
         `comes after the catch-all route '${catchAll.node.id}', which takes every request, so it would never be used`,
         `add route '${id}' before '${catchAll.node.id}'`);
     }
-    const before = new Set(this.node.children.map(c => c.node.id));
     let route: AiGatewayRoute | undefined;
-    try {
+    // A rejected route leaves nothing behind: whatever was added to the gateway during the call is removed.
+    withRollback(this, () => {
       route = AiGatewayRoute._create(this, id, scope => this.resolveRoute(scope, id, options));
       for (const use of featuresOf(route._spec)) this.requireSupport(use.feature, use.property, use.value, route);
       if (this.networkIsolation) this.requireScrapeAllowed(route);
-      // Renderers check everything before they render anything; should one still throw, drop what it added.
+      // Renderers check everything before they render anything; should one still throw, the rollback drops what it added.
       this.renderer.addRoute(route._spec);
-    } catch (e) {
-      // A rejected route leaves nothing behind: the gateway stays as it was.
-      for (const child of this.node.children) {
-        if (!before.has(child.node.id)) this.node.tryRemoveChild(child.node.id);
-      }
-      throw e;
-    }
+    });
+    if (route === undefined) throw new Error(`${where}: the route was not created`);
     if (this.networkIsolation) this.isolate(route._spec);
     this.routeList.push(route);
+    if (route.isCatchAll) this.catchAll = route;
     return route;
   }
 
@@ -377,6 +375,40 @@ export class AiGateway extends Construct {
         }],
       },
     });
+  }
+}
+
+/**
+ * Runs `fn`; if it throws, removes every child it added to `scope` and rethrows. The children added are recorded
+ * as they are attached (O(1) per child), so a gateway with thousands of routes does not list its children on every
+ * addRoute. Where the constructs library does not attach children through Node.addChild (a future major), it falls
+ * back to comparing the children before and after.
+ */
+function withRollback(scope: Construct, fn: () => void): void {
+  const node = scope.node as unknown as { addChild?: (child: IConstruct, id: string) => void };
+  const attach = node.addChild;
+  if (typeof attach !== 'function' || Object.prototype.hasOwnProperty.call(node, 'addChild')) {
+    const before = new Set(scope.node.children.map(c => c.node.id));
+    try {
+      fn();
+    } catch (e) {
+      for (const child of scope.node.children) if (!before.has(child.node.id)) scope.node.tryRemoveChild(child.node.id);
+      throw e;
+    }
+    return;
+  }
+  const added: string[] = [];
+  node.addChild = function (this: unknown, child: IConstruct, id: string) {
+    attach.call(this, child, id);
+    added.push(id);
+  };
+  try {
+    fn();
+  } catch (e) {
+    for (const id of added) scope.node.tryRemoveChild(id);
+    throw e;
+  } finally {
+    delete node.addChild;
   }
 }
 
