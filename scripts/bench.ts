@@ -7,6 +7,8 @@
  * counts. Before timing, the two variants' outputs for the same fleet are compared and must be identical,
  * so the baseline measures the same work. Peak memory is the child's maximum resident set size.
  *
+ * The platform workload (scripts/bench-platform.ts) follows: N models behind one gateway per data plane.
+ *
  *   npm run bench                  # writes bench-results/results.json and bench-results/results.md
  */
 import { execFileSync } from 'child_process';
@@ -19,6 +21,7 @@ import { parseAllDocuments } from 'yaml';
 import { Accelerator, AiGatewayErrors, LlmModelPool, ModelServer } from '../src';
 import { buildScenario, gatewayScenario } from '../tools/arbitraries';
 import { validateManifests } from '../tools/validator';
+import { platformBench, platformTable } from './bench-platform';
 
 const SIZES = [100, 1000];
 const RUNS = 5;
@@ -244,6 +247,7 @@ function main() {
   });
   const growth = round(rows[1].libraryMs / rows[0].libraryMs);
   const random = randomGateways();
+  const platform = platformBench(Number(process.env.BENCH_RUNS ?? 3));
   const summary = {
     date: new Date().toISOString(),
     node: process.version,
@@ -253,6 +257,7 @@ function main() {
     libraryGrowth100To1000: growth,
     meetsRatioTarget: rows.every(r => r.ratio <= 1.25),
     randomGateways: random,
+    platform,
     samples: results,
   };
   fs.mkdirSync(OUT, { recursive: true });
@@ -265,7 +270,9 @@ function main() {
   const text = `# Benchmark (${summary.date}, Node ${process.version}, median of ${RUNS} runs)\n\n${table}\n\n`
     + `Library time from 100 to 1,000 pools: x${growth} (linear is x10). Ratio target <= 1.25: ${summary.meetsRatioTarget ? 'met' : 'NOT met'}.\n\n`
     + `Property-test workload: ${random.scenarios} random gateways (seed 42) built, synthesized and validated in ${random.totalMs} ms `
-    + `(${random.msPerScenario} ms each; ${random.synthesized} synthesized, ${random.rejected} rejected with AiGatewayError).\n`;
+    + `(${random.msPerScenario} ms each; ${random.synthesized} synthesized, ${random.rejected} rejected with AiGatewayError).\n\n`
+    + `## Platform: N models, each a pool and a route, behind one gateway per data plane (median of interleaved runs)\n\n`
+    + platformTable(platform);
   fs.writeFileSync(path.join(OUT, 'results.md'), text);
   console.log(text);
   console.log(`written to ${path.relative(process.cwd(), OUT)}/results.json and results.md`);
