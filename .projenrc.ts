@@ -1,4 +1,8 @@
-import { cdk8s, javascript, JsonFile } from 'projen';
+import { cdk, cdk8s, javascript, JsonFile, TextFile } from 'projen';
+
+// Supported Node.js: engines (>= 20.16, what jsii 6 needs) and .nvmrc (the LTS that CI also tests on).
+const MIN_NODE = '20.16.0';
+const LTS_NODE = '24';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-ai-gateway',
@@ -10,7 +14,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   // jsii 6 needs Node >= 20.16; tested on the machine's Node 20 and on Node 24 LTS.
-  minNodeVersion: '20.16.0',
+  minNodeVersion: MIN_NODE,
+  workflowNodeVersion: `${LTS_NODE}.x`,
+  // Before 1.0 the API may change in any release.
+  stability: cdk.Stability.EXPERIMENTAL,
   projenrcTs: true,
   keywords: ['cdk8s', 'kubernetes', 'llm', 'ai-gateway', 'inference', 'gpu', 'istio', 'gateway-api', 'vllm'],
 
@@ -34,11 +41,24 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@cdktf/provider-helm@12.1.2',
   ],
 
-  // No GitHub here: no workflows, no mergify, no release automation yet.
-  github: false,
-  release: false,
+  // The build and release workflows the ecosystem expects (projen's): build on every pull request, release
+  // from main to npm, PyPI, Maven Central, NuGet and the Go module repository. They run on GitHub only; the
+  // local build (`npm run build`, .ci/run) uses none of them.
+  github: true,
+  githubOptions: { mergify: false },
+  release: true,
   depsUpgrade: false,
   pullRequestTemplate: false,
+
+  // Every jsii language, named in the style of cdk8s-plus (org + product), under our own GitHub organisation.
+  publishToPypi: { distName: 'cdk8s-ai-gateway', module: 'cdk8s_ai_gateway' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk8s_ai_gateway',
+    mavenGroupId: 'io.github.cdk8s-ai-gateway',
+    mavenArtifactId: 'cdk8s-ai-gateway',
+  },
+  publishToNuget: { dotNetNamespace: 'Cdk8sAiGateway', packageId: 'Cdk8sAiGateway' },
+  publishToGo: { moduleName: 'github.com/cdk8s-ai-gateway/cdk8s-ai-gateway-go' },
 
   jestOptions: {
     // A broken snapshot must fail; update on purpose with `npm run test:update`.
@@ -60,7 +80,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     include: ['../src/**/*.ts', '../examples/**/*.ts', '../scripts/**/*.ts', '../platform/**/*.ts', '../tools/**/*.ts'],
     compilerOptions: {},
   },
-  gitignore: ['/.imports-stamp', '/bench-results/', '/.node-lts/'],
+  gitignore: ['/.imports-stamp', '/bench-results/', '/.node-lts/', '/.jsii.tabl.json'],
 });
 
 // Generated at build time (about 20 s, cached by a stamp) from the CRDs vendored in upstream/ (scripts/import-crds.ts):
@@ -91,6 +111,11 @@ const importTask = project.addTask('import', {
   receiveArgs: true,
 });
 project.preCompileTask.spawn(importTask);
+
+// jsii without projen's `--silence-warnings=reserved-word`: a member named like a keyword of any jsii language is
+// a bug to fix, not a warning to hide.
+project.compileTask.reset('jsii');
+project.watchTask.reset('jsii -w');
 
 // Controller installation (cdktf), outside the jsii assembly: platform/*.ts -> lib/platform/, after jsii has
 // compiled the core into lib/ (platform/build.ts explains the layout).
@@ -140,9 +165,43 @@ const bench = project.addTask('bench', {
 });
 bench.prependSpawn(importTask);
 
+// Every code sample in the README and the doc comments compiles, so that it translates to every jsii language
+// (rosetta/default.ts-fixture is the program around a sample). Writes the tablet .jsii.tabl.json for pacmak.
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile every code sample of README.md and the doc comments (strict) and write .jsii.tabl.json',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.spawn(rosetta);
+
+// Packaging. projen packages every language only outside CI and with each language's toolchain and registry
+// (package-all, and the GitHub workflows' package-<language> jobs, which stay as projen generates them). Here
+// only the npm registry is reachable: `package` builds the npm tarball and generates the Python, Java, .NET
+// and Go sources (jsii-pacmak --code-only, into dist/<language>/), then byte-compiles the Python sources;
+// CONTRIBUTING.md says what cannot be built here.
+const packageSources = project.addTask('package:sources', {
+  description: 'Generate the Python, Java, .NET and Go sources with jsii-pacmak --code-only (no toolchain or registry needed)',
+  exec: 'jsii-pacmak --code-only --target python --target java --target dotnet --target go --rosetta-tablet .jsii.tabl.json',
+});
+packageSources.exec('python3 -m compileall -q dist/python');
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+project.packageTask.spawn(packageSources);
+
+// The README's quickstart, as a user does it: npm pack, a fresh cdk8s app, cdk8s synth, strict validation.
+// Last step of `package`, so the last of the build (projen locks the build task itself).
+const consumerTest = project.addTask('test:consumer', {
+  description: "Run the README's quickstart against the packed tarball in a fresh cdk8s app (scripts/consumer-test.sh)",
+  exec: 'bash scripts/consumer-test.sh',
+});
+project.packageTask.spawn(consumerTest);
+
 // In CI the committed API.md must match what docgen just wrote.
 project.postCompileTask.exec('git diff --exit-code -- API.md || (echo "API.md is out of date: run npm run build and commit it" >&2; exit 1)', {
   condition: 'node -e "process.exit(process.env.CI ? 0 : 1)"',
 });
+
+// .nvmrc names the LTS that CI tests on beside the machine's Node (engines names the minimum).
+new TextFile(project, '.nvmrc', { lines: [LTS_NODE] });
+project.addPackageIgnore('/rosetta/');
 
 project.synth();

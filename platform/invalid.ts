@@ -1,11 +1,11 @@
-import { AiGatewayError } from '../src';
+import { AiGatewayErrors } from '../src';
 
 /**
  * The error for a rejected input, in the core library's shape: `<where>: '<property>' (<value>) <rule>; <fix>`.
- * It is an AiGatewayError, so `AiGatewayErrors.isAiGatewayError(e)` recognises it.
+ * It is the core's AiGatewayError, so `AiGatewayErrors.isAiGatewayError(e)` recognises it.
  */
-export function invalid(where: string, property: string, value: unknown, rule: string, fix: string): AiGatewayError {
-  return new AiGatewayError(`${where}: '${property}' (${describe(value)}) ${rule}; ${fix}`);
+export function invalid(where: string, property: string, value: unknown, rule: string, fix: string): Error {
+  return AiGatewayErrors._error(`${where}: '${property}' (${describe(value)}) ${rule}; ${fix}`);
 }
 
 function describe(value: unknown): string {

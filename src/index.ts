@@ -1,4 +1,5 @@
-export * from './errors';
+// The error class itself stays internal (jsii cannot describe a subclass of Error): AiGatewayErrors recognises it.
+export { AiGatewayErrors } from './errors';
 export * from './accelerator';
 export * from './model-server';
 export * from './model-cache';

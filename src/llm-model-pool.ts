@@ -66,7 +66,7 @@ export interface LlmModelPoolProps {
    * The namespace of the pool's objects.
    * @default - the chart's namespace
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
 
   /**
    * Extra labels on the pods and the pool's objects.
@@ -163,7 +163,7 @@ export class LlmModelPool extends Construct {
    * The namespace of the pool's objects.
    * @default - the namespace `kubectl` applies to
    */
-  public readonly namespace?: string;
+  public readonly namespaceName?: string;
   /** The model name clients request. */
   public readonly modelName: string;
   /** The model server. */
@@ -213,10 +213,10 @@ export class LlmModelPool extends Construct {
     this.accelerator._validate(this, 'accelerator');
     this.name = props.name ?? Names.toDnsLabel(this);
     requireServiceName(this, props.name === undefined ? 'id' : 'name', this.name);
-    this.namespace = props.namespace ?? Chart.of(this).namespace;
-    if (this.namespace !== undefined) requireDnsLabel(this, 'namespace', this.namespace);
+    this.namespaceName = props.namespaceName ?? Chart.of(this).namespace;
+    if (this.namespaceName !== undefined) requireDnsLabel(this, 'namespaceName', this.namespaceName);
     const pools = poolsByName(this);
-    const twin = pools.get(`${this.namespace ?? ''}/${this.name}`);
+    const twin = pools.get(`${this.namespaceName ?? ''}/${this.name}`);
     if (twin !== undefined) {
       throw invalid(this, 'name', this.name, `is already the name of pool ${twin.node.path} in the same namespace, and the two would overwrite each other's objects`,
         'give each pool in a namespace its own name');
@@ -260,7 +260,7 @@ export class LlmModelPool extends Construct {
     this.replicas = autoscaling ? undefined : requireWholeNumber(this, 'replicas', props.replicas ?? 1, 0);
     const maxUnavailable = requireWholeNumber(this, 'maxUnavailable', props.maxUnavailable ?? 1, 1);
 
-    const metadata = { name: this.name, namespace: this.namespace, labels: this.podLabels };
+    const metadata = { name: this.name, namespace: this.namespaceName, labels: this.podLabels };
     new k8s.KubeDeployment(this, 'Resource', {
       metadata,
       spec: this.deploymentSpec(props, container),
@@ -284,7 +284,7 @@ export class LlmModelPool extends Construct {
     });
     if (autoscaling) this.addScaledObject(autoscaling, metadata);
     if (props.monitoring) this.addMonitor(props.monitoring, metadata);
-    pools.set(`${this.namespace ?? ''}/${this.name}`, this);
+    pools.set(`${this.namespaceName ?? ''}/${this.name}`, this);
   }
 
   /** The pool's Deployment (the same object as `ApiObject.of(pool)`). */
@@ -297,10 +297,10 @@ export class LlmModelPool extends Construct {
    * Needs a namespace: set one on the pool or its chart.
    */
   public get serviceFqdn(): string {
-    if (this.namespace === undefined) {
-      throw invalid(this, 'namespace', undefined, 'is needed for the fully qualified Service name', 'set namespace on the pool or on its chart');
+    if (this.namespaceName === undefined) {
+      throw invalid(this, 'namespaceName', undefined, 'is needed for the fully qualified Service name', 'set namespaceName on the pool or a namespace on its chart');
     }
-    return `${this.serviceName}.${this.namespace}.svc.cluster.local`;
+    return `${this.serviceName}.${this.namespaceName}.svc.cluster.local`;
   }
 
   private deploymentSpec(props: LlmModelPoolProps, c: ServerContainer): k8s.DeploymentSpec {
@@ -399,7 +399,7 @@ export class LlmModelPool extends Construct {
         'use ModelServer.vllm(), a custom server with exportsVllmMetrics, or a fixed replicas count');
     }
     const selectors = [`model_name="${this.modelName}"`];
-    if (this.namespace !== undefined) selectors.push(`namespace="${this.namespace}"`);
+    if (this.namespaceName !== undefined) selectors.push(`namespace="${this.namespaceName}"`);
     const trigger: ScaledObjectSpecTriggers = {
       type: 'prometheus',
       metricType: 'AverageValue',

@@ -186,7 +186,7 @@ describe('backends, mirroring and faults', () => {
     const { chart } = setup();
     const gw = gateway(chart);
     gw.addRoute('legacy', { matches: [RouteMatch.pathPrefix('/legacy')], backend: Backend.service({ name: 'legacy-llm', port: 8080 }) });
-    gw.addRoute('other', { backend: Backend.service({ name: 'other', port: 80, namespace: 'models' }) });
+    gw.addRoute('other', { backend: Backend.service({ name: 'other', port: 80, namespaceName: 'models' }) });
     const docs = synthValid(chart);
     expect(httpRoutes(docs).map(r => r.route[0].destination)).toEqual([
       { host: 'legacy-llm.llm.svc.cluster.local', port: { number: 8080 } },

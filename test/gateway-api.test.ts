@@ -267,8 +267,8 @@ describe('Istio as the implementation', () => {
 describe('namespaces', () => {
   test('a backend in another namespace gets a ReferenceGrant there', () => {
     const { gw, validate } = setup('generic');
-    gw.addRoute('a', { matches: [RouteMatch.pathPrefix('/a')], backend: Backend.service({ name: 'legacy', port: 8080, namespace: 'legacy' }), retry: RetryPolicy.none() });
-    gw.addRoute('b', { backend: Backend.service({ name: 'other', port: 80, namespace: 'legacy' }), retry: RetryPolicy.none() });
+    gw.addRoute('a', { matches: [RouteMatch.pathPrefix('/a')], backend: Backend.service({ name: 'legacy', port: 8080, namespaceName: 'legacy' }), retry: RetryPolicy.none() });
+    gw.addRoute('b', { backend: Backend.service({ name: 'other', port: 80, namespaceName: 'legacy' }), retry: RetryPolicy.none() });
     const docs = validate();
     expect(rules(docs)[0].backendRefs).toEqual([{ name: 'legacy', namespace: 'legacy', port: 8080 }]);
     expect(only(docs, 'ReferenceGrant')).toMatchObject({

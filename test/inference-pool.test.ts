@@ -338,7 +338,7 @@ describe('names', () => {
 
   test('of a pool in another namespace are that namespace\'s', () => {
     const c = chart();
-    const pool = gpuPool(c, { namespace: 'models' });
+    const pool = gpuPool(c, { namespaceName: 'models' });
     const ref = new InferencePoolRenderer(c, 'istio').render(c, 'backend', destination(c, pool));
     expect(ref.namespace).toBe('models');
     const docs = synthValid(c);

@@ -1,8 +1,9 @@
 import { ApiObject, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  Accelerator, AiGatewayError, AiGatewayErrors, Autoscaling, LlmModelPool, LlmModelPoolProps, ModelCache, ModelServer, Monitoring, PoolLabels,
+  Accelerator, AiGatewayErrors, Autoscaling, LlmModelPool, LlmModelPoolProps, ModelCache, ModelServer, Monitoring, PoolLabels,
 } from '../src';
+import { AiGatewayError } from '../src/errors';
 import { kinds, Manifest, only, synthValid } from './support/synth';
 
 const VLLM = ModelServer.vllm({ model: 'meta-llama/Llama-3.1-8B-Instruct', huggingFaceToken: { secretName: 'hf-token', key: 'token' } });
@@ -207,7 +208,7 @@ describe('a GPU pool with vLLM', () => {
   });
 
   test('extra labels reach the pods and every object; names and namespace are explicit', () => {
-    const { docs } = gpuPool({ name: 'llama', namespace: 'models', labels: { team: 'search' } });
+    const { docs } = gpuPool({ name: 'llama', namespaceName: 'models', labels: { team: 'search' } });
     for (const doc of docs) {
       expect(doc.metadata).toMatchObject({ name: 'llama', namespace: 'models', labels: { 'team': 'search', 'ai-gateway.cdk8s.io/pool': 'llama' } });
     }
@@ -360,7 +361,7 @@ describe('bad input is rejected at synth time with the path, property, value and
     ['a label that replaces a selector label', { labels: { [PoolLabels.MODEL]: 'other' } },
       "test/pool: 'labels.ai-gateway.cdk8s.io/model' (\"other\") would replace a label the pool selects its pods by"],
     ['a label value that is not one', { labels: { team: 'search team' } }, "test/pool: 'labels.team' (\"search team\") cannot be a Kubernetes label value"],
-    ['a namespace that is not a DNS label', { namespace: 'LLM' }, "test/pool: 'namespace' (\"LLM\") is not a DNS-1123 label"],
+    ['a namespace that is not a DNS label', { namespaceName: 'LLM' }, "test/pool: 'namespaceName' (\"LLM\") is not a DNS-1123 label"],
     ['a name that cannot name a Service', { name: '1pool' }, "test/pool: 'name' (\"1pool\") cannot name a Service (1 to 63 lowercase letters, digits and \"-\", starting with a letter); choose a name that starts with a letter"],
     ['zero maxUnavailable', { maxUnavailable: 0 }, "test/pool: 'maxUnavailable' (0) must be a whole number 1 or more"],
     ['a GPU product that is not a label value', { accelerator: Accelerator.nvidiaGpu({ count: 1, product: 'NVIDIA H100' }), server: VLLM },
@@ -398,6 +399,6 @@ describe('bad input is rejected at synth time with the path, property, value and
   test('the fully qualified Service name needs a namespace', () => {
     const app = Testing.app();
     const pool = new LlmModelPool(new Chart(app, 'test'), 'pool', { modelName: 'm', server: ModelServer.demo() });
-    expect(() => pool.serviceFqdn).toThrow("test/pool: 'namespace' (not set) is needed for the fully qualified Service name; set namespace on the pool or on its chart");
+    expect(() => pool.serviceFqdn).toThrow("test/pool: 'namespaceName' (not set) is needed for the fully qualified Service name; set namespaceName on the pool or a namespace on its chart");
   });
 });

@@ -442,7 +442,7 @@ describe('bad input is rejected at synth time', () => {
       backend: Backend.weighted([{ backend: Backend.service({ name: 'a', port: 80 }), weight: 1 }, { backend: Backend.service({ name: 'b', port: 80 }), weight: 1 }]),
     }, "test/gw/r: 'matches[0]' (\"path prefix /, header x-a\") combines a header match with Backend.weighted, and the one canary Ingress ingress-nginx "
       + 'allows per host and path is either the header route or the weighted split; match paths only on the weighted route, or use DataPlane.gatewayApi(...)'],
-    ['a Service in another namespace', { backend: Backend.service({ name: 'legacy', port: 80, namespace: 'other' }) },
+    ['a Service in another namespace', { backend: Backend.service({ name: 'legacy', port: 80, namespaceName: 'other' }) },
       "test/gw/r: 'backend' (\"legacy in namespace other\") is not in the namespace of the gateway's Ingresses (llm), and an Ingress reaches Services in its "
       + 'own namespace only; put the gateway in namespace other (AiGatewayProps.namespace), or use DataPlane.gatewayApi(...), whose HTTPRoutes reach other '
       + 'namespaces through a ReferenceGrant'],

@@ -802,7 +802,7 @@ export function buildScenario(s: GatewayScenario, options: BuildScenarioOptions 
   const chart = new Chart(Testing.app(), 'test', { namespace: s.namespace });
   const pools = s.pools.map(p => new LlmModelPool(chart, p.id, {
     name: p.name,
-    namespace: p.namespace,
+    namespaceName: p.namespace,
     modelName: p.modelName,
     server: p.server === 'demo' ? ModelServer.demo() : ModelServer.vllm({ model: 'meta-llama/Llama-3.1-8B-Instruct' }),
     accelerator: p.gpus === 0 ? Accelerator.none() : Accelerator.nvidiaGpu({ count: p.gpus }),
@@ -821,7 +821,7 @@ export function buildScenario(s: GatewayScenario, options: BuildScenarioOptions 
     networkIsolation: g.networkIsolation,
     allowedNamespaces: g.allowedNamespaces === undefined ? undefined : [...g.allowedNamespaces],
     name: g.name,
-    namespace: g.namespace,
+    namespaceName: g.namespace,
   });
   s.routes.forEach((r, i) => {
     try {
@@ -870,7 +870,7 @@ function toMatch(m: MatchScenario): RouteMatch {
 function toBackend(b: BackendScenario, pools: LlmModelPool[]): Backend {
   switch (b.kind) {
     case 'pool': return Backend.pool(pools[b.pool % pools.length], { port: b.port });
-    case 'service': return Backend.service({ name: b.name, port: b.port, namespace: b.namespace });
+    case 'service': return Backend.service({ name: b.name, port: b.port, namespaceName: b.namespace });
     case 'weighted': return Backend.weighted(b.targets.map(t => ({ backend: toBackend(t.backend, pools), weight: t.weight })));
     case 'provider': return Backend.provider({
       name: b.name,

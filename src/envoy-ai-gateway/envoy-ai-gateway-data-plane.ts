@@ -32,7 +32,7 @@ export interface EnvoyAiGatewayDataPlaneOptions {
 }
 
 /** The header Envoy AI Gateway fills from the request body's `model` field before routing. */
-export const MODEL_HEADER = 'x-ai-eg-model';
+const MODEL_HEADER = 'x-ai-eg-model';
 /** Where Envoy AI Gateway puts token usage after a response, for rate-limit costs. */
 const AI_METADATA_NAMESPACE = 'io.envoy.ai_gateway';
 const TOKEN_COST_KEY = 'llm_total_token';

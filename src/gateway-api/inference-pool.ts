@@ -160,7 +160,7 @@ export class InferencePoolRenderer {
         `give the pool a name of at most ${MAX_SERVICE_NAME - PICKER_SUFFIX.length} characters`);
     }
     const clash = routeScope.node.root.node.findAll()
-      .find((c): c is LlmModelPool => c instanceof LlmModelPool && c.name === pickerName && c.namespace === namespace);
+      .find((c): c is LlmModelPool => c instanceof LlmModelPool && c.name === pickerName && c.namespaceName === namespace);
     if (clash !== undefined) {
       throw invalid(routeScope, property, name,
         `needs an endpoint picker Service named '${pickerName}', and pool ${clash.node.path} already has a Service of that name in namespace ${namespace}`,

@@ -110,7 +110,7 @@ export interface AiGatewayProps {
    * authentication objects in the gateway pods' namespace).
    * @default - the chart's namespace
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
 }
 
 /** A route of an `AiGateway`, in the order routes were added. */
@@ -155,7 +155,7 @@ export class AiGateway extends Construct {
    * The namespace of the gateway's objects.
    * @default - the namespace `kubectl` applies to
    */
-  public readonly namespace?: string;
+  public readonly namespaceName?: string;
   /** The hostnames clients use. */
   public readonly hostnames: string[];
   /** The data plane the gateway is rendered for. */
@@ -178,8 +178,8 @@ export class AiGateway extends Construct {
     this.impl = props.dataPlane._impl;
     this.name = props.name ?? Names.toDnsLabel(this);
     requireDnsLabel(this, props.name === undefined ? 'id' : 'name', this.name);
-    this.namespace = props.namespace ?? Chart.of(this).namespace;
-    if (this.namespace !== undefined) requireDnsLabel(this, 'namespace', this.namespace);
+    this.namespaceName = props.namespaceName ?? Chart.of(this).namespace;
+    if (this.namespaceName !== undefined) requireDnsLabel(this, 'namespaceName', this.namespaceName);
     // JavaScript callers get no type check: a missing list is the library's error, not a TypeError.
     if (!Array.isArray(props.hostnames) || props.hostnames.length === 0) {
       throw invalid(this, 'hostnames', [], 'is empty', "give the hostnames clients use, such as ['llm.example.com']");
@@ -200,7 +200,7 @@ export class AiGateway extends Construct {
 
     this.spec = {
       name: this.name,
-      namespace: this.namespace,
+      namespace: this.namespaceName,
       hostnames: this.hostnames,
       listeners,
       defaults: resolvePolicies(this, 'defaults', this.defaults, {}),
@@ -305,10 +305,10 @@ export class AiGateway extends Construct {
       id,
       scope,
       matches: (options.matches ?? []).map(m => m._conditions),
-      backend: options.backend._resolve(scope, 'backend', this.namespace),
+      backend: options.backend._resolve(scope, 'backend', this.namespaceName),
       policies,
       ownPolicies,
-      mirror: options.mirror?._resolve(scope, 'mirror', this.namespace),
+      mirror: options.mirror?._resolve(scope, 'mirror', this.namespaceName),
       fault: options.fault?._resolve(scope, 'fault'),
     };
   }
@@ -359,7 +359,7 @@ export class AiGateway extends Construct {
       podSelector: { matchLabels: p.labels },
     });
     new k8s.KubeNetworkPolicy(this, `NetworkPolicy-${pool.node.addr}`, {
-      metadata: { name: `${this.name}-to-${pool.serviceName}`, namespace: pool.namespace },
+      metadata: { name: `${this.name}-to-${pool.serviceName}`, namespace: pool.namespaceName },
       spec: {
         podSelector: { matchLabels: pool.selectorLabels },
         policyTypes: ['Ingress'],

@@ -28,7 +28,7 @@ export interface ServiceBackendOptions {
    * The Service's namespace.
    * @default - the gateway's namespace
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
 }
 
 /** A hosted model provider as a backend. */
@@ -166,7 +166,7 @@ export class Backend {
   public static pool(pool: LlmModelPool, options: PoolBackendOptions = {}): Backend {
     return new Backend('pool', (scope, property) => {
       const port = requirePort(scope, `${property}.port`, options.port ?? pool.servicePort);
-      return { mode: 'single', destinations: [{ kind: 'pool', name: pool.serviceName, namespace: pool.namespace, port, pool, weight: 1 }] };
+      return { mode: 'single', destinations: [{ kind: 'pool', name: pool.serviceName, namespace: pool.namespaceName, port, pool, weight: 1 }] };
     });
   }
 
@@ -186,7 +186,7 @@ export class Backend {
         throw invalid(scope, property, pool.node.path, `runs the ${pool.server.serverName} server, which does not export the vLLM metrics the endpoint picker reads`,
           'use ModelServer.vllm(), a custom server with exportsVllmMetrics, or Backend.pool()');
       }
-      if (pool.namespace === undefined) {
+      if (pool.namespaceName === undefined) {
         throw invalid(scope, property, pool.node.path, 'has no namespace, and an InferencePool must live in its pods\' namespace', 'set namespace on the pool or its chart');
       }
       const scorers = options.scorers ?? {};
@@ -210,7 +210,7 @@ export class Backend {
       }
       return {
         mode: 'single',
-        destinations: [{ kind: 'inferencePool', name: pool.serviceName, namespace: pool.namespace, port: pool.servicePort, pool, inference, weight: 1 }],
+        destinations: [{ kind: 'inferencePool', name: pool.serviceName, namespace: pool.namespaceName, port: pool.servicePort, pool, inference, weight: 1 }],
       };
     });
   }
@@ -219,7 +219,7 @@ export class Backend {
   public static service(options: ServiceBackendOptions): Backend {
     return new Backend('service', (scope, property, defaultNamespace) => {
       requireDnsLabel(scope, `${property}.name`, options.name);
-      const namespace = options.namespace ?? defaultNamespace;
+      const namespace = options.namespaceName ?? defaultNamespace;
       if (namespace !== undefined) requireDnsLabel(scope, `${property}.namespace`, namespace);
       const port = requirePort(scope, `${property}.port`, options.port);
       return { mode: 'single', destinations: [{ kind: 'service', name: options.name, namespace, port, weight: 1 }] };

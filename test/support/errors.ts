@@ -1,4 +1,5 @@
-import { AiGatewayError, AiGatewayErrors } from '../../src';
+import { AiGatewayErrors } from '../../src';
+import { AiGatewayError } from '../../src/errors';
 
 /**
  * The message of the error `fn` throws, after checking it is the library's own error type (a rejected input,
