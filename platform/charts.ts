@@ -25,8 +25,29 @@ export interface ChartCoordinates {
   readonly version: string;
 }
 
+/**
+ * Where and when a pinned version was checked against its upstream: the chart repository's index, or the
+ * project's release tag and release notes. Every pin carries one, so a version that does not exist (the Valkey
+ * chart pinned at 1.0.0, which its index never had) cannot come back unnoticed.
+ */
+export interface PinCheck {
+  /** What was read: a chart index URL, or `<owner>/<repo>` with a tag and path. */
+  readonly where: string;
+  /** The day it was checked, `YYYY-MM-DD`. */
+  readonly on: string;
+  /** The newest release found that day (the pin is at most one minor behind it, or `note` says why). */
+  readonly newest: string;
+  /** Why the pin is not the newest release, and what could not be verified. */
+  readonly note?: string;
+}
+
+/** A pinned chart: its coordinates and where its version was checked. */
+export interface PinnedChart extends ChartCoordinates {
+  readonly checked: PinCheck;
+}
+
 /** The CRD bundles that have no chart: Kubernetes release manifests applied with kubectl. */
-export type CrdBundleId = 'gatewayApi' | 'inferencePool' | 'llmdInferenceObjectives' | 'llmdInferenceModelRewrites';
+export type CrdBundleId = 'gatewayApi' | 'inferencePool' | 'llmdInferenceObjectives' | 'llmdInferenceModelRewrites' | 'envoyGateway';
 
 /** A CRD bundle: its version and how to build its release URL. */
 export interface CrdBundleCoordinates {
@@ -39,33 +60,155 @@ export interface CrdBundleCoordinates {
   readonly url?: string;
 }
 
+/** A pinned CRD bundle: its release tag and where it was checked. */
+export interface PinnedCrdBundle {
+  readonly version: string;
+  readonly checked: PinCheck;
+}
+
+/** The day the pins below were last checked against the stored upstream copies. */
+const CHECKED_ON = '2026-11-30';
+
+/** Istio's chart home from 1.31 on (the Google-hosted repository has no 1.31 and goes away in December 2026). */
+export const ISTIO_CHART_REPOSITORY = 'https://blob.istio.io/istio-release/charts';
+/** Istio's old chart repository: releases up to 1.30 only, retired in December 2026. */
+export const ISTIO_RETIRED_CHART_REPOSITORY = 'https://istio-release.storage.googleapis.com/charts';
+
+const ISTIO_CHECK: PinCheck = {
+  where: 'istio/istio.io content/en/news/releases/1.31.x/announcing-1.31.1 (published 2026-09-21) and announcing-1.31/upgrade-notes '
+    + '(charts move to blob.istio.io and ghcr.io/istio/release/charts); istio/istio go.mod at 1.31.0-rc.0',
+  on: CHECKED_ON,
+  newest: '1.31.1',
+  note: 'no 1.31.2 or 1.32.0 release notes in the stored istio.io copy. The blob.istio.io index itself could not be read from here; '
+    + '1.31.1 in ghcr.io/istio/release/charts is reported by third-party checks. 1.30.3 must not be installed (ISTIO-SECURITY-2026-006, 13 Envoy CVEs fixed in 1.30.4)',
+};
+
+const ENVOY_AI_GATEWAY_CHECK: PinCheck = {
+  where: 'envoyproxy/ai-gateway tag v1.1.0 (2026-08-21): site/src/data/releases/v1.1.json, site/docs/compatibility.md',
+  on: CHECKED_ON,
+  newest: 'v1.1.0',
+  note: 'declares Envoy Gateway v1.8.1 and Gateway API v1.5.x; installed here with Envoy Gateway 1.9 and Gateway API v1.6 (see COMPATIBILITY)',
+};
+
 /** The pinned charts. */
-export const CHARTS: Readonly<Record<ChartId, ChartCoordinates>> = {
-  // ingress-nginx is retired (March 2026): 4.15.1 is the final chart (controller v1.15.1).
-  ingressNginx: { repository: 'https://kubernetes.github.io/ingress-nginx', chart: 'ingress-nginx', version: '4.15.1' },
-  istioBase: { repository: 'https://istio-release.storage.googleapis.com/charts', chart: 'base', version: '1.30.3' },
-  istiod: { repository: 'https://istio-release.storage.googleapis.com/charts', chart: 'istiod', version: '1.30.3' },
-  istioGateway: { repository: 'https://istio-release.storage.googleapis.com/charts', chart: 'gateway', version: '1.30.3' },
-  envoyGateway: { repository: 'oci://docker.io/envoyproxy', chart: 'gateway-helm', version: 'v1.8.1' },
-  aiGatewayCrds: { repository: 'oci://docker.io/envoyproxy', chart: 'ai-gateway-crds-helm', version: 'v1.1.0' },
-  aiGateway: { repository: 'oci://docker.io/envoyproxy', chart: 'ai-gateway-helm', version: 'v1.1.0' },
+export const CHARTS: Readonly<Record<ChartId, PinnedChart>> = {
+  ingressNginx: {
+    repository: 'https://kubernetes.github.io/ingress-nginx',
+    chart: 'ingress-nginx',
+    version: '4.15.1',
+    checked: {
+      where: 'https://kubernetes.github.io/ingress-nginx/index.yaml (kubernetes/ingress-nginx gh-pages, generated 2026-03-19)',
+      on: CHECKED_ON,
+      newest: '4.15.1',
+      note: 'the final chart (controller v1.15.1): the project was retired in March 2026',
+    },
+  },
+  istioBase: { repository: ISTIO_CHART_REPOSITORY, chart: 'base', version: '1.31.1', checked: ISTIO_CHECK },
+  istiod: { repository: ISTIO_CHART_REPOSITORY, chart: 'istiod', version: '1.31.1', checked: ISTIO_CHECK },
+  istioGateway: { repository: ISTIO_CHART_REPOSITORY, chart: 'gateway', version: '1.31.1', checked: ISTIO_CHECK },
+  envoyGateway: {
+    repository: 'oci://docker.io/envoyproxy',
+    chart: 'gateway-helm',
+    version: 'v1.9.3',
+    checked: {
+      where: 'envoyproxy/gateway release-notes/v1.9.3.yaml (October 3, 2026), v1.9.1.yaml, v1.9.0.yaml; '
+        + 'site/content/en/news/releases/matrix.md at tag v1.9.0 (1.9: Gateway API v1.6.1, end of life 2027-02-14; 1.8 end of life 2026-11-08)',
+      on: CHECKED_ON,
+      newest: 'v1.9.3',
+    },
+  },
+  aiGatewayCrds: { repository: 'oci://docker.io/envoyproxy', chart: 'ai-gateway-crds-helm', version: 'v1.1.0', checked: ENVOY_AI_GATEWAY_CHECK },
+  aiGateway: { repository: 'oci://docker.io/envoyproxy', chart: 'ai-gateway-helm', version: 'v1.1.0', checked: ENVOY_AI_GATEWAY_CHECK },
   // The Valkey project's own chart (Redis protocol; Bitnami's images moved in 2025). Standalone, no auth, no persistence:
   // it only holds rate-limit counters.
-  valkey: { repository: 'https://valkey.io/valkey-helm/', chart: 'valkey', version: '1.0.0' },
-  keda: { repository: 'https://kedacore.github.io/charts', chart: 'keda', version: '2.20.2' },
-  // 88.0.0 is the release that moved to Prometheus Operator v0.93.0.
-  kubePrometheusStack: { repository: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '88.0.0' },
-  gpuOperator: { repository: 'https://helm.ngc.nvidia.com/nvidia', chart: 'gpu-operator', version: 'v26.3.3' },
+  valkey: {
+    repository: 'https://valkey.io/valkey-helm/',
+    chart: 'valkey',
+    version: '0.11.0',
+    checked: {
+      where: 'https://valkey.io/valkey-helm/index.yaml (valkey-io/valkey-helm gh-pages: valkey 0.1.0 to 0.11.0, 0.11.0 created 2026-07-22)',
+      on: CHECKED_ON,
+      newest: '0.11.0',
+    },
+  },
+  keda: {
+    repository: 'https://kedacore.github.io/charts',
+    chart: 'keda',
+    version: '2.20.2',
+    checked: {
+      where: 'kedacore/charts tag v2.20.2 (the stored copy ends 2026-08-13; its chart index is not in it)',
+      on: CHECKED_ON,
+      newest: '2.21.1',
+      note: '2.21.1 is named by third-party references only, not checked against the chart index; 2.20.2 is one minor behind it and is the '
+        + 'release whose ScaledObject CRD the library validates against (upstream/crds/keda)',
+    },
+  },
+  kubePrometheusStack: {
+    repository: 'https://prometheus-community.github.io/helm-charts',
+    chart: 'kube-prometheus-stack',
+    version: '92.3.0',
+    checked: {
+      where: 'prometheus-community/helm-charts charts/kube-prometheus-stack/UPGRADE.md "From 90.x to 91.x" (Prometheus Operator v0.94.0); '
+        + '92.x releases (Prometheus Operator v0.94.1) in third-party installs',
+      on: CHECKED_ON,
+      newest: '92.3.0',
+      note: 'the chart index (over 4 MiB) is not in the stored copy, so 92.3.0 is confirmed by a third-party install that checks the archive\'s digest, '
+        + 'not by the index. The library validates ServiceMonitor and PodMonitor against Prometheus Operator v0.93.0 (upstream/), the chart installs v0.94',
+    },
+  },
+  gpuOperator: {
+    repository: 'https://helm.ngc.nvidia.com/nvidia',
+    chart: 'gpu-operator',
+    version: 'v26.7.0',
+    checked: {
+      where: 'NVIDIA/gpu-operator gh-pages stable/index.yaml (v26.7.0 created 2026-08-21; v26.3.x before it)',
+      on: CHECKED_ON,
+      newest: 'v26.7.2',
+      note: 'v26.7.1 and v26.7.2 appear in third-party installs and package advisories, not in the stored index: same minor, not pinned unverified',
+    },
+  },
 };
 
 /** The pinned CRD bundles. */
-export const CRD_BUNDLES: Readonly<Record<CrdBundleId, { readonly version: string }>> = {
-  gatewayApi: { version: 'v1.6.1' },
-  inferencePool: { version: 'v1.6.0' },
+export const CRD_BUNDLES: Readonly<Record<CrdBundleId, PinnedCrdBundle>> = {
+  gatewayApi: {
+    version: 'v1.6.1',
+    checked: {
+      where: 'kubernetes-sigs/gateway-api tag v1.6.1: config/crd/{standard,experimental} (with gateway.networking.k8s.io_vap_safeupgrades.yaml), hack/build-install-yaml.sh',
+      on: CHECKED_ON,
+      newest: 'v1.6.2',
+      note: 'v1.6.2 has no API change (envoyproxy/gateway PR 9946); v1.6.1 is the bundle the library validates against (upstream/crds/gateway-api)',
+    },
+  },
+  inferencePool: {
+    version: 'v1.6.0',
+    checked: {
+      where: 'kubernetes-sigs/gateway-api-inference-extension tag v1.6.0: config/crd/bases/inference.networking.k8s.io_inferencepools.yaml',
+      on: CHECKED_ON,
+      newest: 'v1.6.2',
+      note: 'v1.6.2 is named by the issue tracker only (the stored copy ends at v1.6.0); v1.6.0 is the CRD the library validates against (upstream/crds/inference)',
+    },
+  },
   // llm-d router v0.10.0: InferenceObjective (the objectives the library renders) and InferenceModelRewrite,
   // which its endpoint picker watches. The project publishes no CRD release asset: the pinned tag's files.
-  llmdInferenceObjectives: { version: 'v0.10.0' },
-  llmdInferenceModelRewrites: { version: 'v0.10.0' },
+  llmdInferenceObjectives: {
+    version: 'v0.10.0',
+    checked: { where: 'llm-d/llm-d-router tag v0.10.0: config/crd/bases/llm-d.ai_inferenceobjectives.yaml', on: CHECKED_ON, newest: 'v0.10.0' },
+  },
+  llmdInferenceModelRewrites: {
+    version: 'v0.10.0',
+    checked: { where: 'llm-d/llm-d-router tag v0.10.0: config/crd/bases/llm-d.ai_inferencemodelrewrites.yaml', on: CHECKED_ON, newest: 'v0.10.0' },
+  },
+  // Envoy Gateway's own CRDs, from its release asset (the gateway-crds-helm chart rendered with only
+  // crds.envoyGateway.enabled): always the Envoy Gateway chart's version.
+  envoyGateway: {
+    version: 'v1.9.3',
+    checked: {
+      where: 'envoyproxy/gateway tag v1.9.0: tools/make/kube.mk generate-manifests (envoy-gateway-crds.yaml), .github/workflows/release.yaml (uploaded with every release)',
+      on: CHECKED_ON,
+      newest: 'v1.9.3',
+    },
+  },
 };
 
 /** The release manifest URL of a CRD bundle. */
@@ -79,6 +222,8 @@ export function crdBundleUrl(bundle: CrdBundleId, version: string, channel: stri
       return `https://raw.githubusercontent.com/llm-d/llm-d-router/${version}/config/crd/bases/llm-d.ai_inferenceobjectives.yaml`;
     case 'llmdInferenceModelRewrites':
       return `https://raw.githubusercontent.com/llm-d/llm-d-router/${version}/config/crd/bases/llm-d.ai_inferencemodelrewrites.yaml`;
+    case 'envoyGateway':
+      return `https://github.com/envoyproxy/gateway/releases/download/${version}/envoy-gateway-crds.yaml`;
   }
 }
 

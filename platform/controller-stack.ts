@@ -6,6 +6,7 @@ import type { AiGateway } from '../src';
 import {
   CHARTS, ChartCoordinates, ChartId, ControllerNamespaces, CRD_BUNDLES, CrdBundleCoordinates, CrdBundleId, DEFAULT_NAMESPACES, isPinnedVersion,
 } from './charts';
+import { checkIstioChartRepository } from './compatibility';
 import { invalid } from './invalid';
 import { ControllerPlan, needsOf, planControllers, PlanOptions } from './plan';
 
@@ -50,13 +51,14 @@ export interface ControllerStackProps {
    */
   readonly gpuOperator?: boolean;
   /**
-   * Replaces a chart's repository, name or version (each version must name one release).
+   * Replaces a chart's repository, name or version (each version must name one release). The versions must be a
+   * combination the compatibility matrix (COMPATIBILITY) allows: the constructor rejects any other, naming a working pair.
    * @default - the pinned charts in CHARTS
    */
   readonly charts?: { readonly [K in ChartId]?: Partial<ChartCoordinates> };
   /**
-   * Replaces a CRD bundle's version or manifest URL.
-   * @default - the pinned bundles in CRD_BUNDLES (Gateway API v1.6.1, InferencePool v1.6.0)
+   * Replaces a CRD bundle's version or manifest URL. Envoy Gateway's CRD bundle always has the Envoy Gateway chart's version.
+   * @default - the pinned bundles in CRD_BUNDLES (Gateway API v1.6.1, InferencePool v1.6.0, llm-d router v0.10.0)
    */
   readonly crdBundles?: { readonly [K in CrdBundleId]?: Partial<CrdBundleCoordinates> };
   /**
@@ -152,6 +154,7 @@ export class ControllerStack extends Construct {
         version: r.coordinates.version,
         values: [renderValues(r.values)],
         atomic: r.atomic,
+        skipCrds: r.skipCrds,
         cleanupOnFail: r.atomic,
         wait: true,
         timeout: r.timeoutSeconds,
@@ -205,7 +208,8 @@ export class ControllerStack extends Construct {
 function resolveOptions(where: string, props: ControllerStackProps): PlanOptions {
   const charts = {} as Record<ChartId, ChartCoordinates>;
   for (const chart of Object.keys(CHARTS) as ChartId[]) {
-    const coordinates = { ...CHARTS[chart], ...definedFields(props.charts?.[chart]) };
+    const { repository, chart: name, version } = CHARTS[chart];
+    const coordinates: ChartCoordinates = { repository, chart: name, version, ...definedFields(props.charts?.[chart]) };
     if (!isPinnedVersion(coordinates.version)) {
       throw invalid(where, `charts.${chart}.version`, coordinates.version, 'is not one exact chart version (no range, wildcard, "latest" or empty value)',
         `pin a release, such as "${CHARTS[chart].version}"`);
@@ -215,9 +219,27 @@ function resolveOptions(where: string, props: ControllerStackProps): PlanOptions
     }
     charts[chart] = coordinates;
   }
+  // Charts that are one upstream release must carry one version.
+  for (const [first, ...rest] of [['istiod', 'istioBase', 'istioGateway'], ['aiGateway', 'aiGatewayCrds']] as ChartId[][]) {
+    for (const other of rest) {
+      if (charts[other].version !== charts[first].version) {
+        throw invalid(where, `charts.${other}.version`, charts[other].version, `differs from charts.${first}.version (${charts[first].version}): the two charts are one upstream release`,
+          `give both the same version, such as the pinned ${CHARTS[first].version}`);
+      }
+    }
+  }
+  for (const chart of ['istioBase', 'istiod', 'istioGateway'] as const) {
+    checkIstioChartRepository(where, `charts.${chart}.repository`, charts[chart].repository, charts[chart].version);
+  }
   const crdBundles = {} as Record<CrdBundleId, { version: string; url?: string }>;
   for (const bundle of Object.keys(CRD_BUNDLES) as CrdBundleId[]) {
-    const coordinates = { ...CRD_BUNDLES[bundle], ...definedFields(props.crdBundles?.[bundle]) };
+    // Envoy Gateway's CRDs are the Envoy Gateway chart's release: their version follows the chart's.
+    const pinned = bundle === 'envoyGateway' ? charts.envoyGateway.version : CRD_BUNDLES[bundle].version;
+    const coordinates: CrdBundleCoordinates = { version: pinned, ...definedFields(props.crdBundles?.[bundle]) };
+    if (bundle === 'envoyGateway' && coordinates.version !== charts.envoyGateway.version) {
+      throw invalid(where, 'crdBundles.envoyGateway.version', coordinates.version, `differs from charts.envoyGateway.version (${charts.envoyGateway.version}): Envoy Gateway's CRDs and its controller are one release`,
+        'leave it out: it follows the chart');
+    }
     if (!isPinnedVersion(coordinates.version)) {
       throw invalid(where, `crdBundles.${bundle}.version`, coordinates.version, 'is not one exact release tag (no range, wildcard, "latest" or empty value)',
         `pin a release, such as "${CRD_BUNDLES[bundle].version}"`);
@@ -227,6 +249,11 @@ function resolveOptions(where: string, props: ControllerStackProps): PlanOptions
         'leave it out for the project\'s release asset of the pinned version');
     }
     crdBundles[bundle] = coordinates;
+  }
+  if (crdBundles.llmdInferenceModelRewrites.version !== crdBundles.llmdInferenceObjectives.version) {
+    throw invalid(where, 'crdBundles.llmdInferenceModelRewrites.version', crdBundles.llmdInferenceModelRewrites.version,
+      `differs from crdBundles.llmdInferenceObjectives.version (${crdBundles.llmdInferenceObjectives.version}): both are the CRDs of one llm-d router release`,
+      `give both the same version, such as the pinned ${CRD_BUNDLES.llmdInferenceObjectives.version}`);
   }
   const namespaces = { ...DEFAULT_NAMESPACES, ...definedFields(props.namespaces) };
   for (const [key, namespace] of Object.entries(namespaces)) {

@@ -6,6 +6,7 @@
  * (December 2025); their last releases keep working.
  */
 export * from './charts';
+export * from './compatibility';
 export * from './controller-stack';
 export {
   AI_GATEWAY_CONTROLLER, ENVOY_GATEWAY_CONTROLLER_NAME, INGRESS_NGINX_DEFAULT_CONFIG, ISTIO_CONTROLLER_NAME, ISTIO_DEFAULT_GATEWAY_CLASS,

@@ -10,7 +10,8 @@
  * blocks share.
  */
 import type { AiGateway, DataPlaneInstallation } from '../src';
-import { ChartCoordinates, ChartId, ControllerNamespaces, CrdBundleId, crdBundleUrl } from './charts';
+import { CHARTS, ChartCoordinates, ChartId, ControllerNamespaces, CRD_BUNDLES, CrdBundleId, crdBundleUrl } from './charts';
+import { checkCompatibility, InstalledController, InstalledVersions, MatrixController } from './compatibility';
 import { invalid } from './invalid';
 
 /** What one gateway needs from the cluster's controllers. */
@@ -137,6 +138,8 @@ export interface PlannedRelease {
   readonly timeoutSeconds: number;
   /** Roll back a failed install or upgrade (off for slow installs such as GPU drivers). */
   readonly atomic: boolean;
+  /** Leave the chart's `crds/` alone: another owner (a CRD bundle of the plan, or the cluster) installs those CRDs. */
+  readonly skipCrds: boolean;
 }
 
 /** A GatewayClass applied with kubectl (no chart creates it). */
@@ -175,6 +178,7 @@ const CRD_IDS: Record<CrdBundleId, string> = {
   inferencePool: 'inference-pool-crds',
   llmdInferenceObjectives: 'llm-d-inference-objective-crds',
   llmdInferenceModelRewrites: 'llm-d-inference-model-rewrite-crds',
+  envoyGateway: 'envoy-gateway-crds',
 };
 const DEFAULT_TIMEOUT = 600;
 
@@ -184,9 +188,9 @@ export function planControllers(needs: GatewayNeeds[], o: PlanOptions): Controll
   const crdBundles: PlannedCrdBundle[] = [];
   const classes = new Map<string, PlannedGatewayClass & { readonly owner: string; readonly controller: string }>();
   const warnings: string[] = [];
-  const release = (r: Omit<PlannedRelease, 'coordinates' | 'timeoutSeconds' | 'atomic'> & Partial<PlannedRelease>) => {
+  const release = (r: Omit<PlannedRelease, 'coordinates' | 'timeoutSeconds' | 'atomic' | 'skipCrds'> & Partial<PlannedRelease>) => {
     if (!releases.some(x => x.id === r.id)) {
-      releases.push({ timeoutSeconds: DEFAULT_TIMEOUT, atomic: true, coordinates: o.charts[r.chart], ...r });
+      releases.push({ timeoutSeconds: DEFAULT_TIMEOUT, atomic: true, skipCrds: false, coordinates: o.charts[r.chart], ...r });
     }
   };
 
@@ -207,6 +211,20 @@ export function planControllers(needs: GatewayNeeds[], o: PlanOptions): Controll
     }
   }
   const crdIds = crdBundles.map(c => c.id);
+  // What the compatibility matrix is checked against once every controller is decided.
+  const matrixControllers: { [K in MatrixController]?: InstalledController } = {};
+  const installed: InstalledVersions = {
+    controllers: matrixControllers,
+    gatewayApi: crdBundles.some(c => c.bundle === 'gatewayApi')
+      ? { version: o.crdBundles.gatewayApi.version, property: 'crdBundles.gatewayApi.version', pinned: CRD_BUNDLES.gatewayApi.version } : undefined,
+    inferenceExtension: crdBundles.some(c => c.bundle === 'inferencePool')
+      ? { version: o.crdBundles.inferencePool.version, property: 'crdBundles.inferencePool.version', pinned: CRD_BUNDLES.inferencePool.version } : undefined,
+  };
+  if (installed.inferenceExtension !== undefined) {
+    matrixControllers.llmdRouter = {
+      version: o.crdBundles.llmdInferenceObjectives.version, property: 'crdBundles.llmdInferenceObjectives.version', pinned: CRD_BUNDLES.llmdInferenceObjectives.version,
+    };
+  }
   const gatewayApiCrds = crdBundles.filter(c => c.bundle === 'gatewayApi').map(c => c.id);
 
   const addClass = (need: GatewayNeeds, controllerName: string, dependsOn: string[]) => {
@@ -236,6 +254,7 @@ export function planControllers(needs: GatewayNeeds[], o: PlanOptions): Controll
   const istio = byController('istio');
   if (istio.length > 0) {
     const namespace = o.namespaces.istio;
+    matrixControllers.istio = { version: o.charts.istiod.version, property: 'charts.istiod.version', pinned: CHARTS.istiod.version };
     release({ id: 'istio-base', chart: 'istioBase', name: 'istio-base', namespace, values: { defaultRevision: 'default' }, dependsOn: [] });
     const istiodValues: Record<string, unknown> = {};
     if (istio.some(n => n.usesInferencePools)) istiodValues.env = { ENABLE_GATEWAY_API_INFERENCE_EXTENSION: 'true' };
@@ -270,6 +289,14 @@ export function planControllers(needs: GatewayNeeds[], o: PlanOptions): Controll
     const inferencePools = envoy.some(n => n.usesInferencePools);
     const globalLimits = envoy.some(n => n.usesGlobalRateLimits);
     const aiNamespace = o.namespaces.envoyAiGateway;
+    matrixControllers.envoyGateway = { version: o.charts.envoyGateway.version, property: 'charts.envoyGateway.version', pinned: CHARTS.envoyGateway.version };
+    if (ai) matrixControllers.envoyAiGateway = { version: o.charts.aiGateway.version, property: 'charts.aiGateway.version', pinned: CHARTS.aiGateway.version };
+
+    // Envoy Gateway's own CRDs come from its release asset, applied server-side like the other bundles, so they are
+    // upgraded with the chart (Helm never upgrades a chart's crds/). The chart installs no CRDs and renders no
+    // safe-upgrades policy: the Gateway API bundle (or the cluster) owns the Gateway API CRDs and that policy.
+    const egCrds = o.crdBundles.envoyGateway;
+    crdBundles.push({ id: CRD_IDS.envoyGateway, bundle: 'envoyGateway', version: egCrds.version, url: egCrds.url ?? crdBundleUrl('envoyGateway', egCrds.version) });
 
     if (globalLimits) {
       release({ id: 'redis', chart: 'valkey', name: 'valkey', namespace: o.namespaces.redis, values: { fullnameOverride: REDIS_SERVICE.name }, dependsOn: [] });
@@ -289,15 +316,16 @@ export function planControllers(needs: GatewayNeeds[], o: PlanOptions): Controll
       };
     }
     if (globalLimits) envoyGateway.rateLimit = { backend: { type: 'Redis', redis: { url: redisUrl(o.namespaces.redis) } } };
-    // The chart's own CRDs (crds/) are installed by Helm only where absent: the Gateway API CRDs applied before
-    // it are kept, Envoy Gateway's are added.
     release({
       id: 'envoy-gateway',
       chart: 'envoyGateway',
       name: 'eg',
       namespace: egNamespace,
-      values: { config: { envoyGateway } },
-      dependsOn: [...crdIds, ...(globalLimits ? ['redis'] : [])],
+      // crds.enabled (v1.8.3+) turns the chart's CRD subchart off; safeUpgradePolicy.enabled keeps the policy template
+      // off on releases without that switch. skipCrds: Helm leaves the subchart's crds/ alone either way.
+      values: { config: { envoyGateway }, crds: { enabled: false, gatewayAPI: { safeUpgradePolicy: { enabled: false } } } },
+      dependsOn: [...crdIds, CRD_IDS.envoyGateway, ...(globalLimits ? ['redis'] : [])],
+      skipCrds: true,
     });
     if (ai) {
       release({ id: 'ai-gateway-crds', chart: 'aiGatewayCrds', name: 'aieg-crd', namespace: aiNamespace, values: {}, dependsOn: [] });
@@ -399,6 +427,12 @@ export function planControllers(needs: GatewayNeeds[], o: PlanOptions): Controll
   if (o.gpuOperator) {
     // Driver containers build for minutes on each GPU node: wait long, and keep a slow install rather than roll it back.
     release({ id: 'gpu-operator', chart: 'gpuOperator', name: 'gpu-operator', namespace: o.namespaces.gpuOperator, values: {}, dependsOn: [], timeoutSeconds: 1200, atomic: false });
+  }
+
+  checkCompatibility(o.where, installed);
+  if (!o.installGatewayApiCrds && (matrixControllers.istio !== undefined || matrixControllers.envoyGateway !== undefined)) {
+    warnings.push(`${o.where}: the cluster's own Gateway API CRDs are not checked against the compatibility matrix `
+      + `(the pinned controllers need Gateway API v${CRD_BUNDLES.gatewayApi.version.replace(/^v/, '').replace(/\.\d+$/, '')}.x)`);
   }
 
   return {

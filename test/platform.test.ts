@@ -1,9 +1,12 @@
+import * as fs from 'fs';
+import { join } from 'path';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Chart, Testing as Cdk8sTesting } from 'cdk8s';
 import { TerraformStack, Testing } from 'cdktf';
 import {
-  CHARTS, ChartId, ControllerStack, ControllerStackProps, CRD_BUNDLES, DEFAULT_NAMESPACES, ENVOY_GATEWAY_CONTROLLER_NAME, GatewayNeeds,
-  ISTIO_CONTROLLER_NAME, istioGatewayPodLabels, isPinnedVersion, PlanOptions, planControllers,
+  CHARTS, ChartId, checkCompatibility, COMPATIBILITY, ControllerStack, ControllerStackProps, CRD_BUNDLES, DEFAULT_NAMESPACES,
+  ENVOY_GATEWAY_CONTROLLER_NAME, GatewayNeeds, ISTIO_CONTROLLER_NAME, istioGatewayPodLabels, isPinnedVersion, MatrixController, minorOf,
+  parseVersion, PINNED, PinCheck, PlanOptions, planControllers,
 } from '../platform';
 import {
   Accelerator, AiGateway, AiGatewayErrors, Backend, DataPlane, GatewayApiChannel, GatewayImplementation, LlmModelPool, ModelServer, RateLimit,
@@ -147,29 +150,76 @@ describe('pinned versions', () => {
       expect(c.version).not.toMatch(/latest|\*|\^|~|>|</);
       expect(c.repository).toMatch(/^(https|oci):\/\//);
     }
-    expect(CRD_BUNDLES).toEqual({
-      gatewayApi: { version: 'v1.6.1' },
-      inferencePool: { version: 'v1.6.0' },
-      llmdInferenceObjectives: { version: 'v0.10.0' },
-      llmdInferenceModelRewrites: { version: 'v0.10.0' },
+    expect(Object.fromEntries(Object.entries(CRD_BUNDLES).map(([id, c]) => [id, c.version]))).toEqual({
+      gatewayApi: 'v1.6.1',
+      inferencePool: 'v1.6.0',
+      llmdInferenceObjectives: 'v0.10.0',
+      llmdInferenceModelRewrites: 'v0.10.0',
+      envoyGateway: 'v1.9.3',
     });
+    // Envoy Gateway's CRDs are its chart's release.
+    expect(CRD_BUNDLES.envoyGateway.version).toBe(CHARTS.envoyGateway.version);
   });
 
   test('the pinned controller versions', () => {
     const versions = Object.fromEntries(Object.entries(CHARTS).map(([id, c]) => [id, c.version]));
     expect(versions).toEqual({
       ingressNginx: '4.15.1',
-      istioBase: '1.30.3',
-      istiod: '1.30.3',
-      istioGateway: '1.30.3',
-      envoyGateway: 'v1.8.1',
+      istioBase: '1.31.1',
+      istiod: '1.31.1',
+      istioGateway: '1.31.1',
+      envoyGateway: 'v1.9.3',
       aiGatewayCrds: 'v1.1.0',
       aiGateway: 'v1.1.0',
-      valkey: '1.0.0',
+      valkey: '0.11.0',
       keda: '2.20.2',
-      kubePrometheusStack: '88.0.0',
-      gpuOperator: 'v26.3.3',
+      kubePrometheusStack: '92.3.0',
+      gpuOperator: 'v26.7.0',
     });
+  });
+
+  test('every pin records where and when it was checked, and is at most one minor behind the newest release found or says why', () => {
+    const pins: Array<[string, string, PinCheck]> = [
+      ...Object.entries(CHARTS).map(([id, c]) => [`charts.${id}`, c.version, c.checked] as [string, string, PinCheck]),
+      ...Object.entries(CRD_BUNDLES).map(([id, c]) => [`crdBundles.${id}`, c.version, c.checked] as [string, string, PinCheck]),
+    ];
+    for (const [id, version, checked] of pins) {
+      expect([id, checked.where.length > 20, checked.on]).toEqual([id, true, expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/)]);
+      const pin = parseVersion(version)!;
+      const newest = parseVersion(checked.newest)!;
+      expect([id, newest !== undefined]).toEqual([id, true]);
+      // Never ahead of what was found; more than one minor (or any major) behind needs a recorded reason.
+      const behind = newest.major !== pin.major ? Infinity : newest.minor - pin.minor;
+      expect([id, behind >= 0]).toEqual([id, true]);
+      if (behind > 1) expect([id, checked.note]).toEqual([id, expect.any(String)]);
+    }
+    // The Valkey chart index (valkey-io/valkey-helm gh-pages index.yaml) lists 0.1.0 to 0.11.0: the old 1.0.0 pin never existed.
+    expect(CHARTS.valkey.checked.where).toContain('index.yaml');
+  });
+
+  test('the pins are a combination the compatibility matrix allows', () => {
+    const pinned = (version: string, property: string) => ({ version, property, pinned: version });
+    expect(() => checkCompatibility('pins', {
+      controllers: {
+        istio: pinned(PINNED.istio, 'charts.istiod.version'),
+        envoyGateway: pinned(PINNED.envoyGateway, 'charts.envoyGateway.version'),
+        envoyAiGateway: pinned(PINNED.envoyAiGateway, 'charts.aiGateway.version'),
+        llmdRouter: pinned(PINNED.llmdRouter, 'crdBundles.llmdInferenceObjectives.version'),
+      },
+      gatewayApi: pinned(PINNED.gatewayApi, 'crdBundles.gatewayApi.version'),
+      inferenceExtension: pinned(PINNED.inferenceExtension, 'crdBundles.inferencePool.version'),
+    })).not.toThrow();
+    // Every pinned controller has its row, and every row names its upstream sources.
+    for (const controller of ['istio', 'envoyGateway', 'envoyAiGateway', 'llmdRouter'] as MatrixController[]) {
+      const listed = COMPATIBILITY.some(r => r.controller === controller && r.line === minorOf(PINNED[controller]));
+      expect([controller, listed]).toEqual([controller, true]);
+    }
+    for (const row of COMPATIBILITY) expect(row.sources.length).toBeGreaterThan(0);
+    // The bundles the stack installs are the ones the library validates its output against (upstream/SOURCES.md).
+    const sources = fs.readFileSync(join(__dirname, '..', 'upstream', 'SOURCES.md'), 'utf8');
+    expect(sources).toContain(`Gateway API ${CRD_BUNDLES.gatewayApi.version} (standard channel)`);
+    expect(sources).toContain(`GIE ${CRD_BUNDLES.inferencePool.version} (InferencePool v1, GA)`);
+    expect(sources).toContain(`llm-d-router ${CRD_BUNDLES.llmdInferenceObjectives.version}`);
   });
 
   test('every release of every data plane is pinned, namespaced and ordered after what it needs', () => {
@@ -231,7 +281,10 @@ describe('pinned versions', () => {
     // CRDs before controllers, controllers before what extends them.
     expect(s.dependsOn(s.release('istiod'))).toEqual(['terraform_data:gateway-api-crds', 'terraform_data:inference-pool-crds', 'terraform_data:llm-d-inference-objective-crds', 'terraform_data:llm-d-inference-model-rewrite-crds', 'istio-base']);
     expect(s.dependsOn(s.release('istio-ingress'))).toEqual(['istiod']);
-    expect(s.dependsOn(s.release('eg'))).toEqual(['terraform_data:gateway-api-crds', 'terraform_data:inference-pool-crds', 'terraform_data:llm-d-inference-objective-crds', 'terraform_data:llm-d-inference-model-rewrite-crds', 'valkey']);
+    expect(s.dependsOn(s.release('eg'))).toEqual([
+      'terraform_data:gateway-api-crds', 'terraform_data:inference-pool-crds', 'terraform_data:llm-d-inference-objective-crds', 'terraform_data:llm-d-inference-model-rewrite-crds',
+      'terraform_data:envoy-gateway-crds', 'valkey',
+    ]);
     expect(s.dependsOn(s.release('aieg'))).toEqual(['aieg-crd', 'eg']);
     expect(s.json).not.toMatch(/"version": ""|latest/);
     // The Helm provider itself is pinned too (the archived prebuilt bindings' provider version).
@@ -244,7 +297,12 @@ describe('Istio', () => {
     const scope = chart();
     const s = synth({ gateways: [gateway(scope, 'gw', DataPlane.istio())] });
     expect(releaseNames(s)).toEqual(['istio-base', 'istio-ingress', 'istiod']);
-    expect(s.release('istio-ingress')).toMatchObject({ chart: 'gateway', namespace: 'istio-ingress', version: '1.30.3' });
+    // Istio's charts come from their new home (https://blob.istio.io/istio-release/charts, istio/istio.io
+    // content/en/news/releases/1.31.x/announcing-1.31/upgrade-notes): 1.31 is not published at the old one.
+    for (const [name, chartName] of [['istio-base', 'base'], ['istiod', 'istiod'], ['istio-ingress', 'gateway']]) {
+      expect(s.release(name)).toMatchObject({ repository: 'https://blob.istio.io/istio-release/charts', chart: chartName, version: '1.31.1' });
+    }
+    expect(s.release('istio-ingress').namespace).toBe('istio-ingress');
     expect(s.values('istiod')).toEqual({});
     expect(s.values('istio-base')).toEqual({ defaultRevision: 'default' });
     expect(s.dependsOn(s.release('istiod'))).toEqual(['istio-base']);
@@ -353,7 +411,7 @@ describe('Envoy Gateway and Envoy AI Gateway', () => {
     });
     // The extension manager's address is the AI Gateway controller's Service, from the same constant.
     expect(s.values('aieg')).toEqual({ controller: { fullnameOverride: 'ai-gateway-controller' }, envoyGateway: { namespace: 'envoy-gateway-system' } });
-    expect(s.release('eg')).toMatchObject({ repository: 'oci://docker.io/envoyproxy', chart: 'gateway-helm', version: 'v1.8.1', namespace: 'envoy-gateway-system' });
+    expect(s.release('eg')).toMatchObject({ repository: 'oci://docker.io/envoyproxy', chart: 'gateway-helm', version: 'v1.9.3', namespace: 'envoy-gateway-system' });
     expect(s.release('aieg-crd')).toMatchObject({ chart: 'ai-gateway-crds-helm', version: 'v1.1.0' });
     expect(s.dependsOn(s.release('aieg'))).toEqual(['aieg-crd', 'eg']);
     expect(Testing.toHaveResourceWithProperties(s.json, 'helm_release', { name: 'aieg', chart: 'ai-gateway-helm', version: 'v1.1.0' })).toBe(true);
@@ -374,7 +432,8 @@ describe('Envoy Gateway and Envoy AI Gateway', () => {
 
     const s = synth({ gateways: [aiGateway(chart(), { tokens: true })] });
     expect(releaseNames(s)).toEqual(['aieg', 'aieg-crd', 'eg', 'valkey']);
-    expect(s.release('valkey')).toMatchObject({ repository: 'https://valkey.io/valkey-helm/', chart: 'valkey', version: '1.0.0', namespace: 'valkey-system' });
+    // 0.11.0 is the newest valkey chart in https://valkey.io/valkey-helm/index.yaml (valkey-io/valkey-helm gh-pages; there is no 1.0.0).
+    expect(s.release('valkey')).toMatchObject({ repository: 'https://valkey.io/valkey-helm/', chart: 'valkey', version: '0.11.0', namespace: 'valkey-system' });
     expect(s.values('valkey')).toEqual({ fullnameOverride: 'valkey' });
     expect(s.values('eg').config.envoyGateway.rateLimit).toEqual({ backend: { type: 'Redis', redis: { url: 'valkey.valkey-system.svc.cluster.local:6379' } } });
     expect(s.dependsOn(s.release('eg'))).toContain('valkey');
@@ -404,7 +463,10 @@ describe('Envoy Gateway and Envoy AI Gateway', () => {
     const plain = gateway(scope, 'plain', DataPlane.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() }));
     const s = synth({ gateways: [plain] });
     expect(releaseNames(s)).toEqual(['eg']);
-    expect(s.values('eg')).toEqual({ config: { envoyGateway: { gateway: { controllerName: ENVOY_GATEWAY_CONTROLLER_NAME } } } });
+    expect(s.values('eg')).toEqual({
+      config: { envoyGateway: { gateway: { controllerName: ENVOY_GATEWAY_CONTROLLER_NAME } } },
+      crds: { enabled: false, gatewayAPI: { safeUpgradePolicy: { enabled: false } } },
+    });
 
     const gpu = gateway(scope, 'gpu', DataPlane.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() }),
       gw => gw.addRoute('all', { backend: Backend.inferencePool(pool(scope, 'gpu-pool', true)) }));
@@ -436,13 +498,13 @@ describe('Gateway API CRDs', () => {
   test('the standard channel from a pinned release manifest, applied server-side before the controllers', () => {
     const scope = chart();
     const s = synth({ gateways: [gateway(scope, 'gw', DataPlane.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() }))] });
-    const [crds] = Object.values(s.data);
+    const crds = s.data[Object.keys(s.data).find(id => id.includes('gateway-api-crds'))!];
     expect(crds.triggers_replace).toEqual({ url: 'https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/standard-install.yaml', version: 'v1.6.1' });
     expect(command(crds)).toBe('kubectl apply --server-side --force-conflicts --field-manager=cdk8s-ai-gateway '
       + '-f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/standard-install.yaml '
       + '&& kubectl wait --for condition=Established --timeout=120s crd --all');
     expect(crds.provisioner.filter(p => p['local-exec'].when === 'destroy')).toEqual([]);
-    expect(s.dependsOn(s.release('eg'))).toEqual(['terraform_data:gateway-api-crds']);
+    expect(s.dependsOn(s.release('eg'))).toEqual(['terraform_data:gateway-api-crds', 'terraform_data:envoy-gateway-crds']);
   });
 
   test('the experimental channel when any gateway needs it', () => {
@@ -460,8 +522,8 @@ describe('Gateway API CRDs', () => {
     const scope = chart();
     const gw = gateway(scope, 'gw', DataPlane.envoyAiGateway({ gatewayClassName: 'eg' }));
     const s = synth({ gateways: [gw], installGatewayApiCrds: false, kubeconfig: { path: '/etc/kube/config', context: "prod's" } });
-    expect(dataIds(s)).toEqual(['gateway-class-eg']);
-    const [gatewayClass] = Object.values(s.data);
+    expect(dataIds(s)).toEqual(['envoy-gateway-crds', 'gateway-class-eg']);
+    const gatewayClass = s.data[Object.keys(s.data).find(id => id.includes('gateway-class-eg'))!];
     expect(command(gatewayClass)).toContain("| kubectl --context 'prod'\\''s' apply --server-side");
     expect(gatewayClass.provisioner[0]['local-exec'].environment).toEqual({ KUBECONFIG: '/etc/kube/config' });
     expect(s.providers).toEqual([{ kubernetes: { config_context: "prod's", config_path: '/etc/kube/config' } }]);
@@ -477,6 +539,120 @@ describe('Gateway API CRDs', () => {
       "test/gw: the generic Gateway API data plane's implementation (GatewayClass 'nginx') is not installed by the ControllerStack; "
       + 'install it and its GatewayClass yourself (the stack applies the Gateway API CRDs)',
     ]);
+  });
+});
+
+describe('the compatibility matrix at synth time', () => {
+  function istioGateway(scope: Chart, id = 'gw', pools = false): AiGateway {
+    return gateway(scope, id, DataPlane.gatewayApi({ gatewayClassName: 'istio', implementation: GatewayImplementation.istio() }),
+      pools ? gw => gw.addRoute('all', { backend: Backend.inferencePool(pool(scope, `${id}-pool`, true)), retry: RetryPolicy.none() }) : undefined);
+  }
+  const istio = (version: string) => ({ istioBase: { version }, istiod: { version }, istioGateway: { version } });
+
+  test('Istio 1.30.3 is never installed: 1.30.4 fixed 13 Envoy CVEs (ISTIO-SECURITY-2026-006)', () => {
+    expectRejected(() => synth({ gateways: [istioGateway(chart())], charts: istio('1.30.3'), crdBundles: { gatewayApi: { version: 'v1.5.1' } } }),
+      /^test\/controllers: 'charts.istiod.version' \("1.30.3"\) is below 1.30.4, the first Istio 1.30 release the matrix allows \(ISTIO-SECURITY-2026-006: .*\); use 1.30.4 or later, or the pinned 1.31.1$/);
+  });
+
+  test('an Istio release the matrix does not list is rejected', () => {
+    expectRejected(() => synth({ gateways: [istioGateway(chart())], charts: istio('1.29.6') }),
+      /^test\/controllers: 'charts.istiod.version' \("1.29.6"\) is not in the compatibility matrix, which lists Istio 1.30 and Istio 1.31; use a listed release, such as the pinned 1.31.1$/);
+  });
+
+  test('Istio 1.30 with the Gateway API v1.6 CRDs names both versions and a working pair', () => {
+    // istio/istio 1.30.3 go.mod: sigs.k8s.io/gateway-api v1.5.1.
+    expectRejected(() => synth({ gateways: [istioGateway(chart())], charts: istio('1.30.5') }),
+      /^test\/controllers: 'charts.istiod.version' \("1.30.5"\) pairs Istio 1.30.5 with Gateway API v1.6.1, which the compatibility matrix does not allow: Istio 1.30 is built against Gateway API v1.5.1 and supports v1.5.x; pin a pair the matrix allows, such as Istio 1.31.1 with Gateway API v1.6.1$/);
+    // The same Istio with the Gateway API release it is built against is allowed.
+    expect(synth({ gateways: [istioGateway(chart())], charts: istio('1.30.5'), crdBundles: { gatewayApi: { version: 'v1.5.1' } } }).release('istiod').version).toBe('1.30.5');
+  });
+
+  test('older Gateway API CRDs under the pinned Istio name the bundle', () => {
+    // istio/istio 1.31.0-rc.0 pkg/config/schema/gatewayapi/minimumversions.go: TCPRoute CRDs older than v1.6.0 are not watched.
+    expectRejected(() => synth({ gateways: [istioGateway(chart())], crdBundles: { gatewayApi: { version: 'v1.5.1' } } }),
+      /^test\/controllers: 'crdBundles.gatewayApi.version' \("v1.5.1"\) pairs Istio 1.31.1 with Gateway API v1.5.1, .*Istio 1.31 is built against Gateway API v1.6.0 and supports v1.6.x; pin a pair the matrix allows, such as Istio 1.31.1 with Gateway API v1.6.1$/);
+  });
+
+  test('Inference Extension CRDs older than the controllers read are rejected', () => {
+    expectRejected(() => synth({ gateways: [istioGateway(chart(), 'gpu', true)], crdBundles: { inferencePool: { version: 'v1.4.0' } } }),
+      /^test\/controllers: 'crdBundles.inferencePool.version' \("v1.4.0"\) pairs Istio 1.31.1 with Inference Extension v1.4.0, .*built against Inference Extension v1.5.0 and supports v1.5.x, v1.6.x; pin a pair the matrix allows, such as Istio 1.31.1 with Inference Extension v1.6.0$/);
+  });
+
+  test('Envoy Gateway 1.8 (built on Gateway API v1.5.1, end of life 2026-11-08) is rejected with the v1.6 CRDs', () => {
+    const gw = gateway(chart(), 'gw', DataPlane.envoyAiGateway({ gatewayClassName: 'eg' }));
+    expectRejected(() => synth({ gateways: [gw], charts: { envoyGateway: { version: 'v1.8.6' } } }),
+      /^test\/controllers: 'charts.envoyGateway.version' \("v1.8.6"\) pairs Envoy Gateway v1.8.6 with Gateway API v1.6.1, .*Envoy Gateway 1.8 is built against Gateway API v1.5.1 and supports v1.5.x; pin a pair the matrix allows, such as Envoy Gateway v1.9.3 with Gateway API v1.6.1$/);
+    expectRejected(() => synth({ gateways: [gw], charts: { envoyGateway: { version: 'v1.9.0' } } }),
+      /^test\/controllers: 'charts.envoyGateway.version' \("v1.9.0"\) is below v1.9.1, the first Envoy Gateway 1.9 release the matrix allows/);
+  });
+
+  test('Envoy AI Gateway on an Envoy Gateway line it does not run on names both versions', () => {
+    // A matrix where Envoy Gateway 1.10 exists but Envoy AI Gateway 1.1 does not list it.
+    const matrix = [
+      ...COMPATIBILITY,
+      { controller: 'envoyGateway' as const, line: '1.10', gatewayApi: { builtAgainst: 'v1.6.1', minors: ['1.6'], basis: 'test' }, sources: ['test'] },
+    ];
+    const at = (version: string, property: string, pinned: string) => ({ version, property, pinned });
+    expect(() => checkCompatibility('stack', {
+      controllers: { envoyGateway: at('v1.10.0', 'charts.envoyGateway.version', 'v1.9.3'), envoyAiGateway: at('v1.1.0', 'charts.aiGateway.version', 'v1.1.0') },
+      gatewayApi: at('v1.6.1', 'crdBundles.gatewayApi.version', 'v1.6.1'),
+    }, matrix)).toThrow(/^stack: 'charts.envoyGateway.version' \("v1.10.0"\) pairs Envoy AI Gateway v1.1.0 with Envoy Gateway v1.10.0, which the compatibility matrix does not allow: Envoy AI Gateway 1.1 runs on Envoy Gateway 1.8 and 1.9; pin a pair the matrix allows, such as Envoy AI Gateway v1.1.0 with Envoy Gateway v1.9.3$/);
+  });
+
+  test('charts of one upstream release carry one version', () => {
+    expectRejected(() => synth({ charts: { istiod: { version: '1.31.0' } } }),
+      /^test\/controllers: 'charts.istioBase.version' \("1.31.1"\) differs from charts.istiod.version \(1.31.0\): the two charts are one upstream release; give both the same version, such as the pinned 1.31.1$/);
+    expectRejected(() => synth({ charts: { aiGatewayCrds: { version: 'v1.0.0' } } }), /^test\/controllers: 'charts.aiGatewayCrds.version' \("v1.0.0"\) differs from charts.aiGateway.version/);
+    expectRejected(() => synth({ crdBundles: { envoyGateway: { version: 'v1.9.2' } } }),
+      /^test\/controllers: 'crdBundles.envoyGateway.version' \("v1.9.2"\) differs from charts.envoyGateway.version \(v1.9.3\): Envoy Gateway's CRDs and its controller are one release; leave it out: it follows the chart$/);
+    expectRejected(() => synth({ crdBundles: { llmdInferenceModelRewrites: { version: 'v0.9.0' } } }),
+      /^test\/controllers: 'crdBundles.llmdInferenceModelRewrites.version' \("v0.9.0"\) differs from crdBundles.llmdInferenceObjectives.version \(v0.10.0\)/);
+  });
+
+  test('Istio 1.31 is not published at the retired chart repository', () => {
+    const old = 'https://istio-release.storage.googleapis.com/charts';
+    expectRejected(() => synth({ charts: { istiod: { repository: old } } }),
+      /^test\/controllers: 'charts.istiod.repository' \("https:\/\/istio-release.storage.googleapis.com\/charts"\) does not publish Istio 1.31.1: .*; leave it out for https:\/\/blob.istio.io\/istio-release\/charts$/);
+  });
+
+  test('a cluster that manages its own Gateway API CRDs gets a warning instead of a check', () => {
+    const scope = chart();
+    const gw = istioGateway(scope);
+    const plan = planControllers([need('test/gw', gw.dataPlane.installation)], { ...PLAN_OPTIONS, installGatewayApiCrds: false });
+    expect(plan.warnings).toEqual([
+      "stack/controllers: the cluster's own Gateway API CRDs are not checked against the compatibility matrix (the pinned controllers need Gateway API v1.6.x)",
+    ]);
+  });
+});
+
+describe('one owner per CRD', () => {
+  test("Envoy Gateway's CRDs from its release asset; its chart installs no CRDs and no safe-upgrades policy", () => {
+    const scope = chart();
+    const s = synth({ gateways: [gateway(scope, 'gw', DataPlane.envoyAiGateway({ gatewayClassName: 'eg' }))] });
+    const egCrds = s.data[Object.keys(s.data).find(id => id.includes('envoy-gateway-crds'))!];
+    // envoyproxy/gateway v1.9.0 tools/make/kube.mk generate-manifests: envoy-gateway-crds.yaml is gateway-crds-helm rendered
+    // with only crds.envoyGateway.enabled (its crds.gatewayAPI.enabled defaults to false), uploaded by .github/workflows/release.yaml.
+    expect(egCrds.triggers_replace).toEqual({ url: 'https://github.com/envoyproxy/gateway/releases/download/v1.9.3/envoy-gateway-crds.yaml', version: 'v1.9.3' });
+    expect(command(egCrds)).toMatch(/^kubectl apply --server-side --force-conflicts --field-manager=cdk8s-ai-gateway -f https:\/\/github.com\/envoyproxy\/gateway\/releases\/download\/v1.9.3\/envoy-gateway-crds.yaml /);
+    // envoyproxy/gateway v1.9.0 charts/gateway-helm/Chart.yaml: the crds subchart (Envoy Gateway's CRDs, Gateway API v1.6.1
+    // experimental CRDs, the safe-upgrades ValidatingAdmissionPolicy template) has `condition: crds.enabled`; v1.9.0 release
+    // notes: with separately managed Gateway API CRDs set crds.gatewayAPI.safeUpgradePolicy.enabled=false, since --skip-crds
+    // does not skip templates. The Gateway API bundle (config/crd/standard/gateway.networking.k8s.io_vap_safeupgrades.yaml
+    // at v1.6.1) is the policy's one owner.
+    expect(s.release('eg')).toMatchObject({ skip_crds: true });
+    expect(s.values('eg').crds).toEqual({ enabled: false, gatewayAPI: { safeUpgradePolicy: { enabled: false } } });
+    expect(s.dependsOn(s.release('eg'))).toEqual(['terraform_data:gateway-api-crds', 'terraform_data:envoy-gateway-crds']);
+    // No other release skips its CRDs: each owns its own (Istio base, the AI Gateway CRD chart, KEDA, the Prometheus Operator, the GPU Operator).
+    expect(Object.values(s.releases).filter(r => (r as any).skip_crds).map(r => r.name)).toEqual(['eg']);
+  });
+
+  test("Envoy Gateway's CRDs follow an overridden chart version, and stay the stack's where the cluster owns the Gateway API CRDs", () => {
+    const scope = chart();
+    const gw = gateway(scope, 'gw', DataPlane.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() }));
+    const s = synth({ gateways: [gw], charts: { envoyGateway: { version: 'v1.9.1' } }, installGatewayApiCrds: false });
+    expect(dataIds(s)).toEqual(['envoy-gateway-crds', 'gateway-class-eg']);
+    expect(s.data[Object.keys(s.data).find(id => id.includes('envoy-gateway-crds'))!].triggers_replace.version).toBe('v1.9.1');
+    expect(s.values('eg').crds.gatewayAPI.safeUpgradePolicy.enabled).toBe(false);
   });
 });
 
@@ -528,9 +704,9 @@ describe('add-ons', () => {
     const s = synth({ keda: true, prometheus: true, gpuOperator: true });
     expect(releaseNames(s)).toEqual(['gpu-operator', 'keda', 'kube-prometheus-stack']);
     expect(s.release('keda')).toMatchObject({ repository: 'https://kedacore.github.io/charts', version: '2.20.2', namespace: 'keda' });
-    expect(s.release('kube-prometheus-stack')).toMatchObject({ version: '88.0.0', namespace: 'monitoring' });
+    expect(s.release('kube-prometheus-stack')).toMatchObject({ version: '92.3.0', namespace: 'monitoring' });
     expect(s.values('kube-prometheus-stack')).toEqual({ prometheus: { prometheusSpec: { podMonitorSelectorNilUsesHelmValues: false, serviceMonitorSelectorNilUsesHelmValues: false } } });
-    expect(s.release('gpu-operator')).toMatchObject({ repository: 'https://helm.ngc.nvidia.com/nvidia', version: 'v26.3.3', namespace: 'gpu-operator', atomic: false });
+    expect(s.release('gpu-operator')).toMatchObject({ repository: 'https://helm.ngc.nvidia.com/nvidia', version: 'v26.7.0', namespace: 'gpu-operator', atomic: false });
     expect(Object.keys(s.data)).toEqual([]);
   });
 
@@ -548,11 +724,12 @@ describe('overrides', () => {
       gateways: [gateway(scope, 'gw', DataPlane.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() }))],
       keda: true,
       charts: { keda: { version: '2.21.0' }, envoyGateway: { repository: 'oci://registry.example.com/envoyproxy', version: undefined } },
-      crdBundles: { gatewayApi: { version: 'v1.7.0' } },
+      crdBundles: { gatewayApi: { version: 'v1.6.2' } },
     });
     expect(s.release('keda').version).toBe('2.21.0');
-    expect(s.release('eg')).toMatchObject({ repository: 'oci://registry.example.com/envoyproxy', version: 'v1.8.1' });
-    expect(Object.values(s.data)[0].triggers_replace.url).toBe('https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.7.0/standard-install.yaml');
+    expect(s.release('eg')).toMatchObject({ repository: 'oci://registry.example.com/envoyproxy', version: 'v1.9.3' });
+    expect(s.data[Object.keys(s.data).find(id => id.includes('gateway-api-crds'))!].triggers_replace.url)
+      .toBe('https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.2/standard-install.yaml');
   });
 
   test.each(['latest', '', '^2.20.0', '2.x', '>=2.20.0', '2.20'])('chart version %j is rejected', version => {
