@@ -707,6 +707,10 @@ describe('add-ons', () => {
     expect(s.release('kube-prometheus-stack')).toMatchObject({ version: '92.3.0', namespace: 'monitoring' });
     expect(s.values('kube-prometheus-stack')).toEqual({ prometheus: { prometheusSpec: { podMonitorSelectorNilUsesHelmValues: false, serviceMonitorSelectorNilUsesHelmValues: false } } });
     expect(s.release('gpu-operator')).toMatchObject({ repository: 'https://helm.ngc.nvidia.com/nvidia', version: 'v26.7.0', namespace: 'gpu-operator', atomic: false });
+    // NVIDIA/gpu-operator v26.7.0 deployments/gpu-operator/values.yaml: dcgmExporter.serviceMonitor.enabled is true, and
+    // controllers/object_controls.go creates that ServiceMonitor only if the ServiceMonitor CRD exists: install it after the Prometheus stack.
+    expect(s.dependsOn(s.release('gpu-operator'))).toEqual(['kube-prometheus-stack']);
+    expect(synth({ gpuOperator: true }).release('gpu-operator').depends_on ?? []).toEqual([]);
     expect(Object.keys(s.data)).toEqual([]);
   });
 
