@@ -1,6 +1,7 @@
 /*
- * The pinned controller charts and CRD bundles (the design notes' controller table). Every entry names an exact version:
- * no ranges, no "latest". ControllerStackProps.charts and .crdBundles override them one field at a time.
+ * The pinned controller charts and CRD bundles. Every entry names an exact version (no ranges, no "latest") and records
+ * where and when it was checked against its upstream (PinCheck); together they are a combination the compatibility matrix
+ * (compatibility.ts) allows. ControllerStackProps.charts and .crdBundles override them one field at a time.
  */
 
 /** The charts a ControllerStack can install. */
