@@ -38,7 +38,7 @@ app="$PWD"
 
 cd "$root" && "${helper[@]}" files "$app" && cd "$app"
 echo "=== npx cdk8s synth (in $app)"
-CDK8S_CHECK_UPGRADE=false npx cdk8s synth
+npx cdk8s synth
 
 cd "$root"
 echo "=== validate"
