@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { AcceleratorScheduling } from './internal';
-import { requireLabelValue, requireWholeNumber } from './validate';
+import { INT32_MAX, requireLabelValue, requireWholeNumber } from './validate';
 
 /** Options for `Accelerator.nvidiaGpu`. */
 export interface NvidiaGpuOptions {
@@ -66,7 +66,7 @@ export class Accelerator {
    */
   public _validate(scope: IConstruct, property: string): void {
     if (!this.hasGpu) return;
-    requireWholeNumber(scope, `${property}.count`, this.gpuCount, 1);
+    requireWholeNumber(scope, `${property}.count`, this.gpuCount, 1, INT32_MAX);
     if (this.product !== undefined) requireLabelValue(scope, `${property}.product`, this.product);
   }
 

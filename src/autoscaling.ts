@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { AutoscalingSpec, MonitoringSpec } from './internal';
-import { invalid, requireNonEmpty, requireWholeNumber, wholeSeconds } from './validate';
+import { INT32_MAX, invalid, requireLabels, requireNonEmpty, requireWholeNumber, wholeSeconds } from './validate';
 
 /** Options for `Autoscaling.onQueueDepth`. */
 export interface QueueDepthAutoscalingOptions {
@@ -29,7 +29,7 @@ export interface QueueDepthAutoscalingOptions {
 
   /**
    * How long the load must stay low before KEDA removes a replica. Model servers take minutes to load,
-   * so scaling down too eagerly costs more than it saves.
+   * so scaling down too eagerly costs more than it saves. At most one hour (the HPA's limit).
    * @default Duration.minutes(5)
    */
   readonly scaleDownStabilization?: Duration;
@@ -72,8 +72,8 @@ export class Autoscaling {
   /** @internal */
   public _resolve(scope: IConstruct, property: string): AutoscalingSpec {
     const o = this.options;
-    requireWholeNumber(scope, `${property}.minReplicas`, o.minReplicas, 0);
-    requireWholeNumber(scope, `${property}.maxReplicas`, o.maxReplicas, 1);
+    requireWholeNumber(scope, `${property}.minReplicas`, o.minReplicas, 0, INT32_MAX);
+    requireWholeNumber(scope, `${property}.maxReplicas`, o.maxReplicas, 1, INT32_MAX);
     if (o.minReplicas > o.maxReplicas) {
       throw invalid(scope, `${property}.minReplicas`, o.minReplicas, `is more than 'maxReplicas' (${o.maxReplicas})`,
         'lower minReplicas or raise maxReplicas');
@@ -91,8 +91,9 @@ export class Autoscaling {
       maxReplicas: o.maxReplicas,
       targetQueueDepth: target,
       prometheusUrl: url,
-      scaleDownStabilizationSeconds: wholeSeconds(scope, `${property}.scaleDownStabilization`, o.scaleDownStabilization ?? Duration.minutes(5), 0),
-      pollingIntervalSeconds: wholeSeconds(scope, `${property}.pollingInterval`, o.pollingInterval ?? Duration.seconds(15), 1),
+      // The HPA's stabilizationWindowSeconds is at most 3600 (KEDA v2 keda.sh_scaledobjects.yaml, Kubernetes HPA validation).
+      scaleDownStabilizationSeconds: wholeSeconds(scope, `${property}.scaleDownStabilization`, o.scaleDownStabilization ?? Duration.minutes(5), 0, 3600),
+      pollingIntervalSeconds: wholeSeconds(scope, `${property}.pollingInterval`, o.pollingInterval ?? Duration.seconds(15), 1, INT32_MAX),
     };
   }
 }
@@ -137,7 +138,7 @@ export class Monitoring {
     return {
       kind: this.kind,
       intervalSeconds: wholeSeconds(scope, `${property}.interval`, this.options.interval ?? Duration.seconds(15), 1),
-      labels: { ...(this.options.labels ?? {}) },
+      labels: { ...requireLabels(scope, `${property}.labels`, this.options.labels ?? {}) },
     };
   }
 }

@@ -5,10 +5,13 @@ import { Accelerator } from './accelerator';
 import { Autoscaling, Monitoring } from './autoscaling';
 import { ScaledObject, ScaledObjectSpecTriggers } from './imports/keda.sh';
 import { PodMonitor, ServiceMonitor } from './imports/monitoring.coreos.com';
-import { AutoscalingSpec, ServerContainer } from './internal';
+import { AutoscalingSpec, MonitoringSpec, ServerContainer } from './internal';
 import { ModelCache } from './model-cache';
 import { ModelServer } from './model-server';
-import { invalid, requireDnsLabel, requireLabelValue, requireWholeNumber, wholeSeconds } from './validate';
+import {
+  cpuQuantity, INT32_MAX, invalid, quantityOfKibibytes, requireDnsLabel, requireDnsSubdomain, requireLabels, requireLabelValue,
+  requireWholeNumber, sizeInKibibytes, wholeSeconds,
+} from './validate';
 
 /** Label keys this library puts on model pods; gateways and InferencePools select by them. */
 export class PoolLabels {
@@ -136,6 +139,7 @@ const CACHE_VOLUME = 'model-cache';
 const CONTAINER = 'server';
 const PORT_NAME = 'http';
 const STARTUP_PERIOD = 10;
+const MAX_DEFAULT_SHM_KI = 8 * 1024 * 1024;
 
 /**
  * A pool of identical model-server replicas: a Deployment and a ClusterIP Service, with what production
@@ -204,6 +208,11 @@ export class LlmModelPool extends Construct {
   public readonly service: ApiObject;
   /** Whether Prometheus scrapes the pods (a monitor was requested), on the serving port. */
   public readonly scraped: boolean;
+  /**
+   * The monitor the pool renders, which its endpoint picker copies (kind, interval, labels).
+   * @internal
+   */
+  public readonly _monitoring?: MonitoringSpec;
 
   constructor(scope: Construct, id: string, props: LlmModelPoolProps) {
     super(scope, id);
@@ -225,6 +234,8 @@ export class LlmModelPool extends Construct {
     this.startupTimeout = props.startupTimeout ?? Duration.minutes(15);
     this.drainTimeout = props.drainTimeout ?? Duration.minutes(5);
     this.scraped = props.monitoring !== undefined;
+    this._monitoring = props.monitoring?._resolve(this, 'monitoring');
+    if (props.serviceAccountName !== undefined) requireDnsSubdomain(this, 'serviceAccountName', props.serviceAccountName);
 
     const container = this.server._render(this, 'server', { modelName: this.modelName, gpuCount: this.accelerator.gpuCount });
     this.containerPort = container.port;
@@ -236,12 +247,11 @@ export class LlmModelPool extends Construct {
     this.serviceName = this.name;
 
     this.selectorLabels = { [PoolLabels.POOL]: this.name, [PoolLabels.MODEL]: this.modelName };
-    const extraLabels = props.labels ?? {};
+    const extraLabels = requireLabels(this, 'labels', props.labels ?? {});
     for (const key of Object.keys(extraLabels)) {
       if (key in this.selectorLabels) {
         throw invalid(this, `labels.${key}`, extraLabels[key], 'would replace a label the pool selects its pods by', `choose another label key than ${key}`);
       }
-      requireLabelValue(this, `labels.${key}`, extraLabels[key]);
     }
     this.podLabels = {
       'app.kubernetes.io/name': this.server.serverName,
@@ -257,8 +267,8 @@ export class LlmModelPool extends Construct {
       throw invalid(this, 'replicas', props.replicas, 'cannot be set together with autoscaling, which owns the replica count',
         'remove replicas and set autoscaling minReplicas instead');
     }
-    this.replicas = autoscaling ? undefined : requireWholeNumber(this, 'replicas', props.replicas ?? 1, 0);
-    const maxUnavailable = requireWholeNumber(this, 'maxUnavailable', props.maxUnavailable ?? 1, 1);
+    this.replicas = autoscaling ? undefined : requireWholeNumber(this, 'replicas', props.replicas ?? 1, 0, INT32_MAX);
+    const maxUnavailable = requireWholeNumber(this, 'maxUnavailable', props.maxUnavailable ?? 1, 1, INT32_MAX);
 
     const metadata = { name: this.name, namespace: this.namespaceName, labels: this.podLabels };
     new k8s.KubeDeployment(this, 'Resource', {
@@ -283,7 +293,7 @@ export class LlmModelPool extends Construct {
       },
     });
     if (autoscaling) this.addScaledObject(autoscaling, metadata);
-    if (props.monitoring) this.addMonitor(props.monitoring, metadata);
+    if (this._monitoring) this.addMonitor(this._monitoring, metadata);
     pools.set(`${this.namespaceName ?? ''}/${this.name}`, this);
   }
 
@@ -304,23 +314,28 @@ export class LlmModelPool extends Construct {
   }
 
   private deploymentSpec(props: LlmModelPoolProps, c: ServerContainer): k8s.DeploymentSpec {
-    const startupSeconds = wholeSeconds(this, 'startupTimeout', this.startupTimeout, STARTUP_PERIOD);
+    // progressDeadlineSeconds (startup + 300) is an int32.
+    const startupSeconds = wholeSeconds(this, 'startupTimeout', this.startupTimeout, STARTUP_PERIOD, INT32_MAX - 300);
     const drainSeconds = wholeSeconds(this, 'drainTimeout', this.drainTimeout, 1);
     const scheduling = this.accelerator._scheduling();
-    const cpu = props.cpu ?? c.defaultCpu;
-    const memory = props.memory ?? c.defaultMemory;
+    const cpu = cpuQuantity(this, 'cpu', props.cpu ?? c.defaultCpu);
+    const memoryKi = sizeInKibibytes(this, 'memory', props.memory ?? c.defaultMemory);
+    const memory = quantityOfKibibytes(memoryKi);
     const volumes: k8s.Volume[] = [];
     const mounts: k8s.VolumeMount[] = [];
+    const shmKi = props.sharedMemory === undefined ? undefined : sizeInKibibytes(this, 'sharedMemory', props.sharedMemory);
     if (c.sharedMemory) {
-      const shm = props.sharedMemory ?? Size.mebibytes(Math.min(8192, Math.floor(memory.toMebibytes() / 4)));
-      if (shm.toMebibytes() >= memory.toMebibytes()) {
-        throw invalid(this, 'sharedMemory', `${shm.toMebibytes()}Mi`, `must be smaller than the memory limit (${memory.toMebibytes()}Mi), which it counts against`,
+      // A quarter of the memory, in whole mebibytes once it is one or more, at most 8 GiB.
+      const quarter = Math.floor(memoryKi / 4);
+      const shm = shmKi ?? Math.min(MAX_DEFAULT_SHM_KI, quarter >= 1024 ? quarter - quarter % 1024 : quarter);
+      if (shm >= memoryKi) {
+        throw invalid(this, 'sharedMemory', quantityOfKibibytes(shm), `must be smaller than the memory limit (${memory}), which it counts against`,
           'raise memory or lower sharedMemory');
       }
-      volumes.push({ name: SHM_VOLUME, emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(`${shm.toMebibytes()}Mi`) } });
+      volumes.push({ name: SHM_VOLUME, emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(quantityOfKibibytes(shm)) } });
       mounts.push({ name: SHM_VOLUME, mountPath: '/dev/shm' });
-    } else if (props.sharedMemory !== undefined) {
-      throw invalid(this, 'sharedMemory', `${props.sharedMemory.toMebibytes()}Mi`, 'is set but the server does not use shared memory',
+    } else if (shmKi !== undefined) {
+      throw invalid(this, 'sharedMemory', quantityOfKibibytes(shmKi), 'is set but the server does not use shared memory',
         'remove sharedMemory, or use a server that needs it');
     }
     if (c.cachePath !== undefined) {
@@ -371,8 +386,8 @@ export class LlmModelPool extends Construct {
               ? { name: e.name, valueFrom: { secretKeyRef: { name: e.secret.secretName, key: e.secret.key } } }
               : { name: e.name, value: e.value }),
             resources: {
-              requests: { cpu: k8s.Quantity.fromString(`${cpu.amount}`), memory: k8s.Quantity.fromString(`${memory.toMebibytes()}Mi`) },
-              limits: { memory: k8s.Quantity.fromString(`${memory.toMebibytes()}Mi`), ...scheduling.limits },
+              requests: { cpu: k8s.Quantity.fromString(cpu), memory: k8s.Quantity.fromString(memory) },
+              limits: { memory: k8s.Quantity.fromString(memory), ...scheduling.limits },
             },
             startupProbe: { httpGet, periodSeconds: STARTUP_PERIOD, timeoutSeconds: 5, failureThreshold: Math.ceil(startupSeconds / STARTUP_PERIOD) },
             readinessProbe: { httpGet, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
@@ -429,8 +444,7 @@ export class LlmModelPool extends Construct {
     });
   }
 
-  private addMonitor(monitoring: Monitoring, metadata: k8s.ObjectMeta) {
-    const spec = monitoring._resolve(this, 'monitoring');
+  private addMonitor(spec: MonitoringSpec, metadata: k8s.ObjectMeta) {
     if (this.metricsPath === undefined) {
       throw invalid(this, 'monitoring', spec.kind, `needs a metrics path, and the ${this.server.serverName} server has none`,
         'remove monitoring, or give the custom server a metricsPath');

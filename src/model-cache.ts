@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { requireDnsSubdomain } from './validate';
+import { requireDnsSubdomain, sizeQuantity } from './validate';
 
 /** Options for `ModelCache.emptyDir`. */
 export interface EmptyDirCacheOptions {
@@ -43,7 +43,7 @@ export class ModelCache {
     }
     return {
       name,
-      emptyDir: this.sizeLimit ? { sizeLimit: k8s.Quantity.fromString(`${this.sizeLimit.toMebibytes()}Mi`) } : {},
+      emptyDir: this.sizeLimit ? { sizeLimit: k8s.Quantity.fromString(sizeQuantity(scope, `${property}.sizeLimit`, this.sizeLimit)) } : {},
     };
   }
 }

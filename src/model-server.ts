@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { ServerContainer, ServerContext } from './internal';
-import { invalid, requireDnsSubdomain, requireHttpPath, requireNonEmpty, requirePort } from './validate';
+import { invalid, requireDnsSubdomain, requireHttpPath, requireNonEmpty, requirePort, requireSecretKey, requireStringList, requireStringMap } from './validate';
 
 /** A key of a Kubernetes Secret in the pool's namespace. */
 export interface SecretKeyReference {
@@ -167,11 +167,13 @@ export abstract class ModelServer {
    * @see https://docs.vllm.ai/en/stable/serving/openai_compatible_server.html
    */
   public static vllm(options: VllmServerOptions): ModelServer {
+    checkTypes('ModelServer.vllm', options, ['extraArgs']);
     return new VllmServer(options);
   }
 
   /** Any HTTP model server image. */
   public static custom(options: CustomServerOptions): ModelServer {
+    checkTypes('ModelServer.custom', options, ['command', 'args']);
     return new CustomServer(options);
   }
 
@@ -243,7 +245,11 @@ class VllmServer extends ModelServer {
     }
     args.push(...(o.extraArgs ?? []));
     const secretEnv: Record<string, SecretKeyReference> = { ...(o.secretEnv ?? {}) };
-    if (o.huggingFaceToken) secretEnv.HF_TOKEN = o.huggingFaceToken;
+    if (o.huggingFaceToken) {
+      requireDnsSubdomain(scope, `${property}.huggingFaceToken.secretName`, o.huggingFaceToken.secretName);
+      requireSecretKey(scope, `${property}.huggingFaceToken.key`, o.huggingFaceToken.key);
+      secretEnv.HF_TOKEN = o.huggingFaceToken;
+    }
     return {
       image: requireNonEmpty(scope, `${property}.image`, o.image ?? VLLM_IMAGE),
       args,
@@ -336,6 +342,25 @@ class DemoServer extends ModelServer {
   }
 }
 
+/**
+ * The types JavaScript callers get no compiler check for, at the factory they pass them to: a string where a list
+ * is expected would otherwise be spread into one argument per character, and env values must be strings.
+ */
+function checkTypes(factory: string, options: { env?: Record<string, string>; secretEnv?: Record<string, SecretKeyReference> },
+  lists: string[]) {
+  if (options === null || typeof options !== 'object') {
+    throw invalid(factory, 'options', options, 'is not an object', `call ${factory}({ ... }) with an options object`);
+  }
+  for (const name of lists) {
+    const value = (options as Record<string, unknown>)[name];
+    if (value !== undefined) requireStringList(factory, name, value as string[]);
+  }
+  if (options.env !== undefined) requireStringMap(factory, 'env', options.env);
+  if (options.secretEnv !== undefined && (options.secretEnv === null || typeof options.secretEnv !== 'object' || Array.isArray(options.secretEnv))) {
+    throw invalid(factory, 'secretEnv', options.secretEnv, 'is not a map of Secret references', "set it to an object such as { HF_TOKEN: { secretName: 'hf', key: 'token' } }");
+  }
+}
+
 function cacheEnv(path: string) {
   return [
     { name: 'HOME', value: path },
@@ -376,8 +401,8 @@ function renderEnv(scope: IConstruct, property: string, env: Record<string, stri
     if (env && name in env) {
       throw invalid(scope, `${property}.secretEnv.${name}`, name, 'is also set in env', 'set each variable once');
     }
-    requireDnsSubdomain(scope, `${property}.secretEnv.${name}.secretName`, ref.secretName);
-    requireNonEmpty(scope, `${property}.secretEnv.${name}.key`, ref.key);
+    requireDnsSubdomain(scope, `${property}.secretEnv.${name}.secretName`, ref?.secretName);
+    requireSecretKey(scope, `${property}.secretEnv.${name}.key`, ref.key);
     out.push({ name, secret: ref });
   }
   return out;

@@ -326,9 +326,9 @@ describe('bad input is rejected at synth time with the path, property, value and
   const gpu = (count: number) => ({ accelerator: Accelerator.nvidiaGpu({ count }), server: VLLM });
 
   test.each([
-    ['zero GPUs', gpu(0), "test/pool: 'accelerator.count' (0) must be a whole number 1 or more; set 'accelerator.count' to a whole number 1 or more"],
-    ['a fractional GPU count', gpu(1.5), "test/pool: 'accelerator.count' (1.5) must be a whole number 1 or more"],
-    ['negative replicas', { replicas: -1 }, "test/pool: 'replicas' (-1) must be a whole number 0 or more; set 'replicas' to a whole number 0 or more"],
+    ['zero GPUs', gpu(0), "test/pool: 'accelerator.count' (0) must be a whole number from 1 to 2147483647; set 'accelerator.count' to a whole number from 1 to 2147483647"],
+    ['a fractional GPU count', gpu(1.5), "test/pool: 'accelerator.count' (1.5) must be a whole number from 1 to 2147483647"],
+    ['negative replicas', { replicas: -1 }, "test/pool: 'replicas' (-1) must be a whole number from 0 to 2147483647; set 'replicas' to a whole number from 0 to 2147483647"],
     ['min above max replicas', { server: VLLM, autoscaling: Autoscaling.onQueueDepth({ minReplicas: 5, maxReplicas: 2 }) },
       "test/pool: 'autoscaling.minReplicas' (5) is more than 'maxReplicas' (2); lower minReplicas or raise maxReplicas"],
     ['replicas and autoscaling together', { server: VLLM, replicas: 2, autoscaling: Autoscaling.onQueueDepth({ minReplicas: 1, maxReplicas: 2 }) },
@@ -360,10 +360,11 @@ describe('bad input is rejected at synth time with the path, property, value and
     ['an empty model id', { server: ModelServer.vllm({ model: ' ' }) }, "test/pool: 'server.model' (\" \") must not be empty; set 'server.model'"],
     ['a label that replaces a selector label', { labels: { [PoolLabels.MODEL]: 'other' } },
       "test/pool: 'labels.ai-gateway.cdk8s.io/model' (\"other\") would replace a label the pool selects its pods by"],
-    ['a label value that is not one', { labels: { team: 'search team' } }, "test/pool: 'labels.team' (\"search team\") cannot be a Kubernetes label value"],
+    ['a label value that is not one', { labels: { team: 'search team' } },
+      "test/pool: 'labels.team' (\"search team\") is not a Kubernetes label value (at most 63 letters, digits, \"-\", \"_\" and \".\", alphanumeric at both ends); use a value such as \"platform\" or \"v1.2\""],
     ['a namespace that is not a DNS label', { namespaceName: 'LLM' }, "test/pool: 'namespaceName' (\"LLM\") is not a DNS-1123 label"],
     ['a name that cannot name a Service', { name: '1pool' }, "test/pool: 'name' (\"1pool\") cannot name a Service (1 to 63 lowercase letters, digits and \"-\", starting with a letter); choose a name that starts with a letter"],
-    ['zero maxUnavailable', { maxUnavailable: 0 }, "test/pool: 'maxUnavailable' (0) must be a whole number 1 or more"],
+    ['zero maxUnavailable', { maxUnavailable: 0 }, "test/pool: 'maxUnavailable' (0) must be a whole number from 1 to 2147483647"],
     ['a GPU product that is not a label value', { accelerator: Accelerator.nvidiaGpu({ count: 1, product: 'NVIDIA H100' }), server: VLLM },
       "test/pool: 'accelerator.product' (\"NVIDIA H100\") cannot be a Kubernetes label value"],
     ['a startup window in fractions of a second', { startupTimeout: Duration.millis(1500) },
@@ -375,7 +376,7 @@ describe('bad input is rejected at synth time with the path, property, value and
     ['a root user id for a non-root server', { server: ModelServer.custom({ image: 'x/y:1', port: 8080, runAsUser: 0 }) },
       "test/pool: 'server.runAsUser' (0) must be a whole non-root user id (1 or more)"],
     ['a Secret name that is not one', { server: ModelServer.vllm({ model: 'm/m', huggingFaceToken: { secretName: 'HF Token', key: 'token' } }) },
-      "test/pool: 'server.secretEnv.HF_TOKEN.secretName' (\"HF Token\") is not a valid Kubernetes object name"],
+      "test/pool: 'server.huggingFaceToken.secretName' (\"HF Token\") is not a valid Kubernetes object name"],
     ['an env name that is not one', { server: ModelServer.custom({ image: 'x/y:1', port: 8080, env: { 'MY VAR': '1' } }) },
       "test/pool: 'server.env' (\"MY VAR\") is not a valid environment variable name"],
     ['a variable both literal and from a Secret', { server: ModelServer.custom({ image: 'x/y:1', port: 8080, env: { MODE: 'a' }, secretEnv: { MODE: { secretName: 's', key: 'k' } } }) },
@@ -400,5 +401,119 @@ describe('bad input is rejected at synth time with the path, property, value and
     const app = Testing.app();
     const pool = new LlmModelPool(new Chart(app, 'test'), 'pool', { modelName: 'm', server: ModelServer.demo() });
     expect(() => pool.serviceFqdn).toThrow("test/pool: 'namespaceName' (not set) is needed for the fully qualified Service name; set namespaceName on the pool or a namespace on its chart");
+  });
+});
+
+/*
+ * Input the API server would reject, or that cdk8s or JavaScript would mangle, is the library's error, raised where
+ * the value is passed (Kubernetes apimachinery validation: IsQualifiedName for label keys, IsConfigMapKey for Secret
+ * keys, NameIsDNSSubdomain for ServiceAccount names; int32 replica counts).
+ */
+describe('unchecked input is rejected with the library error', () => {
+  const INT32_OVER = 2 ** 31;
+  test.each([
+    ['a ServiceAccount name that is not one', { serviceAccountName: 'Model Server' },
+      "test/pool: 'serviceAccountName' (\"Model Server\") is not a valid Kubernetes object name (lowercase DNS-1123 subdomain, at most 253 characters); use lowercase letters, digits, \"-\" and \".\""],
+    ['a label key with a space', { labels: { 'team name': 'search' } },
+      "test/pool: 'labels.team name' (\"team name\") is not a Kubernetes label key (an optional DNS subdomain prefix and \"/\", then 1 to 63 letters, digits, \"-\", \"_\" and \".\", alphanumeric at both ends); use a key such as \"team\" or \"example.com/team\""],
+    ['a label key with an uppercase prefix', { labels: { 'Example.com/team': 'search' } }, "test/pool: 'labels.Example.com/team' (\"Example.com/team\") is not a Kubernetes label key"],
+    ['a label key with two slashes', { labels: { 'a/b/c': 'search' } }, "test/pool: 'labels.a/b/c' (\"a/b/c\") is not a Kubernetes label key"],
+    ['a label key name over 63 characters', { labels: { ['k'.repeat(64)]: 'search' } }, `test/pool: 'labels.${'k'.repeat(64)}' ("${'k'.repeat(64)}") is not a Kubernetes label key`],
+    ['labels that are not a map', { labels: 'team=search' as any },
+      "test/pool: 'labels' (\"team=search\") is not a map of strings; set 'labels' to an object such as { key: 'value' }"],
+    ['a label value that is not a string', { labels: { team: 5 as any } }, "test/pool: 'labels.team' (5) is not a string; give every value as a string"],
+    ['a monitor label key that is not one', { server: VLLM, monitoring: Monitoring.serviceMonitor({ labels: { 'release name': 'kps' } }) },
+      "test/pool: 'monitoring.labels.release name' (\"release name\") is not a Kubernetes label key"],
+    ['a monitor label value that is not one', { server: VLLM, monitoring: Monitoring.podMonitor({ labels: { release: 'kube prometheus' } }) },
+      "test/pool: 'monitoring.labels.release' (\"kube prometheus\") is not a Kubernetes label value"],
+    ['a Secret key with a slash', { server: ModelServer.custom({ image: 'x/y:1', port: 8080, secretEnv: { API: { secretName: 's', key: 'a/b' } } }) },
+      "test/pool: 'server.secretEnv.API.key' (\"a/b\") is not a Secret key (1 to 253 letters, digits, \"-\", \"_\" and \".\", not \".\" and not starting with \"..\"); use the key as it appears in the Secret's data, such as \"token\""],
+    ['a Hugging Face token key starting with ..', { server: ModelServer.vllm({ model: 'm/m', huggingFaceToken: { secretName: 'hf', key: '..token' } }) },
+      "test/pool: 'server.huggingFaceToken.key' (\"..token\") is not a Secret key"],
+    ['an empty Secret key', { server: ModelServer.vllm({ model: 'm/m', secretEnv: { X_KEY: { secretName: 'hf', key: '' } } }) },
+      "test/pool: 'server.secretEnv.X_KEY.key' (\"\") is not a Secret key"],
+    ['a negative CPU', { cpu: Cpu.units(-1) },
+      "test/pool: 'cpu' (\"-1\") is not a CPU amount above 0; use Cpu.units(n) or Cpu.millis(n) with a finite number above 0, such as Cpu.units(4)"],
+    ['a NaN CPU', { cpu: Cpu.units(NaN) }, "test/pool: 'cpu' (\"NaN\") is not a CPU amount above 0"],
+    ['an infinite CPU in millicores', { cpu: Cpu.millis(Infinity) }, "test/pool: 'cpu' (\"Infinitym\") is not a CPU amount above 0"],
+    ['zero CPU', { cpu: Cpu.millis(0) }, "test/pool: 'cpu' (\"0m\") is not a CPU amount above 0"],
+    ['replicas over int32', { replicas: INT32_OVER },
+      "test/pool: 'replicas' (2147483648) must be a whole number from 0 to 2147483647; set 'replicas' to a whole number from 0 to 2147483647"],
+    ['maxUnavailable over int32', { maxUnavailable: INT32_OVER }, "test/pool: 'maxUnavailable' (2147483648) must be a whole number from 1 to 2147483647"],
+    ['autoscaling maxReplicas over int32', { server: VLLM, autoscaling: Autoscaling.onQueueDepth({ minReplicas: 1, maxReplicas: INT32_OVER }) },
+      "test/pool: 'autoscaling.maxReplicas' (2147483648) must be a whole number from 1 to 2147483647"],
+    ['a GPU count over int32', { server: VLLM, accelerator: Accelerator.nvidiaGpu({ count: INT32_OVER }) },
+      "test/pool: 'accelerator.count' (2147483648) must be a whole number from 1 to 2147483647"],
+    ['a startup window past the int32 progress deadline', { startupTimeout: Duration.days(30_000) },
+      "test/pool: 'startupTimeout' (\"2592000000s\") must be at most 2147483347 seconds; use a duration of at most 2147483347 seconds"],
+    ['a scale-down window over the HPA\'s one hour', { server: VLLM, autoscaling: Autoscaling.onQueueDepth({ minReplicas: 1, maxReplicas: 2, scaleDownStabilization: Duration.hours(2) }) },
+      "test/pool: 'autoscaling.scaleDownStabilization' (\"7200s\") must be at most 3600 seconds"],
+    ['memory in fractions of a kibibyte', { memory: Size.kibibytes(0.5) },
+      "test/pool: 'memory' (\"0.5Ki\") must be a whole number of kibibytes, at least 1; use Size.kibibytes(n), Size.mebibytes(n) or Size.gibibytes(n) with a whole n of 1 or more"],
+    ['no memory', { memory: Size.mebibytes(0) }, "test/pool: 'memory' (\"0Ki\") must be a whole number of kibibytes, at least 1"],
+    ['shared memory in fractions of a kibibyte', { server: VLLM, sharedMemory: Size.kibibytes(1.5) }, "test/pool: 'sharedMemory' (\"1.5Ki\") must be a whole number of kibibytes"],
+    ['a cache size in fractions of a kibibyte', { server: VLLM, cache: ModelCache.emptyDir({ sizeLimit: Size.kibibytes(0.25) }) },
+      "test/pool: 'cache.sizeLimit' (\"0.25Ki\") must be a whole number of kibibytes"],
+    ['a model name that is not a string', { modelName: 5 as any }, "test/pool: 'modelName' (5) cannot be a Kubernetes label value"],
+  ] as Array<[string, Partial<LlmModelPoolProps>, string]>)('%s', (_name, props, message) => {
+    expect(rejected(props)).toContain(message);
+  });
+
+  /** The error a factory throws, checked to be the library's. */
+  function factoryError(fn: () => unknown): string {
+    try {
+      fn();
+    } catch (e) {
+      expect(AiGatewayErrors.isAiGatewayError(e)).toBe(true);
+      return (e as Error).message;
+    }
+    throw new Error('expected the factory to throw');
+  }
+
+  test('a string of vLLM extra arguments from JavaScript is rejected by the factory, not spread into characters', () => {
+    expect(factoryError(() => ModelServer.vllm({ model: 'm/m', extraArgs: '--enable-prefix-caching' as any })))
+      .toBe("ModelServer.vllm: 'extraArgs' (\"--enable-prefix-caching\") is not a list of strings; pass a list, such as ['--enable-prefix-caching']");
+    expect(factoryError(() => ModelServer.vllm({ model: 'm/m', extraArgs: ['--max-num-seqs', 64 as any] })))
+      .toBe("ModelServer.vllm: 'extraArgs[1]' (64) is not a string; give every item as a string");
+  });
+
+  test('a custom server\'s command and args must be lists of strings', () => {
+    expect(factoryError(() => ModelServer.custom({ image: 'x/y:1', port: 8080, command: 'python -m server' as any })))
+      .toBe("ModelServer.custom: 'command' (\"python -m server\") is not a list of strings; pass a list, such as ['python -m server']");
+    expect(factoryError(() => ModelServer.custom({ image: 'x/y:1', port: 8080, args: '--port=8080' as any })))
+      .toContain("ModelServer.custom: 'args' (\"--port=8080\") is not a list of strings");
+  });
+
+  test('env values must be strings and secretEnv a map, and the options an object', () => {
+    expect(factoryError(() => ModelServer.custom({ image: 'x/y:1', port: 8080, env: { WORKERS: 4 as any } })))
+      .toBe("ModelServer.custom: 'env.WORKERS' (4) is not a string; give every value as a string");
+    expect(factoryError(() => ModelServer.vllm({ model: 'm/m', secretEnv: 'hf-token' as any })))
+      .toBe("ModelServer.vllm: 'secretEnv' (\"hf-token\") is not a map of Secret references; set it to an object such as { HF_TOKEN: { secretName: 'hf', key: 'token' } }");
+    expect(factoryError(() => ModelServer.vllm(undefined as any)))
+      .toBe("ModelServer.vllm: 'options' (not set) is not an object; call ModelServer.vllm({ ... }) with an options object");
+  });
+
+  test('valid label keys with a prefix, and empty label values, pass', () => {
+    const { deployment } = gpuPool({ labels: { 'example.com/team': 'search', 'tier': '' } });
+    expect(deployment.metadata.labels).toMatchObject({ 'example.com/team': 'search', 'tier': '' });
+  });
+});
+
+describe('sizes that are not whole mebibytes', () => {
+  test('render in kibibytes instead of failing inside cdk8s (Size.kibibytes(1536) is 1.5 MiB)', () => {
+    const { container, pod } = gpuPool({
+      memory: Size.kibibytes(1536 * 1024 * 3), sharedMemory: Size.kibibytes(1536), cache: ModelCache.emptyDir({ sizeLimit: Size.kibibytes(1536) }),
+    });
+    expect(container.resources.requests.memory).toBe('4608Mi');
+    expect(pod.volumes).toEqual([
+      { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '1536Ki' } },
+      { name: 'model-cache', emptyDir: { sizeLimit: '1536Ki' } },
+    ]);
+  });
+
+  test('a memory limit that is not whole mebibytes gets a quarter of it, in whole mebibytes, as shared memory', () => {
+    const { container, pod } = gpuPool({ memory: Size.kibibytes(1536 * 3) });
+    expect(container.resources.limits.memory).toBe('4608Ki');
+    expect(pod.volumes[0].emptyDir).toEqual({ medium: 'Memory', sizeLimit: '1Mi' });
   });
 });
