@@ -54,7 +54,8 @@ export interface LlmModelPoolProps {
   readonly autoscaling?: Autoscaling;
 
   /**
-   * A Prometheus Operator monitor for the server's metrics.
+   * A Prometheus Operator monitor for the server's metrics. When the pool is behind an InferencePool
+   * (`Backend.inferencePool`), its endpoint picker gets a monitor of the same kind, interval and labels.
    * @default - no monitor
    */
   readonly monitoring?: Monitoring;

@@ -1,7 +1,8 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { Accelerator } from '../src/accelerator';
+import { Monitoring } from '../src/autoscaling';
 import { GatewayApiImplementationKind, InferencePoolRenderer } from '../src/gateway-api/inference-pool';
 import { LlmModelPool, LlmModelPoolProps } from '../src/llm-model-pool';
 import { ModelServer } from '../src/model-server';
@@ -171,6 +172,67 @@ describe('the endpoint picker', () => {
     const binding = only(docs, 'RoleBinding', 'llama-epp');
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'llama-epp' });
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'llama-epp', namespace: 'llm' }]);
+  });
+});
+
+/*
+ * llm-d-router v0.10.0 pkg/epp/server/options.go: NewOptions sets Tracing, MetricsEndpointAuth and EnablePprof to true;
+ * pkg/common/observability/tracing/telemetry.go exports to http://localhost:4317 unless OTEL_EXPORTER_OTLP_ENDPOINT is
+ * set; cmd/epp/runner/runner.go guards the metrics server with controller-runtime's WithAuthenticationAndAuthorization
+ * filter (TokenReview + SubjectAccessReview) and adds the pprof handlers to the same server. The official chart
+ * (config/charts/routerlib/templates/_deployment.yaml) passes --tracing=false unless tracing is configured, and
+ * --metrics-endpoint-auth=false when monitoring.prometheus.auth.enabled is false.
+ */
+describe('the endpoint picker\'s telemetry', () => {
+  test('does not trace to a collector the pod does not have (tracing is on by default in v0.10.0 and exports to localhost:4317)', () => {
+    const { args, container } = render();
+    // Boolean pflags take their value after "="; a separate "false" argument would not be read as the value.
+    expect(args).toContain('--tracing=false');
+    expect(args).not.toContain('--tracing');
+    expect(container.env.map((e: { name: string }) => e.name)).not.toContain('OTEL_EXPORTER_OTLP_ENDPOINT');
+  });
+
+  test('serves /metrics without the token review its ServiceAccount may not make, so Prometheus can scrape it, and no pprof beside it', () => {
+    const { args, docs } = render();
+    expect(args).toContain('--metrics-endpoint-auth=false');
+    expect(args).toContain('--enable-pprof=false');
+    // Nothing in the picker's RBAC would let it review tokens: authentication had to go, not be half-configured.
+    const role = only(docs, 'Role', 'llama-epp');
+    expect(role.rules.flatMap((r: { apiGroups: string[] }) => r.apiGroups)).not.toContain('authentication.k8s.io');
+    expect(kinds(docs)).not.toContain('ClusterRoleBinding');
+  });
+
+  test('is not monitored when its pool is not', () => {
+    const { docs } = render();
+    expect(kinds(docs)).not.toContain('ServiceMonitor');
+    expect(kinds(docs)).not.toContain('PodMonitor');
+  });
+
+  test('is monitored like its pool: a ServiceMonitor on the picker Service\'s metrics port, with the pool\'s interval and monitor labels', () => {
+    const { docs } = render({}, 'envoy-gateway', {
+      monitoring: Monitoring.serviceMonitor({ interval: Duration.seconds(30), labels: { release: 'kube-prometheus-stack' } }),
+    });
+    const monitor = only(docs, 'ServiceMonitor', 'llama-epp');
+    expect(monitor.metadata.namespace).toBe('llm');
+    expect(monitor.metadata.labels).toMatchObject({ 'release': 'kube-prometheus-stack', 'app.kubernetes.io/component': 'endpoint-picker' });
+    expect(monitor.spec.endpoints).toEqual([{ port: 'http-metrics', path: '/metrics', interval: '30s' }]);
+    // It selects the picker's Service, whose http-metrics port leads to the container's metrics port 9090, and not
+    // the pool's Service (which the pool's own monitor scrapes).
+    const services = docs.filter(d => d.kind === 'Service');
+    const selected = services.filter(svc => Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => svc.metadata.labels?.[k] === v));
+    expect(selected.map(svc => svc.metadata.name)).toEqual(['llama-epp']);
+    expect(selected[0].spec.ports).toContainEqual({ name: 'http-metrics', port: 9090, targetPort: 'metrics', protocol: 'TCP' });
+    expect(only(docs, 'ServiceMonitor', 'llama').spec.selector.matchLabels).toEqual({
+      'ai-gateway.cdk8s.io/pool': 'llama', 'ai-gateway.cdk8s.io/model': 'llama-3-8b',
+    });
+  });
+
+  test('is monitored by a PodMonitor on the container\'s metrics port when the pool uses one', () => {
+    const { docs, deployment, container } = render({}, 'envoy-gateway', { monitoring: Monitoring.podMonitor() });
+    const monitor = only(docs, 'PodMonitor', 'llama-epp');
+    expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '15s' }]);
+    expect(monitor.spec.selector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
+    expect(container.ports).toContainEqual({ name: 'metrics', containerPort: 9090, protocol: 'TCP' });
   });
 });
 

@@ -5,7 +5,9 @@ import {
   InferencePool, InferencePoolSpecAppProtocol, InferencePoolSpecEndpointPickerRefFailureMode,
 } from '../imports/inference.networking.k8s.io';
 import { InferenceObjective } from '../imports/llm-d.ai';
+import { PodMonitor, ServiceMonitor } from '../imports/monitoring.coreos.com';
 import { DestinationRule, DestinationRuleSpecTrafficPolicyTlsMode } from '../imports/networking.istio.io';
+import type { MonitoringSpec } from '../internal';
 import { LlmModelPool } from '../llm-model-pool';
 import type { DestinationSpec, InferenceSpec } from '../routing/resolved';
 import { invalid } from '../validate';
@@ -39,6 +41,9 @@ const PICKER_GRPC_PORT = 9002;
 const PICKER_HEALTH_PORT = 9003;
 /** The picker's Prometheus metrics port. */
 const PICKER_METRICS_PORT = 9090;
+const PICKER_METRICS_PATH = '/metrics';
+const PICKER_METRICS_CONTAINER_PORT = 'metrics';
+const PICKER_METRICS_SERVICE_PORT = 'http-metrics';
 
 const CONFIG_FILE = 'default-plugins.yaml';
 const CONFIG_DIR = '/config';
@@ -279,6 +284,16 @@ class EndpointPicker {
       '--grpc-port', String(PICKER_GRPC_PORT),
       '--grpc-health-port', String(PICKER_HEALTH_PORT),
       '--metrics-port', String(PICKER_METRICS_PORT),
+      // Tracing is on by default and exports to an OpenTelemetry collector at localhost:4317, which a pod does not
+      // have (llm-d-router v0.10.0 pkg/epp/server/options.go, pkg/common/observability/tracing/telemetry.go); the
+      // official chart passes --tracing=false unless tracing is configured. Boolean flags take `=false`.
+      '--tracing=false',
+      // /metrics requires a token the picker reviews through the API server by default (TokenReview and
+      // SubjectAccessReview, which its Role does not grant), so no Prometheus could scrape it. Serve it without
+      // authentication, as the chart does with monitoring.prometheus.auth.enabled=false, and turn off the pprof
+      // handlers that would otherwise be served unauthenticated on the same port (cmd/epp/runner/runner.go).
+      '--metrics-endpoint-auth=false',
+      '--enable-pprof=false',
     ];
     if (leaderElection) args.push('--ha-enable-leader-election');
     // With leader election the health server answers only `liveness` and `readiness` (ready = leader); any
@@ -324,7 +339,7 @@ class EndpointPicker {
               ports: [
                 { name: 'grpc', containerPort: PICKER_GRPC_PORT, protocol: 'TCP' },
                 { name: 'grpc-health', containerPort: PICKER_HEALTH_PORT, protocol: 'TCP' },
-                { name: 'metrics', containerPort: PICKER_METRICS_PORT, protocol: 'TCP' },
+                { name: PICKER_METRICS_CONTAINER_PORT, containerPort: PICKER_METRICS_PORT, protocol: 'TCP' },
               ],
               resources: {
                 requests: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('2Gi') },
@@ -360,6 +375,9 @@ class EndpointPicker {
         },
       },
     });
+    if (pool._monitoring !== undefined) {
+      this.addMonitor(scope, pool._monitoring, metadata, selector);
+    }
     new k8s.KubeService(scope, 'PickerService', {
       metadata,
       spec: {
@@ -373,10 +391,41 @@ class EndpointPicker {
             protocol: 'TCP',
             appProtocol: 'kubernetes.io/h2c',
           },
-          { name: 'http-metrics', port: PICKER_METRICS_PORT, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' },
+          {
+            name: PICKER_METRICS_SERVICE_PORT,
+            port: PICKER_METRICS_PORT,
+            targetPort: k8s.IntOrString.fromString(PICKER_METRICS_CONTAINER_PORT),
+            protocol: 'TCP',
+          },
         ],
       },
     });
+  }
+
+  /**
+   * The picker's metrics, scraped the way the pool's are (the same monitor kind, interval and labels): its scheduling
+   * decisions and the model servers' metrics it reads are how a user sees GPU-aware routing work.
+   */
+  private addMonitor(scope: Construct, spec: MonitoringSpec, metadata: k8s.ObjectMeta, selector: Record<string, string>) {
+    const monitorMetadata = { ...metadata, labels: { ...metadata.labels, ...spec.labels } };
+    const interval = `${spec.intervalSeconds}s`;
+    if (spec.kind === 'ServiceMonitor') {
+      new ServiceMonitor(scope, 'PickerMonitor', {
+        metadata: monitorMetadata,
+        spec: {
+          selector: { matchLabels: selector },
+          endpoints: [{ port: PICKER_METRICS_SERVICE_PORT, path: PICKER_METRICS_PATH, interval }],
+        },
+      });
+    } else {
+      new PodMonitor(scope, 'PickerMonitor', {
+        metadata: monitorMetadata,
+        spec: {
+          selector: { matchLabels: selector },
+          podMetricsEndpoints: [{ port: PICKER_METRICS_CONTAINER_PORT, path: PICKER_METRICS_PATH, interval }],
+        },
+      });
+    }
   }
 }
 
