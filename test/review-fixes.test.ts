@@ -154,3 +154,72 @@ test('Envoy Gateway cannot forward the JWT to the backend: rejected, not dropped
         + 'leave forwardToken out (copy the claims the model server needs to headers instead), or use DataPlane.istio()');
   }
 });
+
+describe('two AiGateways with one name in one namespace', () => {
+  const gateway = (chart: Chart, id: string, name?: string) =>
+    new AiGateway(chart, id, { name, dataPlane: DataPlane.istio(), hostnames: [`${id}.example.com`] });
+
+  test('are rejected, naming both construct paths (their objects would share names, and kubectl apply keeps the last)', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'llm' });
+    gateway(chart, 'a', 'llm-gateway');
+    expect(errorOf(() => gateway(chart, 'b', 'llm-gateway'))).toBe(
+      "test/b: 'name' (\"llm-gateway\") is already the name of gateway test/a in namespace llm, and the two would emit objects of the same names, "
+      + 'of which kubectl apply keeps only the last; give each AiGateway in a namespace its own name');
+  });
+
+  test('are rejected across the charts of one app, and without a namespace', () => {
+    const app = Testing.app();
+    gateway(new Chart(app, 'one', { namespace: 'llm' }), 'gw', 'llm-gateway');
+    expect(errorOf(() => gateway(new Chart(app, 'two', { namespace: 'llm' }), 'gw', 'llm-gateway')))
+      .toContain("two/gw: 'name' (\"llm-gateway\") is already the name of gateway one/gw in namespace llm");
+    const bare = Testing.app();
+    gateway(new Chart(bare, 'one'), 'gw', 'llm-gateway');
+    expect(errorOf(() => gateway(new Chart(bare, 'two'), 'gw', 'llm-gateway')))
+      .toContain("two/gw: 'name' (\"llm-gateway\") is already the name of gateway one/gw without a namespace");
+  });
+
+  test('are fine in different namespaces or different apps', () => {
+    const app = Testing.app();
+    gateway(new Chart(app, 'one', { namespace: 'team-a' }), 'gw', 'llm-gateway');
+    expect(() => gateway(new Chart(app, 'two', { namespace: 'team-b' }), 'gw', 'llm-gateway')).not.toThrow();
+    expect(() => gateway(new Chart(Testing.app(), 'one', { namespace: 'team-a' }), 'gw', 'llm-gateway')).not.toThrow();
+  });
+});
+
+describe('label keys of data plane selectors are checked as the API server checks them', () => {
+  test('Istio gatewaySelector', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'llm' });
+    expect(errorOf(() => new AiGateway(chart, 'gw', { dataPlane: DataPlane.istio({ gatewaySelector: { 'istio gateway': 'ingress' } }), hostnames: ['llm.example.com'] })))
+      .toBe("test/gw: 'dataPlane.gatewaySelector.istio gateway' (\"istio gateway\") is not a Kubernetes label key (an optional DNS subdomain prefix and \"/\", "
+        + 'then 1 to 63 letters, digits, "-", "_" and ".", alphanumeric at both ends); use a key such as "team" or "example.com/team"');
+  });
+
+  test('ingress-nginx controllerPodLabels', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'llm' });
+    const dataPlane = DataPlane.nginxIngress({ ingressClassName: 'nginx', controllerPodLabels: { 'app.kubernetes.io/name/': 'ingress-nginx' } });
+    expect(errorOf(() => new AiGateway(chart, 'gw', { dataPlane, hostnames: ['llm.example.com'] })))
+      .toContain("test/gw: 'dataPlane.controllerPodLabels.app.kubernetes.io/name/' (\"app.kubernetes.io/name/\") is not a Kubernetes label key");
+  });
+});
+
+test('the endpoint picker of a monitored pool stays reachable by Prometheus: no NetworkPolicy selects its pods, and it is monitored', () => {
+  const chart = new Chart(Testing.app(), 'test', { namespace: 'llm' });
+  const gw = new AiGateway(chart, 'gw', {
+    name: 'gw',
+    dataPlane: DataPlane.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() }),
+    hostnames: ['llm.example.com'],
+    allowedNamespaces: ['monitoring'],
+  });
+  gw.addRoute('r', { backend: Backend.inferencePool(pool(chart, 'p', true)) });
+  const docs = synthValid(chart);
+  const picker = only(docs, 'Deployment', 'p-epp');
+  const pickerLabels = picker.spec.template.metadata.labels;
+  const policies = docs.filter(d => d.kind === 'NetworkPolicy');
+  expect(policies.length).toBeGreaterThan(0);
+  for (const policy of policies) {
+    const selects = Object.entries(policy.spec.podSelector.matchLabels ?? {}).every(([k, v]) => pickerLabels[k] === v);
+    expect(selects).toBe(false);
+  }
+  expect(only(docs, 'PodMonitor', 'p-epp').spec.podMetricsEndpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '15s' }]);
+  expect(picker.spec.template.spec.containers[0].args).toContain('--metrics-endpoint-auth=false');
+});

@@ -8,7 +8,7 @@ import type { FeatureId } from '../routing/features';
 import { fullyQualifiedHost, normalizeWeights } from '../routing/render-helpers';
 import type { DestinationSpec, GatewaySpec, MatchConditions, RateLimitSpec, RouteSpec } from '../routing/resolved';
 import { SupportLevel } from '../routing/support-level';
-import { invalid, requireDnsLabel, requireLabelValue } from '../validate';
+import { invalid, requireDnsLabel, requireLabelKeys, requireLabelValue } from '../validate';
 
 /** How the model pods join the Istio mesh. */
 export class MeshEnrollment {
@@ -116,6 +116,7 @@ export function istioDataPlane(options: IstioDataPlaneOptions): DataPlaneImpl {
     }),
     bind: (scope, gateway) => {
       requireDnsLabel(scope, 'dataPlane.gatewayNamespace', gatewayNamespace);
+      requireLabelKeys(scope, 'dataPlane.gatewaySelector', selector);
       for (const [key, value] of Object.entries(selector)) requireLabelValue(scope, `dataPlane.gatewaySelector.${key}`, value);
       if (Object.keys(selector).length === 0) {
         throw invalid(scope, 'dataPlane.gatewaySelector', {}, 'is empty and would bind every Envoy in the mesh', 'give the gateway pods\' labels, such as { istio: \'ingress\' }');

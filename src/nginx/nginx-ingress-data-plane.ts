@@ -6,7 +6,7 @@ import type { FeatureId } from '../routing/features';
 import { fullyQualifiedHost, normalizeWeights, samePolicy } from '../routing/render-helpers';
 import type { DestinationSpec, GatewaySpec, MatchConditions, PathMatchKind, RateLimitSpec, RouteSpec, SessionAffinitySpec, ValueCondition } from '../routing/resolved';
 import { SupportLevel } from '../routing/support-level';
-import { invalid, requireDnsLabel, requireDnsSubdomain, requireLabelValue, requireWholeNumber } from '../validate';
+import { invalid, requireDnsLabel, requireDnsSubdomain, requireLabelKeys, requireLabelValue, requireWholeNumber } from '../validate';
 
 /*
  * The ingress-nginx data plane (legacy: the project was retired in March 2026, final controller v1.15.1).
@@ -242,6 +242,7 @@ function resolveOptions(scope: Construct, o: NginxIngressDataPlaneOptions, names
     throw invalid(scope, 'dataPlane.controllerPodLabels', {}, 'is empty and would admit every pod of the controller namespace',
       "give the controller pods' labels, such as { 'app.kubernetes.io/name': 'ingress-nginx' }");
   }
+  requireLabelKeys(scope, 'dataPlane.controllerPodLabels', labels);
   for (const [key, value] of Object.entries(labels)) requireLabelValue(scope, `dataPlane.controllerPodLabels.${key}`, value);
   if (o.externalAuthUrl !== undefined && !AUTH_URL.test(o.externalAuthUrl)) {
     throw invalid(scope, 'dataPlane.externalAuthUrl', o.externalAuthUrl,

@@ -180,6 +180,7 @@ export class AiGateway extends Construct {
     requireDnsLabel(this, props.name === undefined ? 'id' : 'name', this.name);
     this.namespaceName = props.namespaceName ?? Chart.of(this).namespace;
     if (this.namespaceName !== undefined) requireDnsLabel(this, 'namespaceName', this.namespaceName);
+    registerGateway(this, props.name === undefined ? 'id' : 'name');
     // JavaScript callers get no type check: a missing list is the library's error, not a TypeError.
     if (!Array.isArray(props.hostnames) || props.hostnames.length === 0) {
       throw invalid(this, 'hostnames', [], 'is empty', "give the hostnames clients use, such as ['llm.example.com']");
@@ -410,6 +411,28 @@ function withRollback(scope: Construct, fn: () => void): void {
   } finally {
     delete node.addChild;
   }
+}
+
+/** The gateways of each app (keyed by its root construct) by `<namespace>/<name>`. */
+const gatewaysByApp = new WeakMap<IConstruct, Map<string, AiGateway>>();
+
+/** Two gateways with one name in one namespace would emit the same objects, and `kubectl apply` keeps the last. */
+function registerGateway(gateway: AiGateway, property: string) {
+  const root = gateway.node.root;
+  let gateways = gatewaysByApp.get(root);
+  if (gateways === undefined) {
+    gateways = new Map();
+    gatewaysByApp.set(root, gateways);
+  }
+  const key = `${gateway.namespaceName ?? ''}/${gateway.name}`;
+  const twin = gateways.get(key);
+  if (twin !== undefined) {
+    const where = gateway.namespaceName === undefined ? 'without a namespace' : `in namespace ${gateway.namespaceName}`;
+    throw invalid(gateway, property, gateway.name,
+      `is already the name of gateway ${twin.node.path} ${where}, and the two would emit objects of the same names, of which kubectl apply keeps only the last`,
+      'give each AiGateway in a namespace its own name');
+  }
+  gateways.set(key, gateway);
 }
 
 /** Route value, else gateway default, else the library default. */
