@@ -34,7 +34,8 @@ export class Accelerator {
 
   /** NVIDIA GPUs through the device plugin's extended resource `nvidia.com/gpu`. */
   public static nvidiaGpu(options: NvidiaGpuOptions): Accelerator {
-    return new Accelerator(true, options.count, options.product);
+    // A JavaScript caller may leave the options out: the count is then rejected as not set, with the pool's path.
+    return new Accelerator(true, options?.count, options?.product);
   }
 
   /** No accelerator: the pods run on any node (the CPU-only demo server, small CPU models). */

@@ -56,7 +56,8 @@ export class Autoscaling {
    * @see https://keda.sh/docs/latest/scalers/prometheus/
    */
   public static onQueueDepth(options: QueueDepthAutoscalingOptions): Autoscaling {
-    return new Autoscaling(options);
+    // A JavaScript caller may leave the options out: the replica bounds are then rejected as not set, with the pool's path.
+    return new Autoscaling(options ?? ({} as QueueDepthAutoscalingOptions));
   }
 
   /** The fewest replicas. */
@@ -123,12 +124,12 @@ export interface MonitorOptions {
 export class Monitoring {
   /** A `ServiceMonitor` scraping the pool's Service port. */
   public static serviceMonitor(options: MonitorOptions = {}): Monitoring {
-    return new Monitoring('ServiceMonitor', options);
+    return new Monitoring('ServiceMonitor', options ?? {});
   }
 
   /** A `PodMonitor` scraping each pod directly (no Service needed, sees pods that are not ready). */
   public static podMonitor(options: MonitorOptions = {}): Monitoring {
-    return new Monitoring('PodMonitor', options);
+    return new Monitoring('PodMonitor', options ?? {});
   }
 
   private constructor(private readonly kind: 'ServiceMonitor' | 'PodMonitor', private readonly options: MonitorOptions) {}

@@ -217,6 +217,14 @@ export class LlmModelPool extends Construct {
 
   constructor(scope: Construct, id: string, props: LlmModelPoolProps) {
     super(scope, id);
+    // JavaScript callers get no type check: a wrong kind of value is the library's error, not a TypeError.
+    if (!(props.server instanceof ModelServer)) {
+      throw invalid(this, 'server', props.server, 'is not a ModelServer', 'use ModelServer.vllm(...), ModelServer.custom(...) or ModelServer.demo()');
+    }
+    requireKind(this, 'accelerator', props.accelerator, v => v instanceof Accelerator, 'an Accelerator', 'Accelerator.nvidiaGpu(...) or Accelerator.none()');
+    requireKind(this, 'autoscaling', props.autoscaling, v => v instanceof Autoscaling, 'an Autoscaling', 'Autoscaling.onQueueDepth(...)');
+    requireKind(this, 'monitoring', props.monitoring, v => v instanceof Monitoring, 'a Monitoring', 'Monitoring.serviceMonitor() or Monitoring.podMonitor()');
+    requireKind(this, 'cache', props.cache, v => v instanceof ModelCache, 'a ModelCache', 'ModelCache.emptyDir() or ModelCache.persistentVolumeClaim(...)');
     this.modelName = requireLabelValue(this, 'modelName', props.modelName);
     this.server = props.server;
     this.accelerator = props.accelerator ?? Accelerator.none();
@@ -477,6 +485,13 @@ function poolsByName(scope: IConstruct): Map<string, LlmModelPool> {
     poolRegistry.set(root, pools);
   }
   return pools;
+}
+
+/** An optional value object of one of the library's classes. */
+function requireKind(scope: Construct, property: string, value: unknown, isKind: (v: unknown) => boolean, kind: string, factories: string) {
+  if (value !== undefined && !isKind(value)) {
+    throw invalid(scope, property, value, `is not ${kind}`, `use ${factories}`);
+  }
 }
 
 /** Service names are DNS-1035 labels: they start with a letter. */

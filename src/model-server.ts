@@ -293,7 +293,7 @@ class CustomServer extends ModelServer {
     requireHttpPath(scope, `${property}.healthPath`, this.healthPath);
     if (this.metricsPath !== undefined) requireHttpPath(scope, `${property}.metricsPath`, this.metricsPath);
     const cachePath = o.cachePath ?? DEFAULT_CACHE;
-    if (!cachePath.startsWith('/')) {
+    if (typeof cachePath !== 'string' || !cachePath.startsWith('/')) {
       throw invalid(scope, `${property}.cachePath`, cachePath, 'is not an absolute path in the container', 'start it with "/", such as /model-cache');
     }
     const runAsNonRoot = o.runAsNonRoot ?? true;

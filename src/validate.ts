@@ -80,7 +80,7 @@ const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 /** An HTTP header name (an RFC 9110 token); returns it in lowercase, as HTTP/2 sends it. @internal */
 export function requireHeaderName(where: IConstruct | string, property: string, name: string): string {
-  if (!HEADER_NAME.test(name)) {
+  if (typeof name !== 'string' || !HEADER_NAME.test(name)) {
     throw invalid(where, property, name, 'is not an HTTP header name', 'use letters, digits and "-", such as x-tenant-id');
   }
   return name.toLowerCase();
@@ -88,7 +88,7 @@ export function requireHeaderName(where: IConstruct | string, property: string, 
 
 /** A path that starts with "/" and has no spaces. @internal */
 export function requireHttpPath(where: IConstruct | string, property: string, value: string): string {
-  if (!value.startsWith('/') || /\s/.test(value)) {
+  if (typeof value !== 'string' || !value.startsWith('/') || /\s/.test(value)) {
     throw invalid(where, property, value, 'is not an HTTP path', 'start it with "/" and leave out spaces');
   }
   return value;
@@ -96,11 +96,19 @@ export function requireHttpPath(where: IConstruct | string, property: string, va
 
 /** A duration as whole milliseconds, at least 1 (cdk8s itself throws a plain Error for fractions). @internal */
 export function wholeMillis(scope: IConstruct, property: string, duration: Duration): number {
-  const ms = duration.toMilliseconds({ integral: false });
+  const ms = millisOf(scope, property, duration);
   if (!Number.isInteger(ms) || ms < 1) {
     throw invalid(scope, property, `${ms}ms`, 'must be a whole number of milliseconds, at least 1', 'use Duration.millis(n) or Duration.seconds(n)');
   }
   return ms;
+}
+
+/** A Duration's milliseconds; JavaScript callers may pass something else, such as a number of seconds. */
+function millisOf(scope: IConstruct, property: string, duration: Duration): number {
+  if (typeof (duration as Duration | undefined)?.toMilliseconds !== 'function') {
+    throw invalid(scope, property, duration, 'is not a Duration', 'use Duration.seconds(n), Duration.minutes(n) and the like');
+  }
+  return duration.toMilliseconds({ integral: false });
 }
 
 /** The largest value of the int32 fields Kubernetes and Envoy APIs use. @internal */
@@ -119,7 +127,7 @@ export function requireNonEmpty(where: IConstruct | string, property: string, va
 
 /** A duration as whole seconds, at least `min` and, when given, at most `max`. @internal */
 export function wholeSeconds(scope: IConstruct, property: string, duration: Duration, min: number, max?: number): number {
-  const ms = duration.toMilliseconds({ integral: false });
+  const ms = millisOf(scope, property, duration);
   if (ms % 1000 !== 0 || ms / 1000 < min) {
     throw invalid(scope, property, `${ms / 1000}s`, `must be whole seconds, at least ${min}`, 'use Duration.seconds(n) or Duration.minutes(n)');
   }
