@@ -1,9 +1,10 @@
+import * as fs from 'fs';
 import { Chart, Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { Accelerator } from '../src/accelerator';
 import { Monitoring } from '../src/autoscaling';
-import { GatewayApiImplementationKind, InferencePoolRenderer } from '../src/gateway-api/inference-pool';
+import { GatewayApiImplementationKind, InferencePoolRenderer, PICKER_CONTRACTS } from '../src/gateway-api/inference-pool';
 import { LlmModelPool, LlmModelPoolProps } from '../src/llm-model-pool';
 import { ModelServer } from '../src/model-server';
 import { errorOf } from './support/errors';
@@ -208,7 +209,7 @@ describe('the endpoint picker\'s telemetry', () => {
     expect(kinds(docs)).not.toContain('PodMonitor');
   });
 
-  test('is monitored like its pool: a ServiceMonitor on the picker Service\'s metrics port, with the pool\'s interval and monitor labels', () => {
+  test('is monitored like its pool: a ServiceMonitor on the metrics port of the picker Service, with the interval and monitor labels of the pool', () => {
     const { docs } = render({}, 'envoy-gateway', {
       monitoring: Monitoring.serviceMonitor({ interval: Duration.seconds(30), labels: { release: 'kube-prometheus-stack' } }),
     });
@@ -227,7 +228,7 @@ describe('the endpoint picker\'s telemetry', () => {
     });
   });
 
-  test('is monitored by a PodMonitor on the container\'s metrics port when the pool uses one', () => {
+  test('is monitored by a PodMonitor on the metrics port of the container when the pool uses one', () => {
     const { docs, deployment, container } = render({}, 'envoy-gateway', { monitoring: Monitoring.podMonitor() });
     const monitor = only(docs, 'PodMonitor', 'llama-epp');
     expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '15s' }]);
@@ -415,4 +416,13 @@ test('a destination that is not an InferencePool is a bug in the caller, not rej
   const pool = gpuPool(c);
   const d = Backend.pool(pool)._resolve(c, 'backend', 'llm').destinations[0];
   expect(() => new InferencePoolRenderer(c, 'generic').render(c, 'backend', d)).toThrow(/is a pool destination without pool, namespace and settings/);
+});
+
+test('the picker contracts name tests of this file that exist', () => {
+  const source = fs.readFileSync(__filename, 'utf8');
+  for (const c of PICKER_CONTRACTS) {
+    const [file, ...title] = c.test.split(' > ');
+    expect(file).toBe('inference-pool.test.ts');
+    expect(source).toContain(title.join(' > '));
+  }
 });

@@ -9,6 +9,7 @@ import { PodMonitor, ServiceMonitor } from '../imports/monitoring.coreos.com';
 import { DestinationRule, DestinationRuleSpecTrafficPolicyTlsMode } from '../imports/networking.istio.io';
 import type { MonitoringSpec } from '../internal';
 import { LlmModelPool } from '../llm-model-pool';
+import type { UpstreamContract } from '../routing/contracts';
 import type { DestinationSpec, InferenceSpec } from '../routing/resolved';
 import { invalid } from '../validate';
 
@@ -35,6 +36,37 @@ export interface InferencePoolRef {
 }
 
 const INFERENCE_POOL_GROUP = 'inference.networking.k8s.io';
+
+const LLM_D_ROUTER = { repository: 'llm-d/llm-d-router', tag: 'v0.10.0' };
+const PICKER_TESTS = 'inference-pool.test.ts > ';
+
+/**
+ * What the endpoint picker's rendered telemetry settings rely on, for the `backend.inferencePool` feature of each data
+ * plane that renders pickers (Gateway API, Envoy AI Gateway).
+ */
+export const PICKER_CONTRACTS: readonly UpstreamContract[] = [
+  {
+    renders: 'endpoint picker arg --tracing=false',
+    behaviour: 'tracing is on by default and exports OTLP to http://localhost:4317, where the pod has no collector; the flag turns it off',
+    ...LLM_D_ROUTER,
+    path: 'pkg/epp/server/options.go',
+    test: `${PICKER_TESTS}does not trace to a collector the pod does not have (tracing is on by default in v0.10.0 and exports to localhost:4317)`,
+  },
+  {
+    renders: 'endpoint picker args --metrics-endpoint-auth=false --enable-pprof=false',
+    behaviour: '/metrics is otherwise guarded by a TokenReview and SubjectAccessReview per scrape, which the picker may not create; pprof handlers share the metrics server',
+    ...LLM_D_ROUTER,
+    path: 'cmd/epp/runner/runner.go',
+    test: `${PICKER_TESTS}serves /metrics without the token review its ServiceAccount may not make, so Prometheus can scrape it, and no pprof beside it`,
+  },
+  {
+    renders: 'ServiceMonitor or PodMonitor of the picker on port 9090 /metrics when the pool is monitored',
+    behaviour: 'the picker serves Prometheus metrics on --metrics-port (default 9090) at /metrics',
+    ...LLM_D_ROUTER,
+    path: 'config/charts/routerlib/templates/_servicemonitor.yaml',
+    test: `${PICKER_TESTS}is monitored like its pool: a ServiceMonitor on the metrics port of the picker Service, with the interval and monitor labels of the pool`,
+  },
+];
 /** The picker's ext-proc gRPC port, which the gateway calls. */
 const PICKER_GRPC_PORT = 9002;
 /** The picker's gRPC health port (liveness and readiness probes). */
