@@ -219,14 +219,6 @@ export function requireSecretKey(where: IConstruct | string, property: string, k
   return key;
 }
 
-/** A number that is neither NaN nor infinite, at least `min`. @internal */
-export function requireFiniteNumber(where: IConstruct | string, property: string, value: number, min: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw invalid(where, property, value, `must be a finite number, at least ${min}`, `set '${property}' to a number of ${min} or more`);
-  }
-  return value;
-}
-
 const CPU_QUANTITY = /^(\d+(\.\d+)?|\.\d+)(e[-+]?\d+)?m?$/;
 
 /** A CPU amount as a Kubernetes quantity: a finite number of cores (or millicores) above 0. @internal */

@@ -455,6 +455,8 @@ describe('unchecked input is rejected with the library error', () => {
     ['a cache size in fractions of a kibibyte', { server: VLLM, cache: ModelCache.emptyDir({ sizeLimit: Size.kibibytes(0.25) }) },
       "test/pool: 'cache.sizeLimit' (\"0.25Ki\") must be a whole number of kibibytes"],
     ['a model name that is not a string', { modelName: 5 as any }, "test/pool: 'modelName' (5) cannot be a Kubernetes label value"],
+    ['a namespace that is not a string', { namespaceName: 5 as any }, "test/pool: 'namespaceName' (5) is not a DNS-1123 label"],
+    ['a ServiceAccount name that is not a string', { serviceAccountName: ['sa'] as any }, "test/pool: 'serviceAccountName' ([\"sa\"]) is not a valid Kubernetes object name"],
     ['a server that is not a ModelServer', { server: 'vllm' as any },
       "test/pool: 'server' (\"vllm\") is not a ModelServer; use ModelServer.vllm(...), ModelServer.custom(...) or ModelServer.demo()"],
     ['an accelerator given as a GPU count', { accelerator: 1 as any }, "test/pool: 'accelerator' (1) is not an Accelerator; use Accelerator.nvidiaGpu(...) or Accelerator.none()"],
