@@ -147,9 +147,14 @@ export function platformBench(runs: number, sizes = PLATFORM_SIZES, planes = Obj
       const libraryPeakRssMiB = median(lib.map(s => s.peakRssMiB));
       const baselinePeakRssMiB = median(base.map(s => s.peakRssMiB));
       rows.push({
-        dataPlane: plane, models: size, documents: lib[0].documents,
-        libraryMs: round(libraryMs), baselineMs: round(baselineMs), timeRatio: round(libraryMs / baselineMs),
-        libraryPeakRssMiB: round(libraryPeakRssMiB), baselinePeakRssMiB: round(baselinePeakRssMiB),
+        dataPlane: plane,
+        models: size,
+        documents: lib[0].documents,
+        libraryMs: round(libraryMs),
+        baselineMs: round(baselineMs),
+        timeRatio: round(libraryMs / baselineMs),
+        libraryPeakRssMiB: round(libraryPeakRssMiB),
+        baselinePeakRssMiB: round(baselinePeakRssMiB),
         memoryRatio: round(libraryPeakRssMiB / baselinePeakRssMiB),
       });
       console.error(`platform ${plane} ${size}: ${JSON.stringify(rows[rows.length - 1])}`);

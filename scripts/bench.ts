@@ -19,9 +19,9 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import * as fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
 import { Accelerator, AiGatewayErrors, LlmModelPool, ModelServer } from '../src';
+import { platformBench, platformTable } from './bench-platform';
 import { buildScenario, gatewayScenario } from '../tools/arbitraries';
 import { validateManifests } from '../tools/validator';
-import { platformBench, platformTable } from './bench-platform';
 
 const SIZES = [100, 1000];
 const RUNS = 5;
@@ -271,7 +271,7 @@ function main() {
     + `Library time from 100 to 1,000 pools: x${growth} (linear is x10). Ratio target <= 1.25: ${summary.meetsRatioTarget ? 'met' : 'NOT met'}.\n\n`
     + `Property-test workload: ${random.scenarios} random gateways (seed 42) built, synthesized and validated in ${random.totalMs} ms `
     + `(${random.msPerScenario} ms each; ${random.synthesized} synthesized, ${random.rejected} rejected with AiGatewayError).\n\n`
-    + `## Platform: N models, each a pool and a route, behind one gateway per data plane (median of interleaved runs)\n\n`
+    + '## Platform: N models, each a pool and a route, behind one gateway per data plane (median of interleaved runs)\n\n'
     + platformTable(platform);
   fs.writeFileSync(path.join(OUT, 'results.md'), text);
   console.log(text);
