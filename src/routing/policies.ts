@@ -526,6 +526,11 @@ export class JwtAuth {
         throw invalid(scope, `${property}.jwks`, o.jwks, 'is not a JWKS document (JSON with a "keys" list)', 'paste the issuer\'s JWKS JSON, or use jwksUri');
       }
     }
+    (o.audiences ?? []).forEach((a, i) => {
+      if (typeof a !== 'string' || a.trim() === '') {
+        throw invalid(scope, `${property}.audiences[${i}]`, a, 'is empty, and no token carries an empty audience', 'give the aud value your tokens carry, or leave audiences out to accept any');
+      }
+    });
     const requiredClaims = (o.requiredClaims ?? []).map((c, i) => {
       requireNonEmpty(scope, `${property}.requiredClaims[${i}].claim`, c.claim);
       if (c.values.length === 0) {
