@@ -1,6 +1,6 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
-  Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayProps, Backend, CircuitBreaker, DataPlane, JwtAuth, LlmModelPool,
+  Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayProps, Backend, CircuitBreaker, DataPlane, FaultInjection, JwtAuth, LlmModelPool,
   ModelServer, PickerFailureMode, ProviderApi, ProviderBackendOptions, RateLimit, RateLimitKey, RequestMirror, RetryCondition, RetryPolicy,
   RouteMatch, SessionAffinity, Timeouts,
 } from '../src';
@@ -59,7 +59,7 @@ describe('model routing, InferencePools and fallback to a provider', () => {
     expect(only(docs, 'Backend', 'ai-llama-3-70b').spec).toEqual({ endpoints: [{ fqdn: { hostname: 'llama-3-70b.llm.svc.cluster.local', port: 8000 } }] });
   });
 
-  test('fallback moves to the next priority on each retry of the route\'s own RetryPolicy, the LLM-safe default here (envoyproxy/ai-gateway v1.1.0 examples/provider_fallback)', () => {
+  test('fallback moves to the next priority on each retry of the RetryPolicy of the route, the LLM-safe default here (envoyproxy/ai-gateway v1.1.0 examples/provider_fallback)', () => {
     expect(btp(docs, 'ai-large').retry).toEqual({
       numRetries: 2,
       numAttemptsPerPriority: 1,
@@ -117,7 +117,7 @@ describe('model routing, InferencePools and fallback to a provider', () => {
     });
   });
 
-  test('timeouts: minutes for the request, and a stream idle timeout that is never Envoy\'s short default', () => {
+  test('timeouts: minutes for the request, and a stream idle timeout that is never the short Envoy default', () => {
     expect(rules(docs)[0].timeouts).toEqual({ request: '5m' });
     expect(rules(docs)[0].streamIdleTimeout).toBe('5m');
   });
@@ -312,5 +312,45 @@ describe('settings Envoy AI Gateway v1.1.0 ignores, and values its CRDs reject',
     const { gw } = setup();
     expect(errorOf(() => gw.addRoute('r', { backend: openai(), jwt: JwtAuth.of({ issuer: 'https://idp', jwksUri: 'https://idp/jwks', audiences: ['llm', ''] }) })))
       .toBe("test/gw/r: 'jwt.audiences[1]' (\"\") is empty, and no token carries an empty audience; give the aud value your tokens carry, or leave audiences out to accept any");
+  });
+});
+
+describe('more of what Envoy AI Gateway and Envoy Gateway do with the rendered settings', () => {
+  test('header conditions become AIGatewayRoute header matches: Exact, RegularExpression, and ".*" for presence (envoyproxy/ai-gateway v1.1.0 api/v1beta1/ai_gateway_route.go)', () => {
+    const { small, gw, validate } = setup();
+    gw.addRoute('r', { matches: [RouteMatch.all([RouteMatch.header('x-a', '1'), RouteMatch.headerRegex('x-b', 'v[0-9]+'), RouteMatch.headerPresent('x-c')])], backend: Backend.pool(small) });
+    expect(rules(validate())[0].matches).toEqual([{
+      headers: [
+        { name: 'x-a', type: 'Exact', value: '1' }, { name: 'x-b', type: 'RegularExpression', value: 'v[0-9]+' }, { name: 'x-c', type: 'RegularExpression', value: '.*' },
+      ],
+    }]);
+  });
+
+  test('a weighted split becomes backendRef weights summing to 100', () => {
+    const { small, large, gw, validate } = setup();
+    gw.addRoute('r', { backend: Backend.weighted([{ backend: Backend.pool(large), weight: 9 }, { backend: Backend.pool(small), weight: 1 }]) });
+    expect(rules(validate())[0].backendRefs).toEqual([{ name: 'ai-llama-3-70b', weight: 90 }, { name: 'ai-llama-3-8b', weight: 10 }]);
+  });
+
+  test('faults, per-client-IP limits and outlier detection for a provider land in the BackendTrafficPolicy of the rule (envoyproxy/gateway v1.8.1 api/v1alpha1)', () => {
+    const { gw, validate } = setup();
+    gw.addRoute('r', {
+      backend: openai(),
+      fault: FaultInjection.of({ delay: Duration.minutes(2), delayPercent: 5 }),
+      rateLimit: RateLimit.requestsPerMinute(60, { key: RateLimitKey.clientIp() }),
+      circuitBreaker: CircuitBreaker.of({ outlierDetection: { consecutiveErrors: 3 } }),
+    });
+    const spec = btp(validate(), 'ai-r');
+    expect(spec.faultInjection).toEqual({ delay: { fixedDelay: '2m', percentage: 5 } });
+    expect(spec.rateLimit).toEqual({ type: 'Global', global: { rules: [{ limit: { requests: 60, unit: 'Minute' }, clientSelectors: [{ sourceCIDR: { type: 'Distinct', value: '0.0.0.0/0' } }] }] } });
+    expect(spec.healthCheck).toEqual({ passive: { consecutive5XxErrors: 3, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 } });
+  });
+
+  test('a route that sets its own JWT gets a SecurityPolicy targeting its rule by sectionName', () => {
+    const { small, gw, validate } = setup();
+    gw.addRoute('r', { backend: Backend.pool(small), jwt: JwtAuth.of({ issuer: 'https://idp', jwksUri: 'https://idp/jwks' }), rateLimit: RateLimit.requestsPerSecond(5, { key: RateLimitKey.header('x-tenant') }) });
+    const docs = validate();
+    expect(only(docs, 'SecurityPolicy').spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'ai', sectionName: 'r' }]);
+    expect(btp(docs, 'ai-r').rateLimit.global.rules[0].clientSelectors).toEqual([{ headers: [{ name: 'x-tenant', type: 'Distinct' }] }]);
   });
 });

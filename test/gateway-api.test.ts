@@ -411,11 +411,25 @@ describe('what the controllers do with the rendered settings', () => {
   test('Istio retries connect-failure, refused-stream and the listed codes for an HTTPRoute retry, never reset-before-request (istio/istio 1.30.3 pilot/pkg/config/kube/gateway/conversion.go)', () => {
     const s = setup('istio', GatewayApiChannel.EXPERIMENTAL);
     s.gw.addRoute('a', { matches: [RouteMatch.header('x-a', '1')], backend: Backend.pool(s.small) });
-    expect(errorOf(() => s.gw.addRoute('b', { backend: Backend.pool(s.small), retry: RetryPolicy.llmSafe() })))
+    const custom = RetryPolicy.custom({ attempts: 1, conditions: [RetryCondition.RESET_BEFORE_REQUEST, RetryCondition.httpStatus(503)] });
+    expect(errorOf(() => s.gw.addRoute('b', { backend: Backend.pool(s.small), retry: custom })))
       .toBe("test/gw/b: 'retry.conditions' (\"reset-before-request\") is not retried by Istio's HTTPRoute retry, which retries connect-failure, refused-stream "
-        + 'and the listed status codes (Istio 1.30); leave it out (RetryPolicy.custom with CONNECT_FAILURE, REFUSED_STREAM and httpStatus(503)), or use DataPlane.istio()');
+        + 'and the listed status codes (Istio 1.30); leave it out, use RetryPolicy.llmSafe() (which retries the others there), or use DataPlane.istio()');
+    // Istio makes backendRequest the per-try timeout of the retry, and takes its backoff.
+    s.gw.addRoute('c', {
+      backend: Backend.pool(s.small),
+      retry: RetryPolicy.custom({
+        attempts: 1,
+        conditions: [RetryCondition.CONNECT_FAILURE, RetryCondition.httpStatus(503)],
+        perTryTimeout: Duration.seconds(60),
+        backoff: Duration.millis(100),
+      }),
+    });
     // The library's default: the HTTPRoute lists 503, and the topology shows what Istio retries.
-    expect(rules(s.validate())[0].retry).toEqual({ attempts: 2, codes: [503], backoff: '250ms' });
+    const [a, c] = rules(s.validate());
+    expect(a.retry).toEqual({ attempts: 2, codes: [503], backoff: '250ms' });
+    expect(c.retry).toEqual({ attempts: 1, codes: [503], backoff: '100ms' });
+    expect(c.timeouts).toEqual({ request: '5m', backendRequest: '1m' });
     expect(s.gw.topology()).toContain('retry 2x on connect-failure,refused-stream,503');
     expect(s.gw.topology()).not.toContain('reset-before-request');
   });
@@ -473,5 +487,35 @@ describe('values the HTTPRoute CEL rules and limits reject (gateway-api v1.6.1 H
       .toBe("test/gw/h: 'matches[0]' (\"17 headers\") are more than the 16 headers an HTTPRoute match holds; match on at most 16 headers, or combine several into one header regex");
     expect(errorOf(() => s.gw.addRoute('q', { matches: [params], backend: Backend.pool(s.small), retry: RetryPolicy.none() })))
       .toContain("'matches[0]' (\"17 query parameters\") are more than the 16 query parameters an HTTPRoute match holds");
+  });
+});
+
+describe('affinity and outlier detection by implementation', () => {
+  test('Istio implementation: outlier detection and cookie affinity go into the DestinationRule of the backend (istio/istio 1.30.3 pilot/pkg/networking/core/cluster_traffic_policy.go)', () => {
+    const { small, large, gw, validate } = setup('istio', GatewayApiChannel.EXPERIMENTAL);
+    gw.addRoute('r', {
+      matches: [RouteMatch.header('x-r', '1')],
+      backend: Backend.pool(small),
+      circuitBreaker: CircuitBreaker.of({ outlierDetection: {} }),
+      sessionAffinity: SessionAffinity.cookie({ name: 's', ttl: Duration.hours(1) }),
+    });
+    gw.addRoute('h', { backend: Backend.pool(large), sessionAffinity: SessionAffinity.header('x-session') });
+    const docs = validate();
+    const policy = only(docs, 'DestinationRule', 'llm-gateway-small').spec.trafficPolicy;
+    expect(policy.outlierDetection).toBeDefined();
+    expect(policy.loadBalancer.consistentHash.httpCookie).toMatchObject({ name: 's' });
+    expect(only(docs, 'DestinationRule', 'llm-gateway-large').spec.trafficPolicy.loadBalancer.consistentHash).toEqual({ httpHeaderName: 'x-session' });
+  });
+
+  test('generic implementation, experimental channel: header affinity is HTTPRoute sessionPersistence of type Header (gateway-api v1.6.1 apis/v1/httproute_types.go)', () => {
+    const { small, gw, validate } = setup('generic', GatewayApiChannel.EXPERIMENTAL);
+    gw.addRoute('r', { backend: Backend.pool(small), sessionAffinity: SessionAffinity.header('x-session') });
+    expect(rules(validate())[0].sessionPersistence).toEqual({ type: 'Header', sessionName: 'x-session' });
+  });
+
+  test('Envoy Gateway: a per-client-IP limit is global with a Distinct sourceCIDR selector (envoyproxy/gateway v1.8.1 api/v1alpha1/ratelimit_types.go)', () => {
+    const { small, gw, validate } = setup('envoy-gateway');
+    gw.addRoute('r', { backend: Backend.pool(small), rateLimit: RateLimit.requestsPerMinute(60, { key: RateLimitKey.clientIp() }) });
+    expect(only(validate(), 'BackendTrafficPolicy').spec.rateLimit.global.rules[0].clientSelectors).toEqual([{ sourceCIDR: { type: 'Distinct', value: '0.0.0.0/0' } }]);
   });
 });

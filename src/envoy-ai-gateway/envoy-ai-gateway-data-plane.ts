@@ -1,5 +1,6 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ENVOY_AI_GATEWAY_CONTRACTS } from './envoy-ai-gateway-contracts';
 import {
   backendTrafficPolicySpec, checkEnvoyGatewayJwt, envoyGatewayRetry, envoyProxyWorkload, PolicyTarget, renderSecurityPolicy,
 } from '../envoy-gateway/envoy-gateway-policies';
@@ -100,6 +101,7 @@ export function envoyAiGatewayDataPlane(options: EnvoyAiGatewayDataPlaneOptions)
   return {
     name: 'Envoy AI Gateway',
     support: SUPPORT,
+    contracts: ENVOY_AI_GATEWAY_CONTRACTS,
     installation: { controller: 'envoy-ai-gateway', gatewayClassName: options.gatewayClassName, gatewayApiChannel: 'standard', gatewayNamespace: proxyNamespace },
     workload: gateway => envoyProxyWorkload(gateway, proxyNamespace),
     bind: (scope, gateway) => {

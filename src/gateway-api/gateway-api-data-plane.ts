@@ -1,5 +1,6 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { gatewayApiContracts } from './gateway-api-contracts';
 import { GATEWAY_GROUP, gatewayDuration, MAX_HTTPROUTE_RULES, renderGatewayObject } from './gateway-object';
 import { backendTrafficPolicySpec, checkEnvoyGatewayJwt, envoyProxyWorkload, renderSecurityPolicy } from '../envoy-gateway/envoy-gateway-policies';
 import {
@@ -137,7 +138,8 @@ function support(impl: GatewayApiImplementationKind, channel: GatewayApiChannel)
     'timeout.request': native('HTTPRoute rule timeouts.request'),
     'timeout.streamIdle': egOr('BackendTrafficPolicy timeout.http.streamIdleTimeout', no('Gateway API has only request timeouts', `${needsEg}, or raise timeouts.request`)),
     'retry': egOr('BackendTrafficPolicy retry (status codes with the retriable-status-codes trigger)', exp(istio
-      ? 'HTTPRoute retry (Istio retries connect-failure, refused-stream and the listed status codes, never reset-before-request)'
+      ? 'HTTPRoute retry (Istio retries connect-failure, refused-stream and the listed status codes, never reset-before-request: '
+        + 'RetryPolicy.llmSafe() retries without it, a custom policy listing it is rejected)'
       : 'HTTPRoute retry (status codes only; connection errors as the implementation decides)', needsEg)),
     'retry.perTryTimeout': egOr('BackendTrafficPolicy retry.perRetry.timeout', native('HTTPRoute rule timeouts.backendRequest')),
     'retry.backoff': egOr('BackendTrafficPolicy retry.perRetry.backOff', exp('HTTPRoute retry backoff', needsEg)),
@@ -174,6 +176,7 @@ export function gatewayApiDataPlane(options: GatewayApiDataPlaneOptions): DataPl
   const implementation = options.implementation ?? GatewayImplementation.generic();
   const kind = implementation.kind as GatewayApiImplementationKind;
   const channel = options.channel ?? GatewayApiChannel.STANDARD;
+  const supported = support(kind, channel);
   return {
     name: `Gateway API (${implementation.displayName}, ${channel} channel)`,
     installation: {
@@ -182,7 +185,9 @@ export function gatewayApiDataPlane(options: GatewayApiDataPlaneOptions): DataPl
       gatewayApiChannel: channel,
       gatewayNamespace: implementation._proxyNamespace,
     },
-    support: support(kind, channel),
+    support: supported,
+    contracts: Object.fromEntries(Object.entries(gatewayApiContracts(kind, channel === GatewayApiChannel.EXPERIMENTAL))
+      .filter(([feature]) => supported[feature as FeatureId].level !== SupportLevel.UNSUPPORTED)),
     workload: gateway => workload(kind, implementation, gateway),
     retried: retry => httpRouteRetryConditions(kind, channel === GatewayApiChannel.EXPERIMENTAL, retry),
     bind: (scope, gateway) => {
@@ -435,8 +440,8 @@ const STATUS_GROUPS: Record<string, number[]> = { '5xx': [500, 502, 503, 504], '
 
 /**
  * The experimental HTTPRoute retry: status codes. Connection errors are retried as the implementation decides;
- * Istio 1.30 always retries connect-failure and refused-stream, and never reset-before-request, so with Istio an
- * explicit reset-before-request is rejected and the library's default leaves it out.
+ * Istio 1.30 always retries connect-failure and refused-stream, and never reset-before-request, so with Istio
+ * RetryPolicy.llmSafe() (the default too) retries without it, and a custom policy that lists it is rejected.
  */
 function experimentalRetry(route: RouteSpec, impl: GatewayApiImplementationKind) {
   const retry = route.policies.retry!;
@@ -449,9 +454,9 @@ function experimentalRetry(route: RouteSpec, impl: GatewayApiImplementationKind)
     } else if (!CONNECTION_CONDITIONS.has(c.token)) {
       throw invalid(route.scope, 'retry.conditions', c.token, 'cannot be expressed by an HTTPRoute retry, which lists status codes only',
         'retry on status codes (RetryCondition.httpStatus), or use GatewayImplementation.envoyGateway()');
-    } else if (impl === 'istio' && !ISTIO_HTTPROUTE_RETRY_ON.includes(c.token) && !retry.isDefault) {
+    } else if (impl === 'istio' && !ISTIO_HTTPROUTE_RETRY_ON.includes(c.token) && !retry.llmSafe && !retry.isDefault) {
       throw invalid(route.scope, 'retry.conditions', c.token, `is not retried by Istio's HTTPRoute retry, which retries ${ISTIO_HTTPROUTE_RETRY_ON.join(', ')} `
-        + 'and the listed status codes (Istio 1.30)', 'leave it out (RetryPolicy.custom with CONNECT_FAILURE, REFUSED_STREAM and httpStatus(503)), or use DataPlane.istio()');
+        + 'and the listed status codes (Istio 1.30)', 'leave it out, use RetryPolicy.llmSafe() (which retries the others there), or use DataPlane.istio()');
     }
   }
   return {
