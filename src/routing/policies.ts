@@ -164,7 +164,11 @@ export class RetryPolicy {
     return new RetryPolicy(false, undefined);
   }
 
-  private constructor(private readonly explicitBackoff: boolean, private readonly options: CustomRetryOptions | undefined, private readonly llmSafe = false) {}
+  private constructor(
+    private readonly explicitBackoff: boolean,
+    private readonly options: CustomRetryOptions | undefined,
+    private readonly llmSafe = false,
+  ) {}
 
   /** @internal */
   public _resolve(scope: IConstruct, property: string): RetrySpec | undefined {
