@@ -1,7 +1,8 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
-  Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayProps, Backend, CircuitBreaker, DataPlane, JwtAuth, LlmModelPool,
-  ModelServer, ProviderApi, ProviderBackendOptions, RateLimit, RateLimitKey, RequestMirror, RetryPolicy, RouteMatch, SessionAffinity, Timeouts,
+  Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayProps, Backend, CircuitBreaker, DataPlane, FaultInjection, JwtAuth, LlmModelPool,
+  ModelServer, PickerFailureMode, ProviderApi, ProviderBackendOptions, RateLimit, RateLimitKey, RequestMirror, RetryCondition, RetryPolicy,
+  RouteMatch, SessionAffinity, Timeouts,
 } from '../src';
 import { errorOf } from './support/errors';
 import { Manifest, only, synthValid } from './support/synth';
@@ -58,16 +59,23 @@ describe('model routing, InferencePools and fallback to a provider', () => {
     expect(only(docs, 'Backend', 'ai-llama-3-70b').spec).toEqual({ endpoints: [{ fqdn: { hostname: 'llama-3-70b.llm.svc.cluster.local', port: 8000 } }] });
   });
 
-  test('fallback moves on by retrying connection failures, 429 and 5xx, one attempt per priority, with backoff', () => {
+  test('fallback moves to the next priority on each retry of the RetryPolicy of the route, the LLM-safe default here (envoyproxy/ai-gateway v1.1.0 examples/provider_fallback)', () => {
     expect(btp(docs, 'ai-large').retry).toEqual({
       numRetries: 2,
       numAttemptsPerPriority: 1,
-      retryOn: { triggers: ['connect-failure', 'refused-stream', 'reset-before-request', 'retriable-status-codes'], httpStatusCodes: [429, 500, 502, 503, 504] },
+      retryOn: { triggers: ['connect-failure', 'refused-stream', 'reset-before-request', 'retriable-status-codes'], httpStatusCodes: [503] },
       perRetry: { backOff: { baseInterval: '250ms', maxInterval: '2500ms' } },
     });
-    // Without fallback, the LLM-safe retry.
-    expect(btp(docs, 'ai-small').retry.retryOn).toEqual({ triggers: ['connect-failure', 'refused-stream', 'reset-before-request'], httpStatusCodes: [503] });
     expect(btp(docs, 'ai-large').targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'ai', sectionName: 'large' }]);
+  });
+
+  test('a 503 is retried on Envoy AI Gateway: the status codes come with the retriable-status-codes trigger (envoyproxy/gateway v1.8.1 api/v1alpha1/retry_types.go)', () => {
+    expect(btp(docs, 'ai-small').retry.retryOn).toEqual({ triggers: ['connect-failure', 'refused-stream', 'reset-before-request', 'retriable-status-codes'], httpStatusCodes: [503] });
+  });
+
+  test('a rule to an InferencePool carries no load-balancing setting: the extension server makes its cluster ORIGINAL_DST (envoyproxy/ai-gateway v1.1.0 internal/extensionserver/post_cluster_modify.go)', () => {
+    expect(btp(docs, 'ai-small').loadBalancer).toBeUndefined();
+    expect(btp(docs, 'ai-large').loadBalancer).toEqual({ type: 'LeastRequest' });
   });
 
   test('the provider: a TLS Backend to its hostname and the API key from a Secret', () => {
@@ -109,9 +117,9 @@ describe('model routing, InferencePools and fallback to a provider', () => {
     });
   });
 
-  test('timeouts: minutes for the request, and a stream idle timeout that is never Envoy\'s short default', () => {
-    expect(rules(docs)[0].timeouts).toEqual({ request: '300s' });
-    expect(rules(docs)[0].streamIdleTimeout).toBe('300s');
+  test('timeouts: minutes for the request, and a stream idle timeout that is never the short Envoy default', () => {
+    expect(rules(docs)[0].timeouts).toEqual({ request: '5m' });
+    expect(rules(docs)[0].streamIdleTimeout).toBe('5m');
   });
 
   test('NetworkPolicies admit the Envoy proxies, and the endpoint picker of the InferencePool', () => {
@@ -151,7 +159,7 @@ describe('policies', () => {
     expect(spec.rateLimit).toEqual({ type: 'Local', local: { rules: [{ limit: { requests: 20, unit: 'Second' } }] } });
     expect(spec.circuitBreaker).toEqual({ maxParallelRequests: 64 });
     expect(spec.loadBalancer).toEqual({ type: 'LeastRequest' });
-    expect(rules(docs)[0]).toMatchObject({ timeouts: { request: '600s' }, streamIdleTimeout: '45s' });
+    expect(rules(docs)[0]).toMatchObject({ timeouts: { request: '10m' }, streamIdleTimeout: '45s' });
   });
 
   test.each([
@@ -229,4 +237,120 @@ test('Istio and Gateway API reject model routing and token budgets; Envoy AI Gat
     ['unsupported', 'unsupported', 'unsupported'],
     ['native', 'implementation-policy', 'implementation-policy'],
   ]);
+});
+
+describe('fallback honours the route\'s RetryPolicy (envoyproxy/ai-gateway v1.1.0 examples/provider_fallback: priorities advance by retrying)', () => {
+  test('a custom policy falls back on its own conditions, attempts, per-try timeout and backoff', () => {
+    const { large, gw, validate } = setup();
+    gw.addRoute('r', {
+      backend: Backend.fallback([Backend.pool(large), openai()]),
+      retry: RetryPolicy.custom({
+        attempts: 1, conditions: [RetryCondition.CONNECT_FAILURE, RetryCondition.httpStatus(429)], perTryTimeout: Duration.seconds(90),
+      }),
+    });
+    expect(btp(validate(), 'ai-r').retry).toEqual({
+      numRetries: 1,
+      numAttemptsPerPriority: 1,
+      retryOn: { triggers: ['connect-failure', 'retriable-status-codes'], httpStatusCodes: [429] },
+      perRetry: { timeout: '90s' },
+    });
+  });
+
+  test('the default policy gets one attempt per fallback backend', () => {
+    const { small, large, gw, validate } = setup();
+    gw.addRoute('r', { backend: Backend.fallback([Backend.pool(large), Backend.pool(small), openai(), openai({ name: 'second', hostname: 'api2.openai.com' })]) });
+    expect(btp(validate(), 'ai-r').retry).toMatchObject({ numRetries: 3, numAttemptsPerPriority: 1 });
+  });
+
+  test('RetryPolicy.none() and too few attempts cannot reach the fallback backends', () => {
+    const { small, large, gw } = setup();
+    expect(errorOf(() => gw.addRoute('r', { backend: Backend.fallback([Backend.pool(large), openai()]), retry: RetryPolicy.none() })))
+      .toBe("test/gw/r: 'retry' (\"RetryPolicy.none()\") would leave the 1 fallback backend(s) of Backend.fallback unused: Envoy AI Gateway moves to the next backend only by retrying; "
+        + 'leave retry out (the LLM-safe default falls back on connection failures and 503), or give a RetryPolicy with at least 1 attempt(s)');
+    expect(errorOf(() => gw.addRoute('s', { backend: Backend.fallback([Backend.pool(large), Backend.pool(small), openai()]), retry: RetryPolicy.llmSafe({ attempts: 1 }) })))
+      .toBe("test/gw/s: 'retry.attempts' (1) reaches only 1 of the 2 fallback backends of Backend.fallback: each retry moves to the next one; set attempts to at least 2, or list fewer backends");
+  });
+});
+
+describe('settings Envoy AI Gateway v1.1.0 ignores, and values its CRDs reject', () => {
+  test('FailOpen is rejected: the extension server always fails closed when the endpoint picker is unavailable (envoyproxy/ai-gateway v1.1.0 internal/extensionserver/inferencepool.go)', () => {
+    const { small, gw } = setup();
+    expect(errorOf(() => gw.addRoute('r', { backend: Backend.inferencePool(small, { failureMode: PickerFailureMode.FAIL_OPEN }) })))
+      .toBe("test/gw/r: 'backend.failureMode' (\"PickerFailureMode.FAIL_OPEN\") is ignored by Envoy AI Gateway, whose extension server always fails closed when the endpoint "
+        + 'picker is unavailable (v1.1.0); leave failureMode out (FAIL_CLOSE), and run more than one picker replica (pickerReplicas) for availability');
+  });
+
+  test('durations fit the CRD pattern in the largest exact unit (a 2-day request timeout is 48h), and a 10 s backoff renders maxInterval 100s', () => {
+    const { small, gw, validate } = setup();
+    gw.addRoute('r', { backend: Backend.pool(small), timeouts: Timeouts.of({ request: Duration.days(2) }), retry: RetryPolicy.llmSafe({ backoff: Duration.seconds(10) }) });
+    const docs = validate();
+    expect(rules(docs)[0]).toMatchObject({ timeouts: { request: '48h' }, streamIdleTimeout: '48h' });
+    expect(btp(docs, 'ai-r').retry.perRetry.backOff).toEqual({ baseInterval: '10s', maxInterval: '100s' });
+  });
+
+  test('more than 16 header conditions in a match, the model match included', () => {
+    const { small, gw } = setup();
+    const match = RouteMatch.all([RouteMatch.model('m'), ...Array.from({ length: 16 }, (_, i) => RouteMatch.header(`x-${i}`, '1'))]);
+    expect(errorOf(() => gw.addRoute('r', { matches: [match], backend: Backend.pool(small) })))
+      .toBe("test/gw/r: 'matches[0]' (\"17 header conditions\") are more than the 16 an AIGatewayRoute match holds (a model match is one); match on at most 16 headers, or combine several into one header regex");
+  });
+
+  test.each([
+    ['a URL for a hostname', { hostname: 'https://api.openai.com/v1' }, "test/gw/r: 'backend.hostname' (\"https://api.openai.com/v1\") is a URL, and the provider backend takes a hostname only"],
+    ['a hostname with a port', { hostname: 'api.openai.com:443' }, "'backend.hostname' (\"api.openai.com:443\") is a URL, and the provider backend takes a hostname only"],
+    ['an uppercase hostname', { hostname: 'API.openai.com' }, "'backend.hostname' (\"API.openai.com\") is not a DNS hostname"],
+    ['an empty Secret name', { apiKey: { secretName: '', key: 'apiKey' } }, "'backend.apiKey.secretName' (\"\") is not a valid Kubernetes object name"],
+    ['a Secret key with a slash', { apiKey: { secretName: 's', key: 'a/b' } }, "'backend.apiKey.key' (\"a/b\") is not a Secret key"],
+    ['an empty region', { region: ' ' }, "'backend.region' (\" \") must not be empty"],
+    ['an empty project', { project: '' }, "'backend.project' (\"\") must not be empty"],
+  ] as Array<[string, Partial<ProviderBackendOptions>, string]>)('provider with %s', (_name, options, message) => {
+    const { gw } = setup();
+    expect(errorOf(() => gw.addRoute('r', { backend: openai(options) }))).toContain(message);
+  });
+
+  test('an empty JWT audience is rejected: no token carries it', () => {
+    const { gw } = setup();
+    expect(errorOf(() => gw.addRoute('r', { backend: openai(), jwt: JwtAuth.of({ issuer: 'https://idp', jwksUri: 'https://idp/jwks', audiences: ['llm', ''] }) })))
+      .toBe("test/gw/r: 'jwt.audiences[1]' (\"\") is empty, and no token carries an empty audience; give the aud value your tokens carry, or leave audiences out to accept any");
+  });
+});
+
+describe('more of what Envoy AI Gateway and Envoy Gateway do with the rendered settings', () => {
+  test('header conditions become AIGatewayRoute header matches: Exact, RegularExpression, and ".*" for presence (envoyproxy/ai-gateway v1.1.0 api/v1beta1/ai_gateway_route.go)', () => {
+    const { small, gw, validate } = setup();
+    gw.addRoute('r', { matches: [RouteMatch.all([RouteMatch.header('x-a', '1'), RouteMatch.headerRegex('x-b', 'v[0-9]+'), RouteMatch.headerPresent('x-c')])], backend: Backend.pool(small) });
+    expect(rules(validate())[0].matches).toEqual([{
+      headers: [
+        { name: 'x-a', type: 'Exact', value: '1' }, { name: 'x-b', type: 'RegularExpression', value: 'v[0-9]+' }, { name: 'x-c', type: 'RegularExpression', value: '.*' },
+      ],
+    }]);
+  });
+
+  test('a weighted split becomes backendRef weights summing to 100', () => {
+    const { small, large, gw, validate } = setup();
+    gw.addRoute('r', { backend: Backend.weighted([{ backend: Backend.pool(large), weight: 9 }, { backend: Backend.pool(small), weight: 1 }]) });
+    expect(rules(validate())[0].backendRefs).toEqual([{ name: 'ai-llama-3-70b', weight: 90 }, { name: 'ai-llama-3-8b', weight: 10 }]);
+  });
+
+  test('faults, per-client-IP limits and outlier detection for a provider land in the BackendTrafficPolicy of the rule (envoyproxy/gateway v1.8.1 api/v1alpha1)', () => {
+    const { gw, validate } = setup();
+    gw.addRoute('r', {
+      backend: openai(),
+      fault: FaultInjection.of({ delay: Duration.minutes(2), delayPercent: 5 }),
+      rateLimit: RateLimit.requestsPerMinute(60, { key: RateLimitKey.clientIp() }),
+      circuitBreaker: CircuitBreaker.of({ outlierDetection: { consecutiveErrors: 3 } }),
+    });
+    const spec = btp(validate(), 'ai-r');
+    expect(spec.faultInjection).toEqual({ delay: { fixedDelay: '2m', percentage: 5 } });
+    expect(spec.rateLimit).toEqual({ type: 'Global', global: { rules: [{ limit: { requests: 60, unit: 'Minute' }, clientSelectors: [{ sourceCIDR: { type: 'Distinct', value: '0.0.0.0/0' } }] }] } });
+    expect(spec.healthCheck).toEqual({ passive: { consecutive5XxErrors: 3, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 } });
+  });
+
+  test('a route that sets its own JWT gets a SecurityPolicy targeting its rule by sectionName', () => {
+    const { small, gw, validate } = setup();
+    gw.addRoute('r', { backend: Backend.pool(small), jwt: JwtAuth.of({ issuer: 'https://idp', jwksUri: 'https://idp/jwks' }), rateLimit: RateLimit.requestsPerSecond(5, { key: RateLimitKey.header('x-tenant') }) });
+    const docs = validate();
+    expect(only(docs, 'SecurityPolicy').spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'ai', sectionName: 'r' }]);
+    expect(btp(docs, 'ai-r').rateLimit.global.rules[0].clientSelectors).toEqual([{ headers: [{ name: 'x-tenant', type: 'Distinct' }] }]);
+  });
 });

@@ -144,7 +144,7 @@ describe('gpu-aware-routing', () => {
     const llama = only(docs, 'InferencePool', 'llama').spec;
     expect(llama.selector.matchLabels).toEqual(only(docs, 'Service', 'llama').spec.selector);
     expect(llama.targetPorts).toEqual([{ number: 8000 }]);
-    expect(llama.endpointPickerRef).toEqual({ name: 'llama-epp', port: { number: 9002 }, failureMode: 'FailOpen' });
+    expect(llama.endpointPickerRef).toEqual({ name: 'llama-epp', port: { number: 9002 }, failureMode: 'FailClose' });
     expect(docs.filter(d => d.kind === 'InferenceObjective').map(d => [d.metadata.name, d.spec.priority])).toEqual([['interactive', 10], ['batch', -10]]);
   });
 
@@ -170,7 +170,7 @@ describe('envoy-ai-gateway', () => {
     for (const policy of docs.filter(d => d.kind === 'BackendTrafficPolicy')) {
       expect(policy.spec.rateLimit.global.rules[0].clientSelectors).toEqual([{ headers: [{ name: 'x-tenant-id', type: 'Distinct' }] }]);
     }
-    expect(rules.map((r: Manifest) => r.streamIdleTimeout)).toEqual(['60s', '60s']);
+    expect(rules.map((r: Manifest) => r.streamIdleTimeout)).toEqual(['1m', '1m']);
   });
 
   test('output is unchanged (change detector)', () => {

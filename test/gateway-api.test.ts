@@ -1,7 +1,8 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
   Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayProps, Backend, CircuitBreaker, DataPlane, FaultInjection,
-  GatewayApiChannel, GatewayImplementation, HttpMethod, JwtAuth, Listener, LlmModelPool, ModelServer, RateLimit, RateLimitKey, RequestMirror,
+  GatewayApiChannel, GatewayImplementation, HttpMethod, JwtAuth, Listener, LlmModelPool, ModelServer, PickerFailureMode, RateLimit, RateLimitKey,
+  RequestMirror,
   RetryCondition, RetryPolicy, RouteMatch, SessionAffinity, Timeouts,
 } from '../src';
 import { errorOf } from './support/errors';
@@ -177,10 +178,10 @@ describe('Envoy Gateway policies', () => {
     expect(btp('llm-gateway-large').targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'llm-gateway', sectionName: 'large' }]);
   });
 
-  test('retries: only where the model did no work, with backoff', () => {
+  test('a 503 is retried on Envoy Gateway: the status codes come with the retriable-status-codes trigger they need (envoyproxy/gateway v1.8.1 api/v1alpha1/retry_types.go)', () => {
     expect(btp('llm-gateway-large').retry).toEqual({
       numRetries: 1,
-      retryOn: { triggers: ['connect-failure', 'refused-stream', 'reset-before-request'], httpStatusCodes: [503] },
+      retryOn: { triggers: ['connect-failure', 'refused-stream', 'reset-before-request', 'retriable-status-codes'], httpStatusCodes: [503] },
       perRetry: { backOff: { baseInterval: '250ms', maxInterval: '2500ms' } },
     });
     // No retry field on the standard-channel HTTPRoute: the policy carries it.
@@ -349,5 +350,172 @@ describe('GPU-aware routing', () => {
     gw.addRoute('r', { backend: Backend.inferencePool(large) });
     const rule = only(validate(), 'DestinationRule');
     expect(rule.spec).toEqual({ host: 'large-epp.llm.svc.cluster.local', trafficPolicy: { tls: { mode: 'SIMPLE', insecureSkipVerify: true } } });
+  });
+});
+
+describe('what the controllers do with the rendered settings', () => {
+  const egRoute = (options: Partial<AiGatewayAddRouteOptions>, pool: 'small' | 'large' = 'small') => {
+    const s = setup('envoy-gateway');
+    s.gw.addRoute('r', { backend: Backend.pool(s[pool]), ...options });
+    return only(s.validate(), 'BackendTrafficPolicy').spec;
+  };
+
+  test('a status-only retry renders only the retriable-status-codes trigger, never an empty list that Envoy Gateway replaces with its defaults (envoyproxy/gateway v1.8.1 internal/xds/translator/route.go)', () => {
+    const conditions = [RetryCondition.httpStatus(503), RetryCondition.httpStatus(429)];
+    const retry = egRoute({ retry: RetryPolicy.custom({ attempts: 2, conditions }) }).retry;
+    expect(retry).toEqual({ numRetries: 2, retryOn: { triggers: ['retriable-status-codes'], httpStatusCodes: [503, 429] } });
+  });
+
+  test('RetryPolicy.none() sets numRetries 0, so Envoy Gateway does not apply its default of 2 retries (envoyproxy/gateway v1.8.1 api/v1alpha1/retry_types.go)', () => {
+    expect(egRoute({ retry: RetryPolicy.none() }).retry).toEqual({ numRetries: 0 });
+  });
+
+  test('Envoy Gateway durations fit the CRD pattern in the largest exact unit: a 10 s backoff, a 2-minute delay, a 2-day cookie, an odd stream idle timeout', () => {
+    const spec = egRoute({
+      retry: RetryPolicy.llmSafe({ backoff: Duration.seconds(10) }),
+      fault: FaultInjection.of({ delay: Duration.minutes(2), delayPercent: 1 }),
+      sessionAffinity: SessionAffinity.cookie({ name: 's', ttl: Duration.days(2) }),
+      timeouts: Timeouts.of({ request: Duration.hours(2), streamIdle: Duration.seconds(3601) }),
+    });
+    expect(spec.retry.perRetry.backOff).toEqual({ baseInterval: '10s', maxInterval: '100s' });
+    expect(spec.faultInjection.delay).toEqual({ fixedDelay: '2m', percentage: 1 });
+    expect(spec.loadBalancer.consistentHash.cookie.ttl).toBe('48h');
+    expect(spec.timeout.http.streamIdleTimeout).toBe('3601s');
+  });
+
+  test('a duration beyond what a Gateway API duration can hold is rejected', () => {
+    const s = setup('generic');
+    expect(errorOf(() => s.gw.addRoute('r', { backend: Backend.pool(s.small), retry: RetryPolicy.none(), timeouts: Timeouts.of({ request: Duration.hours(100_000) }) })))
+      .toBe("test/gw/r: 'timeouts.request' (\"360000000000ms\") is longer than a Gateway API duration can be (at most 99999 hours); use a shorter duration");
+  });
+
+  test('a duration with no exact single unit is written in parts the HTTPRoute accepts', () => {
+    const s = setup('generic');
+    s.gw.addRoute('r', { backend: Backend.pool(s.small), retry: RetryPolicy.none(), timeouts: Timeouts.of({ request: Duration.seconds(100_001) }) });
+    expect(rules(s.validate())[0].timeouts).toEqual({ request: '27h46m41s' });
+  });
+
+  test('a rule to an InferencePool carries no load-balancing setting: the endpoint picker chooses the endpoint (envoyproxy/ai-gateway v1.1.0 internal/extensionserver/post_cluster_modify.go)', () => {
+    expect(egRoute({}, 'large').loadBalancer).toEqual({ type: 'LeastRequest' });
+    const s = setup('envoy-gateway');
+    s.gw.addRoute('r', { backend: Backend.inferencePool(s.large) });
+    expect(only(s.validate(), 'BackendTrafficPolicy').spec.loadBalancer).toBeUndefined();
+  });
+
+  test('FailOpen is rejected with Envoy Gateway, whose InferencePools fail closed (envoyproxy/ai-gateway v1.1.0 internal/extensionserver/inferencepool.go)', () => {
+    const s = setup('envoy-gateway');
+    expect(errorOf(() => s.gw.addRoute('r', { backend: Backend.inferencePool(s.large, { failureMode: PickerFailureMode.FAIL_OPEN }) })))
+      .toContain("test/gw/r: 'backend.failureMode' (\"PickerFailureMode.FAIL_OPEN\") is ignored by Envoy Gateway, whose InferencePools are served by Envoy AI Gateway's extension server");
+  });
+
+  test('Istio retries connect-failure, refused-stream and the listed codes for an HTTPRoute retry, never reset-before-request (istio/istio 1.30.3 pilot/pkg/config/kube/gateway/conversion.go)', () => {
+    const s = setup('istio', GatewayApiChannel.EXPERIMENTAL);
+    s.gw.addRoute('a', { matches: [RouteMatch.header('x-a', '1')], backend: Backend.pool(s.small) });
+    const custom = RetryPolicy.custom({ attempts: 1, conditions: [RetryCondition.RESET_BEFORE_REQUEST, RetryCondition.httpStatus(503)] });
+    expect(errorOf(() => s.gw.addRoute('b', { backend: Backend.pool(s.small), retry: custom })))
+      .toBe("test/gw/b: 'retry.conditions' (\"reset-before-request\") is not retried by Istio's HTTPRoute retry, which retries connect-failure, refused-stream "
+        + 'and the listed status codes (Istio 1.30); leave it out, use RetryPolicy.llmSafe() (which retries the others there), or use DataPlane.istio()');
+    // Istio makes backendRequest the per-try timeout of the retry, and takes its backoff.
+    s.gw.addRoute('c', {
+      backend: Backend.pool(s.small),
+      retry: RetryPolicy.custom({
+        attempts: 1,
+        conditions: [RetryCondition.CONNECT_FAILURE, RetryCondition.httpStatus(503)],
+        perTryTimeout: Duration.seconds(60),
+        backoff: Duration.millis(100),
+      }),
+    });
+    // The library's default: the HTTPRoute lists 503, and the topology shows what Istio retries.
+    const [a, c] = rules(s.validate());
+    expect(a.retry).toEqual({ attempts: 2, codes: [503], backoff: '250ms' });
+    expect(c.retry).toEqual({ attempts: 1, codes: [503], backoff: '100ms' });
+    expect(c.timeouts).toEqual({ request: '5m', backendRequest: '1m' });
+    expect(s.gw.topology()).toContain('retry 2x on connect-failure,refused-stream,503');
+    expect(s.gw.topology()).not.toContain('reset-before-request');
+  });
+});
+
+describe('values the HTTPRoute CEL rules and limits reject (gateway-api v1.6.1 HTTPRoute CRD)', () => {
+  test.each([
+    ['//v1', 'has an empty segment ("//"), which Gateway API rejects'],
+    ['/v1/../admin', 'has a dot segment ("/." or "/.."), which requests never carry after normalization'],
+    ['/v1/.', 'has a dot segment ("/." or "/.."), which requests never carry after normalization'],
+    ['/a%2Fb', 'has an encoded slash (%2F), which Gateway API rejects'],
+    ['/a%2fb', 'has an encoded slash (%2F), which Gateway API rejects'],
+    ['/users/{id}', 'has characters a request path cannot carry unencoded'],
+    ['/modèles', 'has characters a request path cannot carry unencoded'],
+    ['/a#b', 'has characters a request path cannot carry unencoded'],
+    ['/a%zz', 'has characters a request path cannot carry unencoded'],
+    ['v1', 'is not a request path'],
+  ])('path %s', (path, rule) => {
+    expect(errorOf(() => RouteMatch.pathPrefix(path))).toContain(`RouteMatch.pathPrefix: 'path' (${JSON.stringify(path)}) ${rule}; start it with "/", percent-encode`);
+  });
+
+  test('paths the HTTPRoute accepts pass, percent-encoded octets included', () => {
+    for (const path of ['/', '/v1/chat/completions', '/.well-known/x', '/a%20b', "/a-b_c~d!$&'()*+,;=:@"]) {
+      const s = setup('generic');
+      s.gw.addRoute('r', { matches: [RouteMatch.pathExact(path)], backend: Backend.pool(s.small), retry: RetryPolicy.none() });
+      expect(rules(s.validate())[0].matches[0].path.value).toBe(path);
+    }
+    expect(errorOf(() => RouteMatch.pathExact('/' + 'a'.repeat(1024)))).toContain('is longer than the 1024 characters Gateway API allows');
+  });
+
+  test('query parameter names are HTTP tokens of at most 256 characters; values at most 1024', () => {
+    expect(errorOf(() => RouteMatch.queryParam('api version', '1'))).toContain("RouteMatch.queryParam: 'name' (\"api version\") is not a name Gateway API can match");
+    expect(errorOf(() => RouteMatch.queryParam('a'.repeat(257), '1'))).toContain('is not a name Gateway API can match (an HTTP token of 1 to 256');
+    expect(errorOf(() => RouteMatch.header('x'.repeat(257), '1'))).toContain("RouteMatch.header: 'name'");
+    expect(errorOf(() => RouteMatch.queryParam('v', 'x'.repeat(1025)))).toContain('at most 1024 characters');
+  });
+
+  test('more than 64 matches in a rule, or 128 in the HTTPRoute', () => {
+    const s = setup('generic');
+    const matches = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => RouteMatch.header(`x-${prefix}`, `${i}`));
+    expect(errorOf(() => s.gw.addRoute('big', { matches: matches(65, 'a'), backend: Backend.pool(s.small), retry: RetryPolicy.none() })))
+      .toBe("test/gw/big: 'matches' (\"65 matches\") are more than the 64 an HTTPRoute rule holds; split the route into several routes, or combine alternatives into a header regex");
+    s.gw.addRoute('a', { matches: matches(64, 'a'), backend: Backend.pool(s.small), retry: RetryPolicy.none() });
+    s.gw.addRoute('b', { matches: matches(64, 'b'), backend: Backend.pool(s.small), retry: RetryPolicy.none() });
+    expect(errorOf(() => s.gw.addRoute('c', { matches: matches(1, 'c'), backend: Backend.pool(s.small), retry: RetryPolicy.none() })))
+      .toContain("test/gw/c: 'matches' (\"1 matches\") would make 129 matches in the HTTPRoute, more than the 128 it holds");
+    expect(rules(s.validate()).map(r => r.matches.length)).toEqual([64, 64]);
+  });
+
+  test('more than 16 headers or query parameters in a match', () => {
+    const s = setup('generic');
+    const headers = RouteMatch.all(Array.from({ length: 17 }, (_, i) => RouteMatch.header(`x-${i}`, '1')));
+    const params = RouteMatch.all(Array.from({ length: 17 }, (_, i) => RouteMatch.queryParam(`q${i}`, '1')));
+    expect(errorOf(() => s.gw.addRoute('h', { matches: [headers], backend: Backend.pool(s.small), retry: RetryPolicy.none() })))
+      .toBe("test/gw/h: 'matches[0]' (\"17 headers\") are more than the 16 headers an HTTPRoute match holds; match on at most 16 headers, or combine several into one header regex");
+    expect(errorOf(() => s.gw.addRoute('q', { matches: [params], backend: Backend.pool(s.small), retry: RetryPolicy.none() })))
+      .toContain("'matches[0]' (\"17 query parameters\") are more than the 16 query parameters an HTTPRoute match holds");
+  });
+});
+
+describe('affinity and outlier detection by implementation', () => {
+  test('Istio implementation: outlier detection and cookie affinity go into the DestinationRule of the backend (istio/istio 1.30.3 pilot/pkg/networking/core/cluster_traffic_policy.go)', () => {
+    const { small, large, gw, validate } = setup('istio', GatewayApiChannel.EXPERIMENTAL);
+    gw.addRoute('r', {
+      matches: [RouteMatch.header('x-r', '1')],
+      backend: Backend.pool(small),
+      circuitBreaker: CircuitBreaker.of({ outlierDetection: {} }),
+      sessionAffinity: SessionAffinity.cookie({ name: 's', ttl: Duration.hours(1) }),
+    });
+    gw.addRoute('h', { backend: Backend.pool(large), sessionAffinity: SessionAffinity.header('x-session') });
+    const docs = validate();
+    const policy = only(docs, 'DestinationRule', 'llm-gateway-small').spec.trafficPolicy;
+    expect(policy.outlierDetection).toBeDefined();
+    expect(policy.loadBalancer.consistentHash.httpCookie).toMatchObject({ name: 's' });
+    expect(only(docs, 'DestinationRule', 'llm-gateway-large').spec.trafficPolicy.loadBalancer.consistentHash).toEqual({ httpHeaderName: 'x-session' });
+  });
+
+  test('generic implementation, experimental channel: header affinity is HTTPRoute sessionPersistence of type Header (gateway-api v1.6.1 apis/v1/httproute_types.go)', () => {
+    const { small, gw, validate } = setup('generic', GatewayApiChannel.EXPERIMENTAL);
+    gw.addRoute('r', { backend: Backend.pool(small), sessionAffinity: SessionAffinity.header('x-session') });
+    expect(rules(validate())[0].sessionPersistence).toEqual({ type: 'Header', sessionName: 'x-session' });
+  });
+
+  test('Envoy Gateway: a per-client-IP limit is global with a Distinct sourceCIDR selector (envoyproxy/gateway v1.8.1 api/v1alpha1/ratelimit_types.go)', () => {
+    const { small, gw, validate } = setup('envoy-gateway');
+    gw.addRoute('r', { backend: Backend.pool(small), rateLimit: RateLimit.requestsPerMinute(60, { key: RateLimitKey.clientIp() }) });
+    expect(only(validate(), 'BackendTrafficPolicy').spec.rateLimit.global.rules[0].clientSelectors).toEqual([{ sourceCIDR: { type: 'Distinct', value: '0.0.0.0/0' } }]);
   });
 });

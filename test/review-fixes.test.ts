@@ -29,7 +29,7 @@ test('Envoy Gateway: a per-try timeout goes into the BackendTrafficPolicy, never
     gw.addRoute('r', { backend: Backend.pool(pool(chart)), retry: RetryPolicy.custom({ attempts: 2, perTryTimeout: Duration.seconds(60), conditions: [RetryCondition.CONNECT_FAILURE] }) });
     const docs = synthValid(chart);
     expect(JSON.stringify(docs)).not.toContain('backendRequest');
-    expect(only(docs, 'BackendTrafficPolicy').spec.retry.perRetry).toEqual({ timeout: '60s' });
+    expect(only(docs, 'BackendTrafficPolicy').spec.retry.perRetry).toEqual({ timeout: '1m' });
   }
 });
 
@@ -101,7 +101,7 @@ describe('policies that would have no effect are rejected, not dropped', () => {
     const eg = setup(GatewayImplementation.envoyGateway());
     eg.gw.addRoute('r', { backend: Backend.pool(eg.p), sessionAffinity: cookie });
     expect(only(synthValid(eg.chart, { gatewayApiChannel: 'experimental' }), 'BackendTrafficPolicy').spec.loadBalancer.consistentHash.cookie)
-      .toEqual({ name: 's', ttl: '3600s', attributes: { Path: '/v1' } });
+      .toEqual({ name: 's', ttl: '1h', attributes: { Path: '/v1' } });
   });
 });
 

@@ -10,7 +10,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  Accelerator, AiGateway, Backend, DataPlane, GatewayImplementation, LlmModelPool, ModelServer, PickerFailureMode, RouteMatch,
+  Accelerator, AiGateway, Backend, DataPlane, GatewayImplementation, LlmModelPool, ModelServer, RouteMatch,
 } from '../../src';
 
 export class GpuAwareRoutingChart extends Chart {
@@ -45,8 +45,10 @@ export class GpuAwareRoutingChart extends Chart {
       backend: Backend.inferencePool(qwen, { pickerReplicas: 2 }),
     });
     this.gateway.addRoute('llama', {
+      // Envoy Gateway's InferencePools always fail closed (Envoy AI Gateway's extension server serves them), so
+      // availability comes from picker replicas, not from PickerFailureMode.FAIL_OPEN.
       backend: Backend.inferencePool(llama, {
-        failureMode: PickerFailureMode.FAIL_OPEN,
+        pickerReplicas: 2,
         scorers: { queue: 2, kvCache: 2, prefixCache: 3 },
         objectives: [{ name: 'interactive', priority: 10 }, { name: 'batch', priority: -10 }],
       }),

@@ -1,14 +1,17 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { backendTrafficPolicySpec, checkEnvoyGatewayJwt, envoyProxyWorkload, PolicyTarget, renderSecurityPolicy } from '../envoy-gateway/envoy-gateway-policies';
-import { GATEWAY_GROUP, renderGatewayObject } from '../gateway-api/gateway-object';
+import { ENVOY_AI_GATEWAY_CONTRACTS } from './envoy-ai-gateway-contracts';
+import {
+  backendTrafficPolicySpec, checkEnvoyGatewayJwt, envoyGatewayRetry, envoyProxyWorkload, PolicyTarget, renderSecurityPolicy,
+} from '../envoy-gateway/envoy-gateway-policies';
+import { GATEWAY_GROUP, gatewayDuration, renderGatewayObject } from '../gateway-api/gateway-object';
 import { InferencePoolRenderer } from '../gateway-api/inference-pool';
 import {
   AiGatewayRoute, AiGatewayRouteSpecLlmRequestCostsType, AiGatewayRouteSpecRules, AiGatewayRouteSpecRulesMatchesHeadersType, AiServiceBackend,
   AiServiceBackendSpecSchemaName, BackendSecurityPolicy, BackendSecurityPolicySpec, BackendSecurityPolicySpecType,
 } from '../imports/aigateway.envoyproxy.io';
 import {
-  Backend as EnvoyGatewayBackend, BackendTrafficPolicy, BackendTrafficPolicySpec, BackendTrafficPolicySpecRetryRetryOnTriggers, ClientTrafficPolicy,
+  Backend as EnvoyGatewayBackend, BackendTrafficPolicy, BackendTrafficPolicySpec, ClientTrafficPolicy,
   ClientTrafficPolicySpecConnectionBufferLimit,
 } from '../imports/gateway.envoyproxy.io';
 import { ProviderApi } from '../routing/backend';
@@ -38,8 +41,10 @@ const AI_METADATA_NAMESPACE = 'io.envoy.ai_gateway';
 const TOKEN_COST_KEY = 'llm_total_token';
 /** The per-connection buffer for request bodies (prompts with long contexts, images). */
 const REQUEST_BUFFER = '50Mi';
-/** An AIGatewayRoute holds at most this many rules. */
+/** An AIGatewayRoute holds at most this many rules, matches a rule, and headers a match (the model header included). */
 const MAX_RULES = 15;
+const MAX_RULE_MATCHES = 128;
+const MAX_MATCH_HEADERS = 16;
 
 const native = (how: string): SupportDeclaration => ({ level: SupportLevel.NATIVE, how });
 const policy = (how: string): SupportDeclaration => ({ level: SupportLevel.IMPLEMENTATION_POLICY, how });
@@ -65,12 +70,13 @@ const SUPPORT: Record<FeatureId, SupportDeclaration> = {
   'backend.inferencePool': native('AIGatewayRoute backendRef to an InferencePool with its endpoint picker (one per rule, not mixed with other backends)'),
   'backend.weighted': native('AIGatewayRoute backendRef weights'),
   'backend.provider': native('AIServiceBackend with the provider\'s API schema over an Envoy Gateway Backend (FQDN, TLS), credentials by BackendSecurityPolicy from a Secret'),
-  'backend.fallback': policy('AIGatewayRoute backendRef priorities, with a BackendTrafficPolicy retry that moves to the next priority'),
+  'backend.fallback': policy('AIGatewayRoute backendRef priorities, with the route\'s RetryPolicy as a BackendTrafficPolicy retry that moves to the next priority '
+    + 'on each retry (so it falls back on the policy\'s conditions: connection failures and 503 by default; RetryPolicy.none() is rejected)'),
   'mirror': no('AIGatewayRoute has no request mirroring', 'use DataPlane.gatewayApi() or DataPlane.istio() for mirrored routes'),
   'fault': policy('BackendTrafficPolicy faultInjection'),
   'timeout.request': native('AIGatewayRoute rule timeouts.request (and a ClientTrafficPolicy raising the request buffer to 50Mi for long prompts)'),
   'timeout.streamIdle': native('AIGatewayRoute rule streamIdleTimeout (defaults to the request timeout, never Envoy Gateway\'s short default)'),
-  'retry': policy('BackendTrafficPolicy retry'),
+  'retry': policy('BackendTrafficPolicy retry (status codes with the retriable-status-codes trigger)'),
   'retry.perTryTimeout': policy('BackendTrafficPolicy retry.perRetry.timeout'),
   'retry.backoff': policy('BackendTrafficPolicy retry.perRetry.backOff'),
   'circuitBreaker.limits': policy('BackendTrafficPolicy circuitBreaker'),
@@ -95,6 +101,7 @@ export function envoyAiGatewayDataPlane(options: EnvoyAiGatewayDataPlaneOptions)
   return {
     name: 'Envoy AI Gateway',
     support: SUPPORT,
+    contracts: ENVOY_AI_GATEWAY_CONTRACTS,
     installation: { controller: 'envoy-ai-gateway', gatewayClassName: options.gatewayClassName, gatewayApiChannel: 'standard', gatewayNamespace: proxyNamespace },
     workload: gateway => envoyProxyWorkload(gateway, proxyNamespace),
     bind: (scope, gateway) => {
@@ -173,6 +180,7 @@ class EnvoyAiGateway implements GatewayRenderer {
       throw invalid(route.scope, 'id', route.id, 'is a rule name Envoy AI Gateway reserves', 'choose another route id');
     }
     checkRouteOrder(route, this.added, 'Envoy AI Gateway');
+    checkMatchLimits(route);
     const p = route.policies;
     const fallback = route.backend.mode === 'fallback';
     const weights = route.backend.mode === 'weighted' ? normalizeWeights(route.backend.destinations.map(d => d.weight)) : undefined;
@@ -194,11 +202,11 @@ class EnvoyAiGateway implements GatewayRenderer {
         priority: fallback ? i : undefined,
       })),
       timeouts: {
-        request: `${p.timeouts.requestSeconds}s`,
+        request: gatewayDuration(route.scope, 'timeouts.request', p.timeouts.requestSeconds * 1000),
         // The per-try timeout is in the BackendTrafficPolicy: Envoy Gateway would make backendRequest the whole request's timeout.
       },
       // Streamed completions pause between tokens: never Envoy's short default.
-      streamIdleTimeout: `${p.timeouts.streamIdleSeconds ?? (p.timeouts.requestSeconds || 300)}s`,
+      streamIdleTimeout: gatewayDuration(route.scope, 'timeouts.streamIdle', (p.timeouts.streamIdleSeconds ?? (p.timeouts.requestSeconds || 300)) * 1000),
     });
     policies.render();
     this.added.push(route);
@@ -247,6 +255,10 @@ class EnvoyAiGateway implements GatewayRenderer {
       if (d.namespace !== this.gateway.namespace) {
         throw invalid(route.scope, property, `${d.namespace}/${d.name}`, 'is an InferencePool in another namespace than the gateway',
           'put the pool in the gateway\'s namespace');
+      }
+      if (d.inference!.failureMode === 'FailOpen') {
+        throw invalid(route.scope, `${property}.failureMode`, 'PickerFailureMode.FAIL_OPEN', 'is ignored by Envoy AI Gateway, whose extension server always fails closed '
+          + 'when the endpoint picker is unavailable (v1.1.0)', 'leave failureMode out (FAIL_CLOSE), and run more than one picker replica (pickerReplicas) for availability');
       }
       this.inferencePools.check(route.scope, property, d);
     } else if (d.kind === 'provider') {
@@ -333,13 +345,14 @@ class EnvoyAiGateway implements GatewayRenderer {
       { ...route, policies: { ...p, timeouts: { requestSeconds: p.timeouts.requestSeconds } } }, [target], 'Envoy AI Gateway',
       { tokenCost: { namespace: AI_METADATA_NAMESPACE, key: TOKEN_COST_KEY }, claimHeader },
     );
+    const retry = route.backend.mode === 'fallback' ? fallbackRetry(route) : spec.retry;
     return {
       render: () => {
         if (limit?.counts === 'tokens') this.tokenCosts = true;
         if (limit?.key.kind === 'jwtClaim') this.claimHeaders.set(limit.key.name!, claimHeader(limit.key.name!));
         new BackendTrafficPolicy(this.scope, `BackendTrafficPolicy-${route.id}`, {
           metadata: { name: `${this.gateway.name}-${route.id}`, namespace: this.gateway.namespace },
-          spec: { ...spec, retry: route.backend.mode === 'fallback' ? fallbackRetry(route) : spec.retry },
+          spec: { ...spec, retry },
         });
         if (route.ownPolicies.has('jwt')) {
           renderSecurityPolicy(this.scope, `SecurityPolicy-${route.id}`, `${this.gateway.name}-${route.id}`, this.gateway.namespace, target, p.jwt!,
@@ -387,28 +400,38 @@ function renderHeaders(m: MatchConditions) {
   return headers;
 }
 
+/** AIGatewayRoute's limits (envoyproxy/ai-gateway v1.1.0 aigateway.envoyproxy.io_aigatewayroutes.yaml). */
+function checkMatchLimits(route: RouteSpec) {
+  if (route.matches.length > MAX_RULE_MATCHES) {
+    throw invalid(route.scope, 'matches', `${route.matches.length} matches`, `are more than the ${MAX_RULE_MATCHES} an AIGatewayRoute rule holds`,
+      'split the route into several routes, or combine alternatives into a header regex');
+  }
+  route.matches.forEach((m, i) => {
+    const headers = m.headers.length + (m.model === undefined ? 0 : 1);
+    if (headers > MAX_MATCH_HEADERS) {
+      throw invalid(route.scope, `matches[${i}]`, `${headers} header conditions`, `are more than the ${MAX_MATCH_HEADERS} an AIGatewayRoute match holds (a model match is one)`,
+        `match on at most ${MAX_MATCH_HEADERS} headers, or combine several into one header regex`);
+    }
+  });
+}
+
 /**
- * Fallback moves to the next priority by retrying: on connection failures and on 429 and 5xx from the
- * backend (before any byte reached the client), one attempt per priority, with backoff.
+ * Fallback moves to the next priority by retrying (envoyproxy/ai-gateway v1.1.0 examples/provider_fallback): the
+ * route's own RetryPolicy, one attempt per priority. Its conditions are when the route falls back. Without retries
+ * the later backends would never be reached, so RetryPolicy.none() is rejected, as are fewer attempts than
+ * fallback backends; the library's default policy gets as many attempts as there are fallback backends.
  */
 function fallbackRetry(route: RouteSpec): BackendTrafficPolicySpec['retry'] {
   const retry = route.policies.retry;
-  const backoffMillis = retry?.backoffMillis ?? 250;
-  return {
-    numRetries: Math.max(retry?.attempts ?? 0, route.backend.destinations.length - 1),
-    numAttemptsPerPriority: 1,
-    retryOn: {
-      triggers: [
-        BackendTrafficPolicySpecRetryRetryOnTriggers.CONNECT_HYPHEN_FAILURE,
-        BackendTrafficPolicySpecRetryRetryOnTriggers.REFUSED_HYPHEN_STREAM,
-        BackendTrafficPolicySpecRetryRetryOnTriggers.RESET_HYPHEN_BEFORE_HYPHEN_REQUEST,
-        BackendTrafficPolicySpecRetryRetryOnTriggers.RETRIABLE_HYPHEN_STATUS_HYPHEN_CODES,
-      ],
-      httpStatusCodes: [429, 500, 502, 503, 504],
-    },
-    perRetry: {
-      timeout: retry?.perTrySeconds === undefined ? undefined : `${retry.perTrySeconds}s`,
-      backOff: { baseInterval: `${backoffMillis}ms`, maxInterval: `${backoffMillis * 10}ms` },
-    },
-  };
+  const fallbacks = route.backend.destinations.length - 1;
+  if (retry === undefined) {
+    throw invalid(route.scope, 'retry', 'RetryPolicy.none()', `would leave the ${fallbacks} fallback backend(s) of Backend.fallback unused: Envoy AI Gateway moves `
+      + 'to the next backend only by retrying', `leave retry out (the LLM-safe default falls back on connection failures and 503), or give a RetryPolicy with at least ${fallbacks} attempt(s)`);
+  }
+  const attempts = retry.isDefault ? Math.max(retry.attempts, fallbacks) : retry.attempts;
+  if (attempts < fallbacks) {
+    throw invalid(route.scope, 'retry.attempts', retry.attempts, `reaches only ${attempts} of the ${fallbacks} fallback backends of Backend.fallback: each retry moves to the next one`,
+      `set attempts to at least ${fallbacks}, or list fewer backends`);
+  }
+  return { ...envoyGatewayRetry(route, { ...retry, attempts }), numAttemptsPerPriority: 1 };
 }

@@ -1,12 +1,13 @@
 import { Lazy } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
+import { gatewayDuration } from '../gateway-api/gateway-object';
 import {
   BackendTrafficPolicySpec, BackendTrafficPolicySpecLoadBalancerConsistentHashType, BackendTrafficPolicySpecLoadBalancerType,
   BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsHeadersType, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit,
   BackendTrafficPolicySpecRateLimitType, BackendTrafficPolicySpecRetryRetryOnTriggers, SecurityPolicy,
 } from '../imports/gateway.envoyproxy.io';
 import type { GatewayWorkload } from '../routing/data-plane';
-import type { GatewaySpec, JwtSpec, RateLimitKeySpec, RateLimitSpec, RouteSpec } from '../routing/resolved';
+import type { GatewaySpec, JwtSpec, RateLimitKeySpec, RateLimitSpec, RetrySpec, RouteSpec } from '../routing/resolved';
 import { invalid } from '../validate';
 
 /*
@@ -30,35 +31,11 @@ export interface PolicyTarget {
 export function backendTrafficPolicySpec(route: RouteSpec, targetRefs: readonly PolicyTarget[], dataPlane = 'Envoy Gateway',
   extras: RateLimitExtras = {}): BackendTrafficPolicySpec {
   const p = route.policies;
+  const d = (property: string, millis: number) => gatewayDuration(route.scope, property, millis);
   return {
     targetRefs: [...targetRefs],
-    retry: p.retry === undefined ? { numRetries: 0 } : {
-      numRetries: p.retry.attempts,
-      retryOn: {
-        triggers: p.retry.conditions.filter(c => c.status === undefined).map(c => retryTrigger(route, c.token)),
-        httpStatusCodes: statusCodes(p.retry.conditions),
-      },
-      // The per-try timeout lives here, not in HTTPRoute timeouts.backendRequest: without an HTTPRoute retry,
-      // Envoy Gateway makes backendRequest the timeout of the whole request.
-      perRetry: p.retry.backoffMillis === undefined && p.retry.perTrySeconds === undefined ? undefined : {
-        timeout: p.retry.perTrySeconds === undefined ? undefined : `${p.retry.perTrySeconds}s`,
-        backOff: p.retry.backoffMillis === undefined ? undefined
-          : { baseInterval: `${p.retry.backoffMillis}ms`, maxInterval: `${p.retry.backoffMillis * 10}ms` },
-      },
-    },
-    loadBalancer: p.sessionAffinity === undefined ? { type: BackendTrafficPolicySpecLoadBalancerType.LEAST_REQUEST } : {
-      type: BackendTrafficPolicySpecLoadBalancerType.CONSISTENT_HASH,
-      consistentHash: p.sessionAffinity.kind === 'cookie'
-        ? {
-          type: BackendTrafficPolicySpecLoadBalancerConsistentHashType.COOKIE,
-          cookie: {
-            name: p.sessionAffinity.name,
-            ttl: `${p.sessionAffinity.ttlSeconds}s`,
-            attributes: p.sessionAffinity.path === undefined ? undefined : { Path: p.sessionAffinity.path },
-          },
-        }
-        : { type: BackendTrafficPolicySpecLoadBalancerConsistentHashType.HEADER, header: { name: p.sessionAffinity.name } },
-    },
+    retry: p.retry === undefined ? { numRetries: 0 } : envoyGatewayRetry(route, p.retry),
+    loadBalancer: loadBalancer(route),
     circuitBreaker: p.circuitBreaker === undefined ? undefined : {
       maxConnections: p.circuitBreaker.maxConnections,
       maxPendingRequests: p.circuitBreaker.maxPendingRequests,
@@ -68,17 +45,70 @@ export function backendTrafficPolicySpec(route: RouteSpec, targetRefs: readonly 
     healthCheck: p.circuitBreaker?.outlierDetection === undefined ? undefined : {
       passive: {
         consecutive5XxErrors: p.circuitBreaker.outlierDetection.consecutiveErrors,
-        interval: `${p.circuitBreaker.outlierDetection.intervalSeconds}s`,
-        baseEjectionTime: `${p.circuitBreaker.outlierDetection.baseEjectionSeconds}s`,
+        interval: d('circuitBreaker.outlierDetection.interval', p.circuitBreaker.outlierDetection.intervalSeconds * 1000),
+        baseEjectionTime: d('circuitBreaker.outlierDetection.baseEjectionTime', p.circuitBreaker.outlierDetection.baseEjectionSeconds * 1000),
         maxEjectionPercent: p.circuitBreaker.outlierDetection.maxEjectionPercent,
       },
     },
     rateLimit: p.rateLimit === undefined ? undefined : envoyGatewayRateLimit(route, p.rateLimit, dataPlane, extras),
-    timeout: p.timeouts.streamIdleSeconds === undefined ? undefined : { http: { streamIdleTimeout: `${p.timeouts.streamIdleSeconds}s` } },
+    timeout: p.timeouts.streamIdleSeconds === undefined ? undefined
+      : { http: { streamIdleTimeout: d('timeouts.streamIdle', p.timeouts.streamIdleSeconds * 1000) } },
     faultInjection: route.fault === undefined ? undefined : {
-      delay: route.fault.delayMillis === undefined ? undefined : { fixedDelay: `${route.fault.delayMillis}ms`, percentage: route.fault.delayPercent },
+      delay: route.fault.delayMillis === undefined ? undefined : { fixedDelay: d('fault.delay', route.fault.delayMillis), percentage: route.fault.delayPercent },
       abort: route.fault.abortStatus === undefined ? undefined : { httpStatus: route.fault.abortStatus, percentage: route.fault.abortPercent },
     },
+  };
+}
+
+/**
+ * An Envoy Gateway retry. Status codes are retried only with the `retriable-status-codes` trigger (envoyproxy/gateway
+ * v1.8.1 api/v1alpha1/retry_types.go), and the translator copies the triggers verbatim; an empty trigger list
+ * would be replaced by Envoy Gateway's own defaults (internal/xds/translator/route.go), so it is never rendered.
+ */
+export function envoyGatewayRetry(route: RouteSpec, retry: RetrySpec): NonNullable<BackendTrafficPolicySpec['retry']> {
+  const triggers = retry.conditions.filter(c => c.status === undefined).map(c => retryTrigger(route, c.token));
+  const codes = statusCodes(retry.conditions);
+  if (codes !== undefined) triggers.push(BackendTrafficPolicySpecRetryRetryOnTriggers.RETRIABLE_HYPHEN_STATUS_HYPHEN_CODES);
+  return {
+    numRetries: retry.attempts,
+    retryOn: { triggers, httpStatusCodes: codes },
+    // The per-try timeout lives here, not in HTTPRoute timeouts.backendRequest: without an HTTPRoute retry,
+    // Envoy Gateway makes backendRequest the timeout of the whole request.
+    perRetry: retry.backoffMillis === undefined && retry.perTrySeconds === undefined ? undefined : {
+      timeout: retry.perTrySeconds === undefined ? undefined : gatewayDuration(route.scope, 'retry.perTryTimeout', retry.perTrySeconds * 1000),
+      backOff: retry.backoffMillis === undefined ? undefined : {
+        baseInterval: gatewayDuration(route.scope, 'retry.backoff', retry.backoffMillis),
+        maxInterval: gatewayDuration(route.scope, 'retry.backoff', retry.backoffMillis * 10),
+      },
+    },
+  };
+}
+
+/**
+ * Least-request balancing, or consistent hashing for affinity. Left out for a rule to an InferencePool: Envoy AI
+ * Gateway's extension server (which serves InferencePools for Envoy Gateway) makes its cluster ORIGINAL_DST with the
+ * cluster-provided policy, so the endpoint picker's choice is the only balancing (envoyproxy/ai-gateway v1.1.0
+ * internal/extensionserver/post_cluster_modify.go). Affinity there is rejected before this point.
+ */
+function loadBalancer(route: RouteSpec): BackendTrafficPolicySpec['loadBalancer'] {
+  const affinity = route.policies.sessionAffinity;
+  if (route.backend.destinations.some(x => x.kind === 'inferencePool')) {
+    if (affinity !== undefined) throw new Error(`${route.scope.node.path}: affinity reached an InferencePool rule (a check is missing)`);
+    return undefined;
+  }
+  if (affinity === undefined) return { type: BackendTrafficPolicySpecLoadBalancerType.LEAST_REQUEST };
+  return {
+    type: BackendTrafficPolicySpecLoadBalancerType.CONSISTENT_HASH,
+    consistentHash: affinity.kind === 'cookie'
+      ? {
+        type: BackendTrafficPolicySpecLoadBalancerConsistentHashType.COOKIE,
+        cookie: {
+          name: affinity.name,
+          ttl: gatewayDuration(route.scope, 'sessionAffinity.ttl', affinity.ttlSeconds! * 1000),
+          attributes: affinity.path === undefined ? undefined : { Path: affinity.path },
+        },
+      }
+      : { type: BackendTrafficPolicySpecLoadBalancerConsistentHashType.HEADER, header: { name: affinity.name } },
   };
 }
 

@@ -1,6 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GATEWAY_GROUP, MAX_HTTPROUTE_RULES, renderGatewayObject } from './gateway-object';
+import { gatewayApiContracts } from './gateway-api-contracts';
+import { GATEWAY_GROUP, gatewayDuration, MAX_HTTPROUTE_RULES, renderGatewayObject } from './gateway-object';
 import { backendTrafficPolicySpec, checkEnvoyGatewayJwt, envoyProxyWorkload, renderSecurityPolicy } from '../envoy-gateway/envoy-gateway-policies';
 import {
   HttpRoute as ExperimentalHttpRoute, HttpRouteSpecRules as ExperimentalRule, HttpRouteSpecRulesSessionPersistenceType,
@@ -16,7 +17,7 @@ import type { DataPlaneImpl, GatewayRenderer, GatewayWorkload, SupportDeclaratio
 import type { FeatureId } from '../routing/features';
 import { checkRouteOrder } from '../routing/precedence';
 import { fullyQualifiedHost, normalizeWeights } from '../routing/render-helpers';
-import type { DestinationSpec, GatewaySpec, MatchConditions, RouteSpec } from '../routing/resolved';
+import type { DestinationSpec, GatewaySpec, MatchConditions, RetrySpec, RouteSpec } from '../routing/resolved';
 import { SupportLevel } from '../routing/support-level';
 import { invalid, requireDnsLabel, requireDnsSubdomain } from '../validate';
 import { GatewayApiImplementationKind, InferencePoolRenderer } from './inference-pool';
@@ -98,6 +99,10 @@ export interface GatewayApiDataPlaneOptions {
 }
 
 const ALT_ENVOY_AI = 'use the Envoy AI Gateway data plane';
+/** HTTPRoute's limits: matches of a rule, matches of the whole route, headers or query parameters of a match. */
+const MAX_RULE_MATCHES = 64;
+const MAX_ROUTE_MATCHES = 128;
+const MAX_MATCH_CONDITIONS = 16;
 
 /** What Gateway API with `implementation` on `channel` can express. */
 function support(impl: GatewayApiImplementationKind, channel: GatewayApiChannel): Record<FeatureId, SupportDeclaration> {
@@ -132,7 +137,10 @@ function support(impl: GatewayApiImplementationKind, channel: GatewayApiChannel)
     'fault': egOr('BackendTrafficPolicy faultInjection', no('Gateway API has no fault injection', `${needsEg}, or DataPlane.istio()`)),
     'timeout.request': native('HTTPRoute rule timeouts.request'),
     'timeout.streamIdle': egOr('BackendTrafficPolicy timeout.http.streamIdleTimeout', no('Gateway API has only request timeouts', `${needsEg}, or raise timeouts.request`)),
-    'retry': egOr('BackendTrafficPolicy retry', exp('HTTPRoute retry (status codes only; connection errors as the implementation decides)', needsEg)),
+    'retry': egOr('BackendTrafficPolicy retry (status codes with the retriable-status-codes trigger)', exp(istio
+      ? 'HTTPRoute retry (Istio retries connect-failure, refused-stream and the listed status codes, never reset-before-request: '
+        + 'RetryPolicy.llmSafe() retries without it, a custom policy listing it is rejected)'
+      : 'HTTPRoute retry (status codes only; connection errors as the implementation decides)', needsEg)),
     'retry.perTryTimeout': egOr('BackendTrafficPolicy retry.perRetry.timeout', native('HTTPRoute rule timeouts.backendRequest')),
     'retry.backoff': egOr('BackendTrafficPolicy retry.perRetry.backOff', exp('HTTPRoute retry backoff', needsEg)),
     'circuitBreaker.limits': egIstioOr('BackendTrafficPolicy circuitBreaker', 'DestinationRule connectionPool',
@@ -168,6 +176,7 @@ export function gatewayApiDataPlane(options: GatewayApiDataPlaneOptions): DataPl
   const implementation = options.implementation ?? GatewayImplementation.generic();
   const kind = implementation.kind as GatewayApiImplementationKind;
   const channel = options.channel ?? GatewayApiChannel.STANDARD;
+  const supported = support(kind, channel);
   return {
     name: `Gateway API (${implementation.displayName}, ${channel} channel)`,
     installation: {
@@ -176,8 +185,11 @@ export function gatewayApiDataPlane(options: GatewayApiDataPlaneOptions): DataPl
       gatewayApiChannel: channel,
       gatewayNamespace: implementation._proxyNamespace,
     },
-    support: support(kind, channel),
+    support: supported,
+    contracts: Object.fromEntries(Object.entries(gatewayApiContracts(kind, channel === GatewayApiChannel.EXPERIMENTAL))
+      .filter(([feature]) => supported[feature as FeatureId].level !== SupportLevel.UNSUPPORTED)),
     workload: gateway => workload(kind, implementation, gateway),
+    retried: retry => httpRouteRetryConditions(kind, channel === GatewayApiChannel.EXPERIMENTAL, retry),
     bind: (scope, gateway) => {
       requireDnsSubdomain(scope, 'dataPlane.gatewayClassName', options.gatewayClassName);
       return new GatewayApiGateway(scope, gateway, options.gatewayClassName, kind, channel);
@@ -246,10 +258,11 @@ class GatewayApiGateway implements GatewayRenderer {
         'merge routes (several matches on one route are ORed), or split them over two AiGateways with different hostnames');
     }
     checkRouteOrder(route, this.added, 'Gateway API');
+    this.checkMatchLimits(route);
     const p = route.policies;
     // HTTPRoute retry is experimental: on the standard channel only the library's default retries reach here
     // (an explicit policy fails the capability check), and they are left out.
-    const retry = this.impl === 'envoy-gateway' || p.retry === undefined || !this.experimental ? undefined : experimentalRetry(route);
+    const retry = this.impl === 'envoy-gateway' || p.retry === undefined || !this.experimental ? undefined : experimentalRetry(route, this.impl);
     this.checkPolicyTargets(route);
     const policies = this.impl === 'envoy-gateway' ? this.envoyGatewayPolicies(route) : undefined;
     const ruleHosts = this.destinationRules === undefined ? [] : route.backend.destinations.filter(d => d.kind !== 'inferencePool')
@@ -270,15 +283,17 @@ class GatewayApiGateway implements GatewayRenderer {
         requestMirror: { backendRef: this.backendRef(route, 'mirror.backend', d), ...mirrorShare(route.mirror!.percent) },
       })),
       timeouts: {
-        request: duration(p.timeouts.requestSeconds),
+        request: gatewayDuration(route.scope, 'timeouts.request', p.timeouts.requestSeconds * 1000),
         // Envoy Gateway gets the per-try timeout in its BackendTrafficPolicy (see backendTrafficPolicySpec).
-        backendRequest: p.retry?.perTrySeconds === undefined || this.impl === 'envoy-gateway' ? undefined : duration(p.retry.perTrySeconds),
+        backendRequest: p.retry?.perTrySeconds === undefined || this.impl === 'envoy-gateway' ? undefined
+          : gatewayDuration(route.scope, 'retry.perTryTimeout', p.retry.perTrySeconds * 1000),
       },
       retry,
       sessionPersistence: this.impl === 'generic' && p.sessionAffinity !== undefined ? {
         type: p.sessionAffinity.kind === 'cookie' ? HttpRouteSpecRulesSessionPersistenceType.COOKIE : HttpRouteSpecRulesSessionPersistenceType.HEADER,
         sessionName: p.sessionAffinity.name,
-        absoluteTimeout: p.sessionAffinity.ttlSeconds === undefined ? undefined : duration(p.sessionAffinity.ttlSeconds),
+        absoluteTimeout: p.sessionAffinity.ttlSeconds === undefined ? undefined
+          : gatewayDuration(route.scope, 'sessionAffinity.ttl', p.sessionAffinity.ttlSeconds * 1000),
         cookieConfig: p.sessionAffinity.kind === 'cookie' ? { lifetimeType: 'Permanent' as any } : undefined,
       } : undefined,
     };
@@ -288,10 +303,40 @@ class GatewayApiGateway implements GatewayRenderer {
     this.added.push(route);
   }
 
+  /**
+   * HTTPRoute's limits (gateway-api v1.6.1 config/crd/standard/gateway.networking.k8s.io_httproutes.yaml): at most 64
+   * matches a rule and 128 over the route, 16 headers and 16 query parameters a match.
+   */
+  private checkMatchLimits(route: RouteSpec) {
+    if (route.matches.length > MAX_RULE_MATCHES) {
+      throw invalid(route.scope, 'matches', `${route.matches.length} matches`, `are more than the ${MAX_RULE_MATCHES} an HTTPRoute rule holds`,
+        'split the route into several routes, or combine alternatives into a header regex');
+    }
+    const total = this.added.reduce((n, r) => n + r.matches.length, 0) + route.matches.length;
+    if (total > MAX_ROUTE_MATCHES) {
+      throw invalid(route.scope, 'matches', `${route.matches.length} matches`, `would make ${total} matches in the HTTPRoute, more than the ${MAX_ROUTE_MATCHES} it holds`,
+        'use fewer matches (combine alternatives into a header regex), or split the routes over two AiGateways with different hostnames');
+    }
+    route.matches.forEach((m, i) => {
+      for (const [what, list] of [['headers', m.headers], ['query parameters', m.queryParams]] as const) {
+        if (list.length > MAX_MATCH_CONDITIONS) {
+          throw invalid(route.scope, `matches[${i}]`, `${list.length} ${what}`, `are more than the ${MAX_MATCH_CONDITIONS} ${what} an HTTPRoute match holds`,
+            `match on at most ${MAX_MATCH_CONDITIONS} ${what}, or combine several into one header regex`);
+        }
+      }
+    });
+  }
+
   /** Policies that would have no effect where they are asked for are rejected, not dropped. */
   private checkPolicyTargets(route: RouteSpec) {
     const p = route.policies;
     const pools = route.backend.destinations.some(d => d.kind === 'inferencePool');
+    const failOpen = route.backend.destinations.find(d => d.inference?.failureMode === 'FailOpen');
+    if (failOpen !== undefined && this.impl === 'envoy-gateway') {
+      throw invalid(route.scope, 'backend.failureMode', 'PickerFailureMode.FAIL_OPEN', 'is ignored by Envoy Gateway, whose InferencePools are served by Envoy AI Gateway\'s '
+        + 'extension server, and it always fails closed when the endpoint picker is unavailable (envoyproxy/ai-gateway v1.1.0)',
+      'leave failureMode out (FAIL_CLOSE), and run more than one picker replica (pickerReplicas) for availability; or use GatewayImplementation.istio()');
+    }
     if (pools && p.sessionAffinity !== undefined) {
       throw invalid(route.scope, 'sessionAffinity', `SessionAffinity.${p.sessionAffinity.kind}`, 'has no effect on an InferencePool, whose endpoint picker chooses the replica',
         'leave affinity out: the picker\'s prefix-cache scorer keeps a conversation on the replica that holds its prefix; or use Backend.pool()');
@@ -384,24 +429,21 @@ function renderMatch(m: MatchConditions): HttpRouteSpecRulesMatches {
   };
 }
 
-/** A Gateway API duration: hours, minutes and seconds ("5m", "1h30m", "0s"). */
-function duration(seconds: number): string {
-  if (seconds === 0) return '0s';
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
-}
-
 function mirrorShare(percent: number) {
   return Number.isInteger(percent) ? { percent } : { fraction: { numerator: Math.round(percent * 10000), denominator: 1_000_000 } };
 }
 
 const CONNECTION_CONDITIONS = new Set(['connect-failure', 'refused-stream', 'reset-before-request']);
+/** What Istio 1.30 retries for every HTTPRoute retry, besides the listed codes (pilot/pkg/config/kube/gateway/conversion.go). */
+const ISTIO_HTTPROUTE_RETRY_ON = ['connect-failure', 'refused-stream'];
 const STATUS_GROUPS: Record<string, number[]> = { '5xx': [500, 502, 503, 504], 'gateway-error': [502, 503, 504] };
 
-/** The experimental HTTPRoute retry: status codes; connection errors are retried as the implementation decides. */
-function experimentalRetry(route: RouteSpec) {
+/**
+ * The experimental HTTPRoute retry: status codes. Connection errors are retried as the implementation decides;
+ * Istio 1.30 always retries connect-failure and refused-stream, and never reset-before-request, so with Istio
+ * RetryPolicy.llmSafe() (the default too) retries without it, and a custom policy that lists it is rejected.
+ */
+function experimentalRetry(route: RouteSpec, impl: GatewayApiImplementationKind) {
   const retry = route.policies.retry!;
   const codes = new Set<number>();
   for (const c of retry.conditions) {
@@ -412,12 +454,22 @@ function experimentalRetry(route: RouteSpec) {
     } else if (!CONNECTION_CONDITIONS.has(c.token)) {
       throw invalid(route.scope, 'retry.conditions', c.token, 'cannot be expressed by an HTTPRoute retry, which lists status codes only',
         'retry on status codes (RetryCondition.httpStatus), or use GatewayImplementation.envoyGateway()');
+    } else if (impl === 'istio' && !ISTIO_HTTPROUTE_RETRY_ON.includes(c.token) && !retry.llmSafe && !retry.isDefault) {
+      throw invalid(route.scope, 'retry.conditions', c.token, `is not retried by Istio's HTTPRoute retry, which retries ${ISTIO_HTTPROUTE_RETRY_ON.join(', ')} `
+        + 'and the listed status codes (Istio 1.30)', 'leave it out, use RetryPolicy.llmSafe() (which retries the others there), or use DataPlane.istio()');
     }
   }
   return {
     attempts: retry.attempts,
     codes: codes.size === 0 ? undefined : [...codes].sort((a, b) => a - b),
-    backoff: retry.backoffMillis === undefined ? undefined : `${retry.backoffMillis}ms`,
+    backoff: retry.backoffMillis === undefined ? undefined : gatewayDuration(route.scope, 'retry.backoff', retry.backoffMillis),
   };
 }
 
+/** The conditions Gateway API with `impl` really retries on, for the topology. */
+function httpRouteRetryConditions(impl: GatewayApiImplementationKind, experimental: boolean, retry: RetrySpec): string[] {
+  if (impl === 'envoy-gateway') return retry.conditions.map(c => c.token);
+  if (!experimental) return [];
+  const codes = retry.conditions.filter(c => c.status !== undefined || STATUS_GROUPS[c.token]).map(c => c.token);
+  return impl === 'istio' ? [...ISTIO_HTTPROUTE_RETRY_ON, ...codes] : retry.conditions.map(c => c.token);
+}

@@ -239,7 +239,7 @@ export class AiGateway extends Construct {
    * route's matches and policies on the edge. Put it in a markdown file next to the manifests.
    */
   public topology(): string {
-    return mermaidTopology(this.spec, this.impl.name, this.routeList.map(r => r._spec));
+    return mermaidTopology(this.spec, this.impl.name, this.routeList.map(r => r._spec), this.impl.retried?.bind(this.impl));
   }
 
   /** The routes, in evaluation order. */

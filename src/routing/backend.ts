@@ -1,7 +1,7 @@
 import type { IConstruct } from 'constructs';
 import type { LlmModelPool } from '../llm-model-pool';
 import type { SecretKeyReference } from '../model-server';
-import { invalid, requireDnsLabel, requireNonEmpty, requirePort, requireWholeNumber } from '../validate';
+import { invalid, requireDnsLabel, requireDnsSubdomain, requireNonEmpty, requirePort, requireWholeNumber } from '../validate';
 import { BackendSpec, DestinationSpec } from './resolved';
 
 /** The API a hosted model provider speaks. */
@@ -233,8 +233,17 @@ export class Backend {
   public static provider(options: ProviderBackendOptions): Backend {
     return new Backend('provider', (scope, property) => {
       requireDnsLabel(scope, `${property}.name`, options.name);
-      requireNonEmpty(scope, `${property}.hostname`, options.hostname);
+      requireProviderHostname(scope, `${property}.hostname`, options.hostname);
       const port = requirePort(scope, `${property}.port`, options.port ?? 443);
+      if (options.apiKey !== undefined) {
+        requireDnsSubdomain(scope, `${property}.apiKey.secretName`, options.apiKey.secretName);
+        if (typeof options.apiKey.key !== 'string' || !SECRET_KEY.test(options.apiKey.key) || options.apiKey.key.length > 253) {
+          throw invalid(scope, `${property}.apiKey.key`, options.apiKey.key, 'is not a Secret key (1 to 253 letters, digits, "-", "_" and ".")',
+            'use the key the credential is stored under in the Secret');
+        }
+      }
+      if (options.region !== undefined) requireNonEmpty(scope, `${property}.region`, options.region);
+      if (options.project !== undefined) requireNonEmpty(scope, `${property}.project`, options.project);
       return {
         mode: 'single',
         destinations: [{
@@ -303,6 +312,25 @@ export class Backend {
   /** @internal */
   public get _kind(): string {
     return this.kind;
+  }
+}
+
+/** The characters of a Secret key, as the API server checks them. */
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/**
+ * A provider's hostname as Envoy Gateway's Backend takes it (envoyproxy/gateway v1.8.1 Backend CRD: fqdn.hostname is
+ * a lowercase DNS name of at most 253 characters): no scheme, port or path.
+ */
+function requireProviderHostname(scope: IConstruct, property: string, hostname: string) {
+  if (typeof hostname !== 'string' || hostname.length === 0) {
+    throw invalid(scope, property, hostname, 'is empty', 'give the provider\'s hostname, such as api.openai.com');
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(hostname) || /[/:]/.test(hostname)) {
+    throw invalid(scope, property, hostname, 'is a URL, and the provider backend takes a hostname only', 'give the hostname alone (api.openai.com); set a port with the port option');
+  }
+  if (hostname.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(hostname)) {
+    throw invalid(scope, property, hostname, 'is not a DNS hostname (lowercase letters, digits, "-" and ".", at most 253 characters)', 'give the provider\'s hostname, such as api.openai.com');
   }
 }
 

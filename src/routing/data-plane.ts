@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import type { UpstreamContract } from './contracts';
 import { FeatureId, FEATURES } from './features';
-import type { DestinationSpec, GatewaySpec, RouteSpec } from './resolved';
+import type { DestinationSpec, GatewaySpec, RetrySpec, RouteSpec } from './resolved';
 import { SupportLevel } from './support-level';
 import { EnvoyAiGatewayDataPlaneOptions, envoyAiGatewayDataPlane } from '../envoy-ai-gateway/envoy-ai-gateway-data-plane';
 import { GatewayApiDataPlaneOptions, gatewayApiDataPlane } from '../gateway-api/gateway-api-data-plane';
@@ -108,6 +108,8 @@ export interface DataPlaneImpl {
   bind(scope: Construct, gateway: GatewaySpec): GatewayRenderer;
   /** Controller-wide settings the data plane relies on (for the controller's Helm values). */
   controllerSettings?(): Record<string, string>;
+  /** The conditions the controller really retries on for `retry`, for the topology (default: the policy's own; empty: none). */
+  retried?(retry: RetrySpec): string[];
 }
 
 /**

@@ -42,18 +42,21 @@ export class RouteMatch {
   /** A header with exactly this value. Header names are compared case-insensitively. */
   public static header(name: string, value: string): RouteMatch {
     requireValue('RouteMatch.header', value, 'use RouteMatch.headerPresent(name) to match any value');
-    return new RouteMatch({ headers: [{ name: requireHeaderName('RouteMatch.header', 'name', name), kind: 'exact', value }], queryParams: [] });
+    return new RouteMatch({ headers: [{ name: headerName('RouteMatch.header', name), kind: 'exact', value }], queryParams: [] });
   }
 
   /** A header whose whole value matches an RE2 regular expression. */
   public static headerRegex(name: string, regex: string): RouteMatch {
     requireNonEmpty('RouteMatch.headerRegex', 'regex', regex);
-    return new RouteMatch({ headers: [{ name: requireHeaderName('RouteMatch.headerRegex', 'name', name), kind: 'regex', value: regex }], queryParams: [] });
+    if (regex.length > 4096) {
+      throw invalid('RouteMatch.headerRegex', 'regex', regex, 'is longer than the 4096 characters a Gateway API header match holds', 'use a shorter regex');
+    }
+    return new RouteMatch({ headers: [{ name: headerName('RouteMatch.headerRegex', name), kind: 'regex', value: regex }], queryParams: [] });
   }
 
   /** A header that is present, whatever its value. */
   public static headerPresent(name: string): RouteMatch {
-    return new RouteMatch({ headers: [{ name: requireHeaderName('RouteMatch.headerPresent', 'name', name), kind: 'present' }], queryParams: [] });
+    return new RouteMatch({ headers: [{ name: headerName('RouteMatch.headerPresent', name), kind: 'present' }], queryParams: [] });
   }
 
   /** The request method. */
@@ -63,8 +66,8 @@ export class RouteMatch {
 
   /** A query parameter with exactly this value. */
   public static queryParam(name: string, value: string): RouteMatch {
-    requireNonEmpty('RouteMatch.queryParam', 'name', name);
-    requireValue('RouteMatch.queryParam', value, 'give the value the parameter must have');
+    requireName('RouteMatch.queryParam', name);
+    requireValue('RouteMatch.queryParam', value, 'give the value the parameter must have', 1024);
     return new RouteMatch({ headers: [], queryParams: [{ name, kind: 'exact', value }] });
   }
 
@@ -107,22 +110,54 @@ export class RouteMatch {
   }
 }
 
+/** The characters of a path (RFC 3986 pchar and "/"), with percent-encoded octets. */
+const PATH_CHARACTERS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
+const MAX_PATH = 1024;
+
+/**
+ * A request path as Gateway API's HTTPRoute accepts it (gateway-api v1.6.1 HTTPRoute CRD: the CEL rules on
+ * matches[].path and maxLength 1024). Requests arrive percent-encoded and normalized, so a path outside these
+ * rules could not match on any data plane either.
+ */
 function requirePath(where: string, path: string): string {
-  if (!path.startsWith('/') || /[\s?#]/.test(path)) {
-    throw invalid(where, 'path', path, 'is not a request path', 'start it with "/" and leave out spaces, "?" and "#"');
-  }
+  const fix = 'start it with "/", percent-encode other characters (a space is %20, "{" is %7B, "é" is %C3%A9), and leave out "?", "#", '
+    + 'empty segments ("//"), dot segments ("/./", "/../") and encoded slashes (%2F)';
+  if (typeof path !== 'string' || !path.startsWith('/')) throw invalid(where, 'path', path, 'is not a request path', fix);
+  if (path.length > MAX_PATH) throw invalid(where, 'path', path, `is longer than the ${MAX_PATH} characters Gateway API allows`, 'match on a shorter prefix');
+  const rule = !PATH_CHARACTERS.test(path) ? 'has characters a request path cannot carry unencoded'
+    : path.includes('//') ? 'has an empty segment ("//"), which Gateway API rejects'
+      : /\/\.\.?(\/|$)/.test(path) ? 'has a dot segment ("/." or "/.."), which requests never carry after normalization'
+        : /%2f/i.test(path) ? 'has an encoded slash (%2F), which Gateway API rejects' : undefined;
+  if (rule !== undefined) throw invalid(where, 'path', path, rule, fix);
   return path;
+}
+
+/** Header and query parameter names: RFC 7230 tokens of at most 256 characters (Gateway API and Envoy AI Gateway). */
+const MAX_NAME = 256;
+const TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
+
+function requireName(where: string, name: string): string {
+  if (typeof name !== 'string' || !TOKEN.test(name) || name.length > MAX_NAME) {
+    throw invalid(where, 'name', name, `is not a name Gateway API can match (an HTTP token of 1 to ${MAX_NAME} letters, digits and !#$%&'*+-.^_\`|~)`,
+      'use letters, digits and "-", such as x-tenant-id');
+  }
+  return name;
 }
 
 /** Visible ASCII with single spaces or tabs inside: what Gateway API (and so most data planes) can match. */
 const MATCH_VALUE = /^[!-~]+([\t ]?[!-~]+)*$/;
 
-function requireValue(where: string, value: string, fix: string) {
-  if (value.length === 0) throw invalid(where, 'value', value, 'is empty, which Gateway API based data planes cannot match', fix);
-  if (!MATCH_VALUE.test(value) || value.length > 4096) {
-    throw invalid(where, 'value', value, 'is not a value Gateway API can match (visible ASCII with single inner spaces, at most 4096 characters)',
+function requireValue(where: string, value: string, fix: string, max = 4096) {
+  if (typeof value !== 'string' || value.length === 0) throw invalid(where, 'value', value, 'is empty, which Gateway API based data planes cannot match', fix);
+  if (!MATCH_VALUE.test(value) || value.length > max) {
+    throw invalid(where, 'value', value, `is not a value Gateway API can match (visible ASCII with single inner spaces, at most ${max} characters)`,
       'use RouteMatch.headerRegex for other values, or match on another header');
   }
+}
+
+function headerName(where: string, name: string): string {
+  const lower = requireHeaderName(where, 'name', name);
+  return requireName(where, lower);
 }
 
 function single<T>(what: string, a: T | undefined, b: T | undefined): T | undefined {

@@ -139,7 +139,11 @@ export interface CustomRetryOptions {
  * RetryPolicy.custom({ attempts: 3, conditions: [RetryCondition.CONNECT_FAILURE, RetryCondition.httpStatus(503)] });
  */
 export class RetryPolicy {
-  /** Retries only what cannot have reached the model, with backoff. */
+  /**
+   * Retries only what cannot have reached the model, with backoff. Where a data plane cannot express one of these
+   * conditions it retries on the others (Gateway API with Istio retries no `reset-before-request`); the
+   * capability table says so.
+   */
   public static llmSafe(options: LlmSafeRetryOptions = {}): RetryPolicy {
     return new RetryPolicy(options.backoff !== undefined, {
       attempts: options.attempts ?? 2,
@@ -147,7 +151,7 @@ export class RetryPolicy {
         RetryCondition.CONNECT_FAILURE, RetryCondition.REFUSED_STREAM, RetryCondition.RESET_BEFORE_REQUEST, RetryCondition.httpStatus(503),
       ],
       backoff: options.backoff ?? Duration.millis(250),
-    });
+    }, true);
   }
 
   /** Your own conditions, attempts and timeouts (for example a tutorial's `5xx` with a 2 s per-try timeout). */
@@ -160,7 +164,11 @@ export class RetryPolicy {
     return new RetryPolicy(false, undefined);
   }
 
-  private constructor(private readonly explicitBackoff: boolean, private readonly options: CustomRetryOptions | undefined) {}
+  private constructor(
+    private readonly explicitBackoff: boolean,
+    private readonly options: CustomRetryOptions | undefined,
+    private readonly llmSafe = false,
+  ) {}
 
   /** @internal */
   public _resolve(scope: IConstruct, property: string): RetrySpec | undefined {
@@ -173,7 +181,7 @@ export class RetryPolicy {
     const conditions = o.conditions.map((c, i) => c._resolve(scope, `${property}.conditions[${i}]`));
     const perTry = o.perTryTimeout === undefined ? undefined : wholeSeconds(scope, `${property}.perTryTimeout`, o.perTryTimeout, 1);
     const backoffMillis = o.backoff === undefined ? undefined : wholeMillis(scope, `${property}.backoff`, o.backoff);
-    return { attempts, perTrySeconds: perTry, conditions, backoffMillis, backoffExplicit: this.explicitBackoff };
+    return { attempts, perTrySeconds: perTry, conditions, backoffMillis, backoffExplicit: this.explicitBackoff, llmSafe: this.llmSafe || undefined };
   }
 }
 
@@ -526,6 +534,11 @@ export class JwtAuth {
         throw invalid(scope, `${property}.jwks`, o.jwks, 'is not a JWKS document (JSON with a "keys" list)', 'paste the issuer\'s JWKS JSON, or use jwksUri');
       }
     }
+    (o.audiences ?? []).forEach((a, i) => {
+      if (typeof a !== 'string' || a.trim() === '') {
+        throw invalid(scope, `${property}.audiences[${i}]`, a, 'is empty, and no token carries an empty audience', 'give the aud value your tokens carry, or leave audiences out to accept any');
+      }
+    });
     const requiredClaims = (o.requiredClaims ?? []).map((c, i) => {
       requireNonEmpty(scope, `${property}.requiredClaims[${i}].claim`, c.claim);
       if (c.values.length === 0) {

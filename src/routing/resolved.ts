@@ -101,6 +101,11 @@ export interface RetrySpec {
   readonly backoffExplicit: boolean;
   /** Whether this is the library's default (RetryPolicy.llmSafe() where nobody set a retry policy). */
   readonly isDefault?: boolean;
+  /**
+   * Whether the conditions are RetryPolicy.llmSafe()'s ("only what cannot have reached the model"), which a data
+   * plane may narrow to the ones it can express, as it may leave out llmSafe()'s default backoff.
+   */
+  readonly llmSafe?: boolean;
 }
 
 export interface OutlierDetectionSpec {

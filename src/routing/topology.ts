@@ -1,4 +1,4 @@
-import type { DestinationSpec, GatewaySpec, MatchConditions, PolicySpec, RouteSpec } from './resolved';
+import type { DestinationSpec, GatewaySpec, MatchConditions, PolicySpec, RetrySpec, RouteSpec } from './resolved';
 
 /*
  * A Mermaid flowchart of a gateway: clients → gateway → one edge per route and destination, labelled with
@@ -6,7 +6,8 @@ import type { DestinationSpec, GatewaySpec, MatchConditions, PolicySpec, RouteSp
  */
 
 /** The Mermaid source (without the surrounding code fence). */
-export function mermaidTopology(gateway: GatewaySpec, dataPlane: string, routes: readonly RouteSpec[]): string {
+export function mermaidTopology(gateway: GatewaySpec, dataPlane: string, routes: readonly RouteSpec[],
+  retried: (retry: RetrySpec) => string[] = retry => retry.conditions.map(c => c.token)): string {
   const lines = ['flowchart LR'];
   const listeners = gateway.listeners.map(l => `${l.protocol} :${l.port}`).join(', ');
   lines.push(`  clients([clients]) --> gw${node(`${gateway.name}<br/>${gateway.hostnames.join(', ')}<br/>${listeners}<br/>${dataPlane}`)}`);
@@ -22,7 +23,7 @@ export function mermaidTopology(gateway: GatewaySpec, dataPlane: string, routes:
     return id;
   };
   routes.forEach((route, i) => {
-    const label = [`${i + 1}. ${route.id}`, describeMatches(route.matches), ...describePolicies(route.policies)].join('<br/>');
+    const label = [`${i + 1}. ${route.id}`, describeMatches(route.matches), ...describePolicies(route.policies, retried)].join('<br/>');
     route.backend.destinations.forEach((d, n) => {
       const share = route.backend.mode === 'weighted' ? `<br/>weight ${d.weight}` : route.backend.mode === 'fallback' ? `<br/>priority ${n}` : '';
       lines.push(`  gw -->|${text(label + share)}| ${nodeId(d)}`);
@@ -62,9 +63,11 @@ function describeMatches(matches: readonly MatchConditions[]): string {
   }).join(' or ');
 }
 
-function describePolicies(p: PolicySpec): string[] {
+function describePolicies(p: PolicySpec, retried: (retry: RetrySpec) => string[]): string[] {
   const out = [`timeout ${p.timeouts.requestSeconds}s${p.timeouts.streamIdleSeconds === undefined ? '' : `, stream idle ${p.timeouts.streamIdleSeconds}s`}`];
-  out.push(p.retry === undefined ? 'no retries' : `retry ${p.retry.attempts}x on ${p.retry.conditions.map(c => c.token).join(',')}`);
+  // What the controller really retries on, which may differ from the policy (Istio's HTTPRoute retry).
+  const conditions = p.retry === undefined ? [] : retried(p.retry);
+  out.push(conditions.length === 0 ? 'no retries' : `retry ${p.retry!.attempts}x on ${conditions.join(',')}`);
   if (p.circuitBreaker) out.push('circuit breaker');
   if (p.sessionAffinity) out.push(`affinity ${p.sessionAffinity.kind} ${p.sessionAffinity.name}`);
   if (p.rateLimit) out.push(`limit ${p.rateLimit.limit} ${p.rateLimit.counts}/${p.rateLimit.unit} per ${p.rateLimit.key.name ?? p.rateLimit.key.kind}`);
