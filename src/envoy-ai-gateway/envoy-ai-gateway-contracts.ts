@@ -1,3 +1,4 @@
+import { PICKER_CONTRACTS } from '../gateway-api/inference-pool';
 import type { UpstreamContract } from '../routing/contracts';
 import type { FeatureId } from '../routing/features';
 
@@ -49,6 +50,7 @@ export const ENVOY_AI_GATEWAY_CONTRACTS: Partial<Record<FeatureId, readonly Upst
     row('InferencePool failureMode FailOpen (rejected)', 'the extension server hard-codes ext_proc failure_mode_allow false for the picker',
       AI('internal/extensionserver/inferencepool.go'),
       'FailOpen is rejected: the extension server always fails closed when the endpoint picker is unavailable (envoyproxy/ai-gateway v1.1.0 internal/extensionserver/inferencepool.go)'),
+    ...PICKER_CONTRACTS,
   ],
   'backend.weighted': [row('AIGatewayRoute backendRefs[].weight, normalized to 100', 'each request goes to one backend in proportion to the weights', ROUTE,
     'a weighted split becomes backendRef weights summing to 100')],

@@ -1,4 +1,5 @@
 import type { GatewayApiImplementationKind } from './inference-pool';
+import { PICKER_CONTRACTS } from './inference-pool';
 import type { UpstreamContract } from '../routing/contracts';
 import type { FeatureId } from '../routing/features';
 
@@ -55,7 +56,7 @@ const COMMON: Contracts = {
   'backend.inferencePool': [row('HTTPRoute backendRefs {group: inference.networking.k8s.io, kind: InferencePool}',
     'an implementation with the Inference Extension sends each request through the endpoint picker of the pool',
     { repository: 'kubernetes-sigs/gateway-api-inference-extension', tag: 'v1.6.0', path: 'api/v1/inferencepool_types.go' },
-    'an InferencePool backendRef, and the NetworkPolicy also admits the endpoint picker that scrapes the pool')],
+    'an InferencePool backendRef, and the NetworkPolicy also admits the endpoint picker that scrapes the pool'), ...PICKER_CONTRACTS],
   'backend.weighted': [row('HTTPRoute backendRefs[].weight, normalized to 100', 'each request goes to one backendRef in proportion to the weights', HTTPROUTE, 'weights, mirror and timeouts')],
   'mirror': [row('HTTPRoute filters RequestMirror {percent | fraction}', 'a copy of that share of requests goes to the mirror, whose responses are discarded', HTTPROUTE,
     'weights, mirror and timeouts')],
