@@ -48,6 +48,10 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import {
+  builtinChecks, dns1035LabelProblem, dnsLabelProblem, dnsSubdomainProblem, labelValueProblem, qualifiedNameProblem,
+} from './builtin';
+import { CelInput, CelSchema, compileRule, ValidationRule, toCelValue } from './cel/kubernetes';
 import { upstreamRoot } from './upstream';
 
 /** The Kubernetes versions core kinds are checked against unless ValidateOptions names others. */
@@ -88,6 +92,36 @@ export function validateManifests(docs: readonly any[], options: ValidateOptions
   }
   const channel = options.gatewayApiChannel ?? 'standard';
   return docs.flatMap((doc: unknown, index) => validateDocument(doc, index, versions, channel));
+}
+
+/** One `x-kubernetes-validations` rule of a vendored CRD, and where it is. */
+export interface CrdValidationRule {
+  /** The CRD's name and source folder, e.g. "httproutes.gateway.networking.k8s.io (gateway-api/standard)". */
+  readonly crd: string;
+  readonly version: string;
+  /** The schema node, e.g. "spec.rules[].matches[].path". */
+  readonly path: string;
+  readonly rule: ValidationRule;
+}
+
+/** Every CEL rule of every version of every CRD under crds/ (the ones the validator evaluates). */
+export function crdValidationRules(): CrdValidationRule[] {
+  const rules: CrdValidationRule[] = [];
+  for (const crd of crdCatalog().all()) {
+    for (const [version, { schema }] of crd.versions) {
+      const walk = (node: Schema | undefined, at: string): void => {
+        if (!node) return;
+        for (const rule of node['x-kubernetes-validations'] ?? []) rules.push({ crd: `${crd.name} (${crd.source})`, version, path: at, rule });
+        for (const [key, child] of Object.entries(node.properties ?? {})) walk(child, at ? `${at}.${key}` : key);
+        walk(node.items, `${at}[]`);
+        if (typeof node.additionalProperties === 'object') walk(node.additionalProperties, `${at}{}`);
+        for (const part of [...node.allOf ?? [], ...node.anyOf ?? [], ...node.oneOf ?? []]) walk(part, at);
+        walk(node.not, at);
+      };
+      walk(schema, '');
+    }
+  }
+  return rules;
 }
 
 /** Throws an Error whose message lists every issue (one per line: document, path, message, schema). */
@@ -135,6 +169,7 @@ const TYPE_META = 'kubernetes TypeMeta';
 const METADATA_RULES = 'kubernetes ObjectMeta rules';
 const INGRESS_NGINX = 'ingress-nginx/annotations.txt';
 const NO_SCHEMA = 'no schema';
+const BUILTIN = 'kubernetes API server rules';
 
 /** The Kubernetes version whose ObjectMeta judges the metadata of custom resources. */
 const CUSTOM_RESOURCE_METADATA_VERSION = 'v1.36.0';
@@ -155,7 +190,10 @@ function documentIssues(doc: unknown, versions: readonly string[], channel: Chan
     ...checkIngressNginxAnnotations(doc).map(judgedBy(INGRESS_NGINX)),
     ...checkNames(doc.metadata, gvk).map(judgedBy(METADATA_RULES)),
   ];
-  if (isKubernetesGroup(gvk.group, versions)) return [...issues, ...validateCore(doc, gvk, versions)];
+  if (isKubernetesGroup(gvk.group, versions)) {
+    const builtin = builtinChecks(doc, gvk.group, gvk.kind).map(judgedBy(BUILTIN));
+    return [...issues, ...validateCore(doc, gvk, versions), ...builtin];
+  }
 
   const crd = crdCatalog().find(gvk.group, gvk.kind, channel);
   if (crd) return [...issues, ...validateCustom(doc, gvk, crd)];
@@ -293,6 +331,7 @@ interface Schema {
   readonly 'x-kubernetes-list-type'?: string;
   readonly 'x-kubernetes-list-map-keys'?: readonly string[];
   readonly 'x-kubernetes-group-version-kind'?: readonly GroupVersionKind[];
+  readonly 'x-kubernetes-validations'?: readonly ValidationRule[];
 }
 
 type Definitions = Readonly<Record<string, Schema>>;
@@ -317,6 +356,8 @@ type Mode = 'kubernetes' | 'custom' | 'predicate';
 
 class Walker {
   public readonly findings: Finding[] = [];
+  /** Values converted for CEL in this walk, by the JSON object they came from. */
+  private readonly celValues = new WeakMap<object, CelInput>();
 
   constructor(
     private readonly mode: Mode,
@@ -339,6 +380,37 @@ class Walker {
     else if (typeof value === 'number') this.checkNumber(value, schema, at);
     this.checkEnum(value, schema, at);
     this.checkCombinators(value, schema, at);
+    if (this.mode === 'custom' && schema['x-kubernetes-validations']) this.checkRules(value, schema, at);
+  }
+
+  /**
+   * The CRD's CEL rules at this node, with `self` bound to the (defaulted) value. A rule that does not compile
+   * or cannot be evaluated is an issue too (the API server would reject the object or the CRD); transition
+   * rules (`oldSelf`) only run on updates and are left out.
+   */
+  private checkRules(value: unknown, schema: Schema, at: string): void {
+    let self: CelInput | undefined;
+    for (const rule of schema['x-kubernetes-validations'] ?? []) {
+      const compiled = compileRule(rule.rule);
+      if (compiled.transition) continue;
+      const shown = shortRule(rule.rule);
+      if (compiled.error !== undefined) {
+        this.report(at, `CEL rule does not compile (${compiled.error}): ${shown}`);
+        continue;
+      }
+      self ??= toCelValue(value, schema as CelSchema, this.celValues);
+      const outcome = compiled.evaluate(self);
+      if (outcome.kind === 'passed') continue;
+      const where = rule.fieldPath ? joinFieldPath(at, rule.fieldPath) : at;
+      if (outcome.kind === 'error') {
+        this.report(where, `CEL rule could not be evaluated (${outcome.error}), so the API server rejects the object: ${shown}`);
+        continue;
+      }
+      const custom = rule.messageExpression !== undefined ? compileRule(rule.messageExpression).evaluateString(self) : undefined;
+      const message = custom ?? rule.message;
+      const reason = rule.reason && rule.reason !== 'FieldValueInvalid' ? ` [${rule.reason}]` : '';
+      this.report(where, message ? `${message}${reason} (CEL rule: ${shown})` : `failed rule${reason}: ${shown}`);
+    }
   }
 
   private report(at: string, message: string, schema?: string): void {
@@ -517,6 +589,18 @@ class Walker {
   }
 }
 
+/** A rule for messages: whitespace collapsed, at most 160 characters. */
+function shortRule(rule: string): string {
+  const flat = rule.replace(/\s+/g, ' ').trim();
+  return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
+}
+
+/** A rule's `fieldPath` (`.spec.foo`, `.foo['bar']`) appended to the path of the node that carries the rule. */
+function joinFieldPath(at: string, relative: string): string {
+  const joined = `${at}${relative.startsWith('[') ? '' : relative.startsWith('.') ? '' : '.'}${relative}`;
+  return joined.replace(/^\./, '');
+}
+
 const INTEGER_RANGES: Readonly<Record<string, readonly [number, number]>> = {
   int32: [-(2 ** 31), 2 ** 31 - 1],
   int64: [-(2 ** 63), 2 ** 63 - 1],
@@ -615,22 +699,14 @@ function withDefaults(value: unknown, schema: Schema): unknown {
 // ---------------------------------------------------------------------------------------------------------
 // Object metadata rules (k8s.io/apimachinery validation)
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 
 /** A naming rule: what is wrong with a name, or undefined when it is fine. */
 type NameRule = (name: string) => string | undefined;
 
-const dnsSubdomain: NameRule = name => name.length <= 253 && DNS1123_SUBDOMAIN.test(name) ? undefined
-  : "is not a DNS subdomain: at most 253 characters of lowercase letters, digits, '-' and '.', starting and ending with a letter or digit";
-const dnsLabel: NameRule = name => name.length <= 63 && DNS1123_LABEL.test(name) ? undefined
-  : "is not a DNS label: at most 63 characters of lowercase letters, digits and '-', starting and ending with a letter or digit";
-const dns1035Label: NameRule = name => name.length <= 63 && DNS1035_LABEL.test(name) ? undefined
-  : "is not a DNS-1035 label: at most 63 characters of lowercase letters, digits and '-', starting with a letter and ending with a letter or digit";
+const dnsSubdomain: NameRule = dnsSubdomainProblem;
+const dnsLabel: NameRule = dnsLabelProblem;
+const dns1035Label: NameRule = dns1035LabelProblem;
 const pathSegment: NameRule = name => name !== '.' && name !== '..' && !/[/%]/.test(name) ? undefined
   : "is not a path segment name: it may not be '.' or '..' or contain '/' or '%'";
 
@@ -678,12 +754,8 @@ function checkLabelsAndAnnotations(metadata: JsonObject, at: string): Finding[] 
     const where = fieldPath(fieldPath(at, 'labels'), key);
     const problem = qualifiedNameProblem(key);
     if (problem) findings.push({ path: where, message: `label key ${quote(key)} ${problem}` });
-    if (typeof value === 'string' && !(value.length <= 63 && LABEL_VALUE.test(value))) {
-      findings.push({
-        path: where,
-        message: `label value ${quote(value)} is invalid: at most 63 characters of letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty)`,
-      });
-    }
+    const valueProblem = typeof value === 'string' ? labelValueProblem(value) : undefined;
+    if (valueProblem) findings.push({ path: where, message: `label value ${quote(value)} ${valueProblem}` });
   }
   const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
   let bytes = 0;
@@ -696,21 +768,6 @@ function checkLabelsAndAnnotations(metadata: JsonObject, at: string): Finding[] 
     findings.push({ path: fieldPath(at, 'annotations'), message: `annotations total ${bytes} bytes, more than the ${MAX_ANNOTATIONS_BYTES} allowed` });
   }
   return findings;
-}
-
-/** Label and annotation keys: an optional DNS-subdomain prefix and '/', then a name of at most 63 characters. */
-function qualifiedNameProblem(key: string): string | undefined {
-  const parts = key.split('/');
-  if (parts.length > 2) return "is not a qualified name: it has more than one '/'";
-  const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
-  if (prefix !== undefined) {
-    const problem = prefix === '' ? 'is empty' : dnsSubdomain(prefix);
-    if (problem) return `is not a qualified name: its prefix ${problem}`;
-  }
-  if (name.length > 63 || !QUALIFIED_NAME_PART.test(name)) {
-    return "is not a qualified name: the name part must be 1 to 63 characters of letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
-  }
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -827,6 +884,12 @@ class CrdCatalog {
 
   constructor(private readonly root: string) {
     this.unparsed = yamlFiles(root).sort();
+  }
+
+  /** Every CRD, both channels. */
+  public all(): CustomResourceDefinition[] {
+    this.parse(() => true);
+    return [...this.standard.values(), ...this.experimental.values()];
   }
 
   public find(group: string, kind: string, channel: Channel): CustomResourceDefinition | undefined {
