@@ -548,6 +548,30 @@ describe('CEL rules (x-kubernetes-validations)', () => {
     expect(compileRule('self == oldSelf').transition).toBe(true);
   });
 
+  test('the Kubernetes CEL library functions behave as the API server defines them (apiserver/pkg/cel/library)', () => {
+    const run = (rule: string, self: unknown = null) => compileRule(rule).evaluate(toCelValue(self, undefined, new WeakMap())).kind;
+    // urls.go
+    expect(run("url('https://llm.example.com:8443/v1/chat?model=a&model=b').getHost() == 'llm.example.com:8443'")).toBe('passed');
+    expect(run("url('https://[::1]:80/').getHostname() == '::1' && url('https://[::1]:80/').getPort() == '80'")).toBe('passed');
+    expect(run("url('https://example.com/a%20b').getEscapedPath() == '/a%20b'")).toBe('passed');
+    expect(run("url('https://example.com/?model=a&model=b').getQuery()['model'] == ['a', 'b']")).toBe('passed');
+    expect(run("url('/v1/chat').getScheme() == '' && isURL('/v1/chat') && !isURL('v1/chat') && !isURL('')")).toBe('passed');
+    // lists.go
+    expect(run('[1, 2, 2].isSorted() && ![2, 1].isSorted() && [1, 2, 3].sum() == 6 && [1.5, 2.5].sum() == 4.0')).toBe('passed');
+    expect(run("[3, 1, 2].min() == 1 && [3, 1, 2].max() == 3 && ['a', 'b', 'a'].indexOf('a') == 0 && ['a', 'b', 'a'].lastIndexOf('a') == 2")).toBe('passed');
+    expect(run('[].min() == 0')).toBe('error');
+    // regex.go
+    expect(run("'gpu-a100-80gb'.find('[0-9]+') == '100' && 'a1b22c333'.findAll('[0-9]+') == ['1', '22', '333'] && 'a1b22c333'.findAll('[0-9]+', 2) == ['1', '22']")).toBe('passed');
+    // quantity.go
+    expect(run("quantity('1Gi').isGreaterThan(quantity('1G')) && quantity('500m').compareTo(quantity('0.5')) == 0 && quantity('2').asInteger() == 2")).toBe('passed');
+    expect(run("isQuantity('8Gi') && !isQuantity('8 GiB') && quantity('1').add(quantity('500m')).asApproximateFloat() == 1.5")).toBe('passed');
+    // strings extension and the standard library
+    expect(run("'a,b'.split(',') == ['a', 'b'] && 'ABC'.lowerAscii() == 'abc' && 'unix:///x'.substring(7, 8) == '/' && 'a-b'.replace('-', '_') == 'a_b'")).toBe('passed');
+    expect(run("duration('100000ms') > duration('1m') && timestamp('2026-01-01T00:00:00Z') > timestamp('2025-01-01T00:00:00Z')")).toBe('passed');
+    expect(run("self.matches('^[a-z]+$')", 'abc')).toBe('passed');
+    expect(run("self.matches('^[a-z]+$')", 'ab1')).toBe('failed');
+  });
+
   test('an error while evaluating a rule is an issue (a missing field read without has())', () => {
     expect(compileRule('self.missing == 1').evaluate(toCelValue({}, { type: 'object', properties: { missing: { type: 'integer' } } }, new WeakMap())))
       .toEqual({ kind: 'error', error: 'field not found: missing' });

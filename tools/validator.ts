@@ -29,13 +29,24 @@
  *   skipped), `minItems`/`maxItems`, `minProperties`/`maxProperties`, formats byte/date-time/ipv4/ipv6,
  *   `x-kubernetes-list-type` set/map uniqueness, and `allOf`/`anyOf`/`oneOf`/`not` as value validations
  *   (they never declare fields, so they cannot open a closed object).
+ * - CEL: every `x-kubernetes-validations` rule of the CRD, at every node that carries one, on the defaulted
+ *   document (tools/cel/kubernetes.ts: @bufbuild/cel with the Kubernetes library functions; `self` typed by the
+ *   schema). `message`, `messageExpression`, `fieldPath` and `reason` shape the issue. A rule that does not
+ *   compile or cannot be evaluated (e.g. `url()` of a string that is not a URL, a field read without `has()`) is
+ *   an issue too: nothing is ever counted as passed without running. crdValidationRules() lists every rule.
+ * - The API server's checks in Go code for the core kinds the library emits (tools/builtin.ts): container,
+ *   port, volume and env var names (the Kubernetes 1.28 env var rule), port ranges, resources (non-negative
+ *   quantities, requests <= limits, whole extended resources such as GPUs requested as limited), probes,
+ *   workload selectors matching the template labels, replicas and rollout strategy, Service ports,
+ *   PodDisruptionBudgets, HorizontalPodAutoscalers, ConfigMap and Secret keys, NetworkPolicy ports and
+ *   peers, Ingress hosts, paths and backends, RBAC rules and bindings, label selectors.
  * - ingress-nginx: every `nginx.ingress.kubernetes.io/*` annotation on a document must be one the controller
  *   knows (ingress-nginx/annotations.txt); the controller silently ignores the others.
  *
  * What is not checked
- * - CEL rules (`x-kubernetes-validations`) and everything the API server checks in Go code rather than in the
- *   schema: a Deployment's selector matches its template labels, port ranges, requests <= limits, fields that
- *   exclude each other in core kinds, ... Where the library relies on one of those, test it explicitly.
+ * - Transition rules (CEL rules naming `oldSelf`): they only run when an object is updated.
+ * - API server checks of core kinds the library does not emit, and of fields it never sets (security
+ *   contexts, affinity, topology spread, ...); the CEL cost budget.
  * - Other formats (uri, hostname, ...); list-type uniqueness in core kinds.
  * - Whether an alpha or beta core API is enabled in a cluster: "served" means "in the definitions".
  * - Anything that spans documents: a route's backend Service exists, a namespace exists, ...
@@ -393,14 +404,14 @@ class Walker {
     for (const rule of schema['x-kubernetes-validations'] ?? []) {
       const compiled = compileRule(rule.rule);
       if (compiled.transition) continue;
-      const shown = shortRule(rule.rule);
       if (compiled.error !== undefined) {
-        this.report(at, `CEL rule does not compile (${compiled.error}): ${shown}`);
+        this.report(at, `CEL rule does not compile (${compiled.error}): ${shortRule(rule.rule)}`);
         continue;
       }
       self ??= toCelValue(value, schema as CelSchema, this.celValues);
       const outcome = compiled.evaluate(self);
       if (outcome.kind === 'passed') continue;
+      const shown = shortRule(rule.rule);
       const where = rule.fieldPath ? joinFieldPath(at, rule.fieldPath) : at;
       if (outcome.kind === 'error') {
         this.report(where, `CEL rule could not be evaluated (${outcome.error}), so the API server rejects the object: ${shown}`);

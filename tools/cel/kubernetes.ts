@@ -254,7 +254,26 @@ const quantityFunctions = [
   ]),
 ];
 
-const ENV = celEnv({ funcs: [...strings, ...listFunctions, ...regexFunctions, ...urlFunctions, ...quantityFunctions] });
+/**
+ * `matches` as the standard library defines it (RE2, @bufbuild/re2), remembered per pattern and text: the
+ * standard one compiles the pattern on every call, and the same few patterns meet the same texts again and again.
+ */
+const STANDARD_MATCHES = plan(celEnv(), parse('text.matches(pattern)')) as unknown as (bindings: Record<string, CelInput>) => unknown;
+const MATCHES_REMEMBERED = 10_000;
+const matchResults = new Map<string, unknown>();
+const cachedMatches = celMethod('matches', STRING, [STRING], BOOL, function matches(this: string, pattern: string) {
+  const key = `${pattern}\u0000${this}`;
+  let result = matchResults.get(key);
+  if (result === undefined) {
+    result = STANDARD_MATCHES({ text: this, pattern });
+    if (isCelError(result)) throw result;
+    if (matchResults.size >= MATCHES_REMEMBERED) matchResults.clear();
+    matchResults.set(key, result);
+  }
+  return result as boolean;
+});
+
+const ENV = celEnv({ funcs: [...strings, ...listFunctions, ...regexFunctions, ...urlFunctions, ...quantityFunctions, cachedMatches] });
 
 /** Calls the planner handles itself (operators without a function of their own). */
 const PLANNER_CALLS = new Set(['_[_]', '_[?_]', '_?._', '_?_:_', '_&&_', '_||_', '@not_strictly_false', '__not_strictly_false__']);
