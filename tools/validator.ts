@@ -26,7 +26,7 @@
  *   of those). Also: `x-kubernetes-int-or-string`, `x-kubernetes-embedded-resource` (apiVersion, kind and
  *   metadata allowed), `nullable`, `type`, `required`, `enum`, `minimum`/`maximum` (and exclusive),
  *   `multipleOf`, `minLength`/`maxLength`, `pattern` (as a JavaScript RegExp; one that does not compile is
- *   skipped), `minItems`/`maxItems`, `minProperties`/`maxProperties`, formats byte/date-time/ipv4/ipv6,
+ *   an issue), `minItems`/`maxItems`, `minProperties`/`maxProperties`, formats byte/date-time/ipv4/ipv6,
  *   `x-kubernetes-list-type` set/map uniqueness, and `allOf`/`anyOf`/`oneOf`/`not` as value validations
  *   (they never declare fields, so they cannot open a closed object).
  * - CEL: every `x-kubernetes-validations` rule of the CRD, at every node that carries one, on the defaulted
@@ -542,8 +542,10 @@ class Walker {
         this.report(at, `must be at most ${schema.maxLength} character(s), got ${length}`);
       }
     }
-    if (schema.pattern !== undefined && compilePattern(schema.pattern)?.test(value) === false) {
-      this.report(at, `${quote(value)} does not match pattern ${schema.pattern}`);
+    if (schema.pattern !== undefined) {
+      const pattern = compilePattern(schema.pattern);
+      if (pattern === null) this.report(at, `the schema's pattern ${schema.pattern} does not compile as a JavaScript RegExp, so ${quote(value)} cannot be checked`);
+      else if (!pattern.test(value)) this.report(at, `${quote(value)} does not match pattern ${schema.pattern}`);
     }
     const problem = schema.format === undefined ? undefined : stringFormatProblem(value, schema.format);
     if (problem) this.report(at, `${quote(value)} ${problem}`);
