@@ -55,6 +55,7 @@
  * server would treat it as unset, or prune it from a custom resource), and the int32/int64 ranges are checked
  * in custom kinds too (their controllers could not decode a larger number).
  */
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
@@ -946,9 +947,7 @@ function yamlFiles(folder: string): string[] {
 function readCrds(file: string, root: string): CustomResourceDefinition[] {
   const source = path.relative(root, path.dirname(file)).split(path.sep).join('/');
   const crds: CustomResourceDefinition[] = [];
-  for (const parsed of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
-    if (parsed.errors.length > 0) throw new Error(`${file}: ${parsed.errors[0].message}`);
-    const doc: unknown = parsed.toJS();
+  for (const doc of yamlDocuments(file)) {
     if (!isObject(doc) || doc.kind !== 'CustomResourceDefinition') continue;
     const spec = isObject(doc.spec) ? doc.spec : {};
     const names = isObject(spec.names) ? spec.names : {};
@@ -972,6 +971,38 @@ function readCrds(file: string, root: string): CustomResourceDefinition[] {
     });
   }
   return crds;
+}
+
+/**
+ * Parsed CRD files are kept as JSON under node_modules/.cache, by the SHA-256 of the file's text: parsing the
+ * YAML of the large CRDs takes seconds, reading their JSON milliseconds, and every jest worker and test file
+ * starts from nothing. A changed file gets a new key, so the cache never serves a stale parse.
+ */
+const PARSED_CACHE = path.resolve(__dirname, '..', 'node_modules', '.cache', 'cdk8s-ai-gateway-validator');
+
+/** The documents of a YAML file, from the cache when it has them. */
+function yamlDocuments(file: string): unknown[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const cached = path.join(PARSED_CACHE, `${crypto.createHash('sha256').update(text).digest('hex')}.json`);
+  try {
+    return JSON.parse(fs.readFileSync(cached, 'utf8')) as unknown[];
+  } catch {
+    // not cached yet (or unreadable): parse the YAML
+  }
+  const docs = parseAllDocuments(text).map(parsed => {
+    if (parsed.errors.length > 0) throw new Error(`${file}: ${parsed.errors[0].message}`);
+    return parsed.toJS() as unknown;
+  });
+  try {
+    fs.mkdirSync(PARSED_CACHE, { recursive: true });
+    // Written whole, then renamed: concurrent jest workers never read half a file.
+    const partial = `${cached}.${process.pid}.partial`;
+    fs.writeFileSync(partial, JSON.stringify(docs));
+    fs.renameSync(partial, cached);
+  } catch {
+    // a read-only checkout still validates, only more slowly
+  }
+  return docs;
 }
 
 /**
