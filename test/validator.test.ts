@@ -1,4 +1,4 @@
-import { compileRule, toCelValue } from '../tools/cel/kubernetes';
+import { compileRule, ruleFindings, toCelValue } from '../tools/cel/kubernetes';
 import {
   assertValidManifests,
   crdValidationRules,
@@ -570,6 +570,35 @@ describe('CEL rules (x-kubernetes-validations)', () => {
     expect(run("duration('100000ms') > duration('1m') && timestamp('2026-01-01T00:00:00Z') > timestamp('2025-01-01T00:00:00Z')")).toBe('passed');
     expect(run("self.matches('^[a-z]+$')", 'abc')).toBe('passed');
     expect(run("self.matches('^[a-z]+$')", 'ab1')).toBe('failed');
+  });
+
+  test('messageExpression, message, fieldPath and reason shape the issue as on the API server', () => {
+    const schema = (rule: Record<string, unknown>) => ({
+      'type': 'object',
+      'properties': { min: { type: 'integer' }, max: { type: 'integer' } },
+      'x-kubernetes-validations': [{ rule: 'self.min <= self.max', ...rule }],
+    });
+    const value = { min: 3, max: 2 };
+    const findings = (rule: Record<string, unknown>) => ruleFindings(value, schema(rule), 'spec.range', new WeakMap());
+    expect(findings({})).toEqual([{ path: 'spec.range', message: 'failed rule: self.min <= self.max' }]);
+    expect(findings({ message: 'min must not exceed max' })).toEqual([
+      { path: 'spec.range', message: 'min must not exceed max (CEL rule: self.min <= self.max)' },
+    ]);
+    expect(findings({ message: 'fallback', messageExpression: "'min ' + string(self.min) + ' exceeds max ' + string(self.max)" })).toEqual([
+      { path: 'spec.range', message: 'min 3 exceeds max 2 (CEL rule: self.min <= self.max)' },
+    ]);
+    // a messageExpression that cannot be evaluated falls back to the message
+    expect(findings({ message: 'fallback', messageExpression: 'self.nothing' })).toEqual([
+      { path: 'spec.range', message: 'fallback (CEL rule: self.min <= self.max)' },
+    ]);
+    expect(findings({ fieldPath: '.max', reason: 'FieldValueForbidden' })).toEqual([
+      { path: 'spec.range.max', message: 'failed rule [FieldValueForbidden]: self.min <= self.max' },
+    ]);
+    expect(ruleFindings({ min: 1, max: 2 }, schema({}), 'spec.range', new WeakMap())).toEqual([]);
+    expect(ruleFindings(value, schema({ rule: 'self.min <= oldSelf.min' }), 'spec.range', new WeakMap())).toEqual([]);
+    expect(ruleFindings(value, schema({ rule: 'self.min.noSuch()' }), 'spec.range', new WeakMap())).toEqual([
+      { path: 'spec.range', message: "CEL rule does not compile (undeclared reference to method 'noSuch' with 0 argument(s)): self.min.noSuch()" },
+    ]);
   });
 
   test('an error while evaluating a rule is an issue (a missing field read without has())', () => {

@@ -63,7 +63,7 @@ import { parseAllDocuments } from 'yaml';
 import {
   builtinChecks, dns1035LabelProblem, dnsLabelProblem, dnsSubdomainProblem, labelValueProblem, qualifiedNameProblem,
 } from './builtin';
-import { CelInput, CelSchema, compileRule, ValidationRule, toCelValue } from './cel/kubernetes';
+import { CelInput, CelSchema, ruleFindings, ValidationRule } from './cel/kubernetes';
 import { upstreamRoot } from './upstream';
 
 /** The Kubernetes versions core kinds are checked against unless ValidateOptions names others. */
@@ -401,28 +401,7 @@ class Walker {
    * rules (`oldSelf`) only run on updates and are left out.
    */
   private checkRules(value: unknown, schema: Schema, at: string): void {
-    let self: CelInput | undefined;
-    for (const rule of schema['x-kubernetes-validations'] ?? []) {
-      const compiled = compileRule(rule.rule);
-      if (compiled.transition) continue;
-      if (compiled.error !== undefined) {
-        this.report(at, `CEL rule does not compile (${compiled.error}): ${shortRule(rule.rule)}`);
-        continue;
-      }
-      self ??= toCelValue(value, schema as CelSchema, this.celValues);
-      const outcome = compiled.evaluate(self);
-      if (outcome.kind === 'passed') continue;
-      const shown = shortRule(rule.rule);
-      const where = rule.fieldPath ? joinFieldPath(at, rule.fieldPath) : at;
-      if (outcome.kind === 'error') {
-        this.report(where, `CEL rule could not be evaluated (${outcome.error}), so the API server rejects the object: ${shown}`);
-        continue;
-      }
-      const custom = rule.messageExpression !== undefined ? compileRule(rule.messageExpression).evaluateString(self) : undefined;
-      const message = custom ?? rule.message;
-      const reason = rule.reason && rule.reason !== 'FieldValueInvalid' ? ` [${rule.reason}]` : '';
-      this.report(where, message ? `${message}${reason} (CEL rule: ${shown})` : `failed rule${reason}: ${shown}`);
-    }
+    for (const finding of ruleFindings(value, schema as CelSchema, at, this.celValues)) this.report(finding.path, finding.message);
   }
 
   private report(at: string, message: string, schema?: string): void {
@@ -601,18 +580,6 @@ class Walker {
     predicate.check(value, schema, '');
     return predicate.findings.length === 0;
   }
-}
-
-/** A rule for messages: whitespace collapsed, at most 160 characters. */
-function shortRule(rule: string): string {
-  const flat = rule.replace(/\s+/g, ' ').trim();
-  return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
-}
-
-/** A rule's `fieldPath` (`.spec.foo`, `.foo['bar']`) appended to the path of the node that carries the rule. */
-function joinFieldPath(at: string, relative: string): string {
-  const joined = `${at}${relative.startsWith('[') ? '' : relative.startsWith('.') ? '' : '.'}${relative}`;
-  return joined.replace(/^\./, '');
 }
 
 const INTEGER_RANGES: Readonly<Record<string, readonly [number, number]>> = {

@@ -360,11 +360,11 @@ function firstLine(text: string): string {
   return text.split('\n')[0];
 }
 
-const compiled = new Map<string, CompiledRule>();
+const compiledRules = new Map<string, CompiledRule>();
 
 /** The rule compiled once per process. */
 export function compileRule(rule: string): CompiledRule {
-  let result = compiled.get(rule);
+  let result = compiledRules.get(rule);
   if (!result) {
     const { program, error, transition } = compileExpression(rule);
     result = {
@@ -394,7 +394,7 @@ export function compileRule(rule: string): CompiledRule {
         }
       },
     };
-    compiled.set(rule, result);
+    compiledRules.set(rule, result);
   }
   return result;
 }
@@ -416,6 +416,7 @@ export interface CelSchema {
   readonly 'additionalProperties'?: CelSchema | boolean;
   readonly 'items'?: CelSchema;
   readonly 'x-kubernetes-int-or-string'?: boolean;
+  readonly 'x-kubernetes-validations'?: readonly ValidationRule[];
 }
 
 const CEL_RESERVED = new Set([
@@ -490,4 +491,59 @@ function objectToCel(value: Record<string, unknown>, schema: CelSchema | undefin
     if (name !== undefined) entries.set(name, toCelValue(child, properties[key], cache));
   }
   return entries;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rules at one schema node
+
+/** One failed rule: where (the node's path, or the rule's fieldPath under it) and what. */
+export interface RuleFinding {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * The rules of one schema node on its value, as the API server reports them: the rule's messageExpression
+ * (when it evaluates to a string), else its message, else "failed rule: <rule>"; a `reason` other than the
+ * default FieldValueInvalid in brackets; at `fieldPath` under the node when the rule names one. A rule that
+ * does not compile or cannot be evaluated is a finding too; transition rules (`oldSelf`) are left out.
+ * `cache` holds the values converted for CEL during one document's walk.
+ */
+export function ruleFindings(value: unknown, schema: CelSchema, at: string, cache: WeakMap<object, CelInput>): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  let self: CelInput | undefined;
+  for (const rule of schema['x-kubernetes-validations'] ?? []) {
+    const compiled = compileRule(rule.rule);
+    if (compiled.transition) continue;
+    if (compiled.error !== undefined) {
+      findings.push({ path: at, message: `CEL rule does not compile (${compiled.error}): ${shortRule(rule.rule)}` });
+      continue;
+    }
+    self ??= toCelValue(value, schema, cache);
+    const outcome = compiled.evaluate(self);
+    if (outcome.kind === 'passed') continue;
+    const shown = shortRule(rule.rule);
+    const path = rule.fieldPath ? joinFieldPath(at, rule.fieldPath) : at;
+    if (outcome.kind === 'error') {
+      findings.push({ path, message: `CEL rule could not be evaluated (${outcome.error}), so the API server rejects the object: ${shown}` });
+      continue;
+    }
+    const custom = rule.messageExpression !== undefined ? compileRule(rule.messageExpression).evaluateString(self) : undefined;
+    const message = custom ?? rule.message;
+    const reason = rule.reason && rule.reason !== 'FieldValueInvalid' ? ` [${rule.reason}]` : '';
+    findings.push({ path, message: message ? `${message}${reason} (CEL rule: ${shown})` : `failed rule${reason}: ${shown}` });
+  }
+  return findings;
+}
+
+/** A rule for messages: whitespace collapsed, at most 160 characters. */
+function shortRule(rule: string): string {
+  const flat = rule.replace(/\s+/g, ' ').trim();
+  return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
+}
+
+/** A rule's `fieldPath` (`.spec.foo`, `['key']`) appended to the path of the node that carries the rule. */
+function joinFieldPath(at: string, relative: string): string {
+  const joined = `${at}${relative.startsWith('[') || relative.startsWith('.') ? '' : '.'}${relative}`;
+  return joined.replace(/^\./, '');
 }
