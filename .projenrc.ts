@@ -32,6 +32,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'cdk8s-cli@2.207.60',
     'yaml@^2.8.0',
     'fast-check@^4.10.2',
+    // tools/validator.ts: evaluates the CRDs' x-kubernetes-validations (CEL) rules as the API server does.
+    '@bufbuild/cel@^0.6.1',
     // platform/ (controller installation, lib/platform) only. Deliberately NOT peer dependencies: jsii turns
     // every peer dependency into a dependency of the assembly (measured: .jsii "dependencies" gained cdktf and
     // @cdktf/provider-helm), so Python/Java/Go/.NET users would have to install them. Users of

@@ -26,16 +26,27 @@
  *   of those). Also: `x-kubernetes-int-or-string`, `x-kubernetes-embedded-resource` (apiVersion, kind and
  *   metadata allowed), `nullable`, `type`, `required`, `enum`, `minimum`/`maximum` (and exclusive),
  *   `multipleOf`, `minLength`/`maxLength`, `pattern` (as a JavaScript RegExp; one that does not compile is
- *   skipped), `minItems`/`maxItems`, `minProperties`/`maxProperties`, formats byte/date-time/ipv4/ipv6,
+ *   an issue), `minItems`/`maxItems`, `minProperties`/`maxProperties`, formats byte/date-time/ipv4/ipv6,
  *   `x-kubernetes-list-type` set/map uniqueness, and `allOf`/`anyOf`/`oneOf`/`not` as value validations
  *   (they never declare fields, so they cannot open a closed object).
+ * - CEL: every `x-kubernetes-validations` rule of the CRD, at every node that carries one, on the defaulted
+ *   document (tools/cel/kubernetes.ts: @bufbuild/cel with the Kubernetes library functions; `self` typed by the
+ *   schema). `message`, `messageExpression`, `fieldPath` and `reason` shape the issue. A rule that does not
+ *   compile or cannot be evaluated (e.g. `url()` of a string that is not a URL, a field read without `has()`) is
+ *   an issue too: nothing is ever counted as passed without running. crdValidationRules() lists every rule.
+ * - The API server's checks in Go code for the core kinds the library emits (tools/builtin.ts): container,
+ *   port, volume and env var names (the Kubernetes 1.28 env var rule), port ranges, resources (non-negative
+ *   quantities, requests <= limits, whole extended resources such as GPUs requested as limited), probes,
+ *   workload selectors matching the template labels, replicas and rollout strategy, Service ports,
+ *   PodDisruptionBudgets, HorizontalPodAutoscalers, ConfigMap and Secret keys, NetworkPolicy ports and
+ *   peers, Ingress hosts, paths and backends, RBAC rules and bindings, label selectors.
  * - ingress-nginx: every `nginx.ingress.kubernetes.io/*` annotation on a document must be one the controller
  *   knows (ingress-nginx/annotations.txt); the controller silently ignores the others.
  *
  * What is not checked
- * - CEL rules (`x-kubernetes-validations`) and everything the API server checks in Go code rather than in the
- *   schema: a Deployment's selector matches its template labels, port ranges, requests <= limits, fields that
- *   exclude each other in core kinds, ... Where the library relies on one of those, test it explicitly.
+ * - Transition rules (CEL rules naming `oldSelf`): they only run when an object is updated.
+ * - API server checks of core kinds the library does not emit, and of fields it never sets (security
+ *   contexts, affinity, topology spread, ...); the CEL cost budget.
  * - Other formats (uri, hostname, ...); list-type uniqueness in core kinds.
  * - Whether an alpha or beta core API is enabled in a cluster: "served" means "in the definitions".
  * - Anything that spans documents: a route's backend Service exists, a namespace exists, ...
@@ -44,10 +55,15 @@
  * server would treat it as unset, or prune it from a custom resource), and the int32/int64 ranges are checked
  * in custom kinds too (their controllers could not decode a larger number).
  */
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import {
+  builtinChecks, dns1035LabelProblem, dnsLabelProblem, dnsSubdomainProblem, labelValueProblem, qualifiedNameProblem,
+} from './builtin';
+import { CelInput, CelSchema, ruleFindings, ValidationRule } from './cel/kubernetes';
 import { upstreamRoot } from './upstream';
 
 /** The Kubernetes versions core kinds are checked against unless ValidateOptions names others. */
@@ -88,6 +104,36 @@ export function validateManifests(docs: readonly any[], options: ValidateOptions
   }
   const channel = options.gatewayApiChannel ?? 'standard';
   return docs.flatMap((doc: unknown, index) => validateDocument(doc, index, versions, channel));
+}
+
+/** One `x-kubernetes-validations` rule of a vendored CRD, and where it is. */
+export interface CrdValidationRule {
+  /** The CRD's name and source folder, e.g. "httproutes.gateway.networking.k8s.io (gateway-api/standard)". */
+  readonly crd: string;
+  readonly version: string;
+  /** The schema node, e.g. "spec.rules[].matches[].path". */
+  readonly path: string;
+  readonly rule: ValidationRule;
+}
+
+/** Every CEL rule of every version of every CRD under crds/ (the ones the validator evaluates). */
+export function crdValidationRules(): CrdValidationRule[] {
+  const rules: CrdValidationRule[] = [];
+  for (const crd of crdCatalog().all()) {
+    for (const [version, { schema }] of crd.versions) {
+      const walk = (node: Schema | undefined, at: string): void => {
+        if (!node) return;
+        for (const rule of node['x-kubernetes-validations'] ?? []) rules.push({ crd: `${crd.name} (${crd.source})`, version, path: at, rule });
+        for (const [key, child] of Object.entries(node.properties ?? {})) walk(child, at ? `${at}.${key}` : key);
+        walk(node.items, `${at}[]`);
+        if (typeof node.additionalProperties === 'object') walk(node.additionalProperties, `${at}{}`);
+        for (const part of [...node.allOf ?? [], ...node.anyOf ?? [], ...node.oneOf ?? []]) walk(part, at);
+        walk(node.not, at);
+      };
+      walk(schema, '');
+    }
+  }
+  return rules;
 }
 
 /** Throws an Error whose message lists every issue (one per line: document, path, message, schema). */
@@ -135,6 +181,7 @@ const TYPE_META = 'kubernetes TypeMeta';
 const METADATA_RULES = 'kubernetes ObjectMeta rules';
 const INGRESS_NGINX = 'ingress-nginx/annotations.txt';
 const NO_SCHEMA = 'no schema';
+const BUILTIN = 'kubernetes API server rules';
 
 /** The Kubernetes version whose ObjectMeta judges the metadata of custom resources. */
 const CUSTOM_RESOURCE_METADATA_VERSION = 'v1.36.0';
@@ -155,7 +202,10 @@ function documentIssues(doc: unknown, versions: readonly string[], channel: Chan
     ...checkIngressNginxAnnotations(doc).map(judgedBy(INGRESS_NGINX)),
     ...checkNames(doc.metadata, gvk).map(judgedBy(METADATA_RULES)),
   ];
-  if (isKubernetesGroup(gvk.group, versions)) return [...issues, ...validateCore(doc, gvk, versions)];
+  if (isKubernetesGroup(gvk.group, versions)) {
+    const builtin = builtinChecks(doc, gvk.group, gvk.kind).map(judgedBy(BUILTIN));
+    return [...issues, ...validateCore(doc, gvk, versions), ...builtin];
+  }
 
   const crd = crdCatalog().find(gvk.group, gvk.kind, channel);
   if (crd) return [...issues, ...validateCustom(doc, gvk, crd)];
@@ -293,6 +343,7 @@ interface Schema {
   readonly 'x-kubernetes-list-type'?: string;
   readonly 'x-kubernetes-list-map-keys'?: readonly string[];
   readonly 'x-kubernetes-group-version-kind'?: readonly GroupVersionKind[];
+  readonly 'x-kubernetes-validations'?: readonly ValidationRule[];
 }
 
 type Definitions = Readonly<Record<string, Schema>>;
@@ -317,6 +368,8 @@ type Mode = 'kubernetes' | 'custom' | 'predicate';
 
 class Walker {
   public readonly findings: Finding[] = [];
+  /** Values converted for CEL in this walk, by the JSON object they came from. */
+  private readonly celValues = new WeakMap<object, CelInput>();
 
   constructor(
     private readonly mode: Mode,
@@ -339,6 +392,16 @@ class Walker {
     else if (typeof value === 'number') this.checkNumber(value, schema, at);
     this.checkEnum(value, schema, at);
     this.checkCombinators(value, schema, at);
+    if (this.mode === 'custom' && schema['x-kubernetes-validations']) this.checkRules(value, schema, at);
+  }
+
+  /**
+   * The CRD's CEL rules at this node, with `self` bound to the (defaulted) value. A rule that does not compile
+   * or cannot be evaluated is an issue too (the API server would reject the object or the CRD); transition
+   * rules (`oldSelf`) only run on updates and are left out.
+   */
+  private checkRules(value: unknown, schema: Schema, at: string): void {
+    for (const finding of ruleFindings(value, schema as CelSchema, at, this.celValues)) this.report(finding.path, finding.message);
   }
 
   private report(at: string, message: string, schema?: string): void {
@@ -459,8 +522,10 @@ class Walker {
         this.report(at, `must be at most ${schema.maxLength} character(s), got ${length}`);
       }
     }
-    if (schema.pattern !== undefined && compilePattern(schema.pattern)?.test(value) === false) {
-      this.report(at, `${quote(value)} does not match pattern ${schema.pattern}`);
+    if (schema.pattern !== undefined) {
+      const pattern = compilePattern(schema.pattern);
+      if (pattern === null) this.report(at, `the schema's pattern ${schema.pattern} does not compile as a JavaScript RegExp, so ${quote(value)} cannot be checked`);
+      else if (!pattern.test(value)) this.report(at, `${quote(value)} does not match pattern ${schema.pattern}`);
     }
     const problem = schema.format === undefined ? undefined : stringFormatProblem(value, schema.format);
     if (problem) this.report(at, `${quote(value)} ${problem}`);
@@ -615,22 +680,14 @@ function withDefaults(value: unknown, schema: Schema): unknown {
 // ---------------------------------------------------------------------------------------------------------
 // Object metadata rules (k8s.io/apimachinery validation)
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 
 /** A naming rule: what is wrong with a name, or undefined when it is fine. */
 type NameRule = (name: string) => string | undefined;
 
-const dnsSubdomain: NameRule = name => name.length <= 253 && DNS1123_SUBDOMAIN.test(name) ? undefined
-  : "is not a DNS subdomain: at most 253 characters of lowercase letters, digits, '-' and '.', starting and ending with a letter or digit";
-const dnsLabel: NameRule = name => name.length <= 63 && DNS1123_LABEL.test(name) ? undefined
-  : "is not a DNS label: at most 63 characters of lowercase letters, digits and '-', starting and ending with a letter or digit";
-const dns1035Label: NameRule = name => name.length <= 63 && DNS1035_LABEL.test(name) ? undefined
-  : "is not a DNS-1035 label: at most 63 characters of lowercase letters, digits and '-', starting with a letter and ending with a letter or digit";
+const dnsSubdomain: NameRule = dnsSubdomainProblem;
+const dnsLabel: NameRule = dnsLabelProblem;
+const dns1035Label: NameRule = dns1035LabelProblem;
 const pathSegment: NameRule = name => name !== '.' && name !== '..' && !/[/%]/.test(name) ? undefined
   : "is not a path segment name: it may not be '.' or '..' or contain '/' or '%'";
 
@@ -678,12 +735,8 @@ function checkLabelsAndAnnotations(metadata: JsonObject, at: string): Finding[] 
     const where = fieldPath(fieldPath(at, 'labels'), key);
     const problem = qualifiedNameProblem(key);
     if (problem) findings.push({ path: where, message: `label key ${quote(key)} ${problem}` });
-    if (typeof value === 'string' && !(value.length <= 63 && LABEL_VALUE.test(value))) {
-      findings.push({
-        path: where,
-        message: `label value ${quote(value)} is invalid: at most 63 characters of letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty)`,
-      });
-    }
+    const valueProblem = typeof value === 'string' ? labelValueProblem(value) : undefined;
+    if (valueProblem) findings.push({ path: where, message: `label value ${quote(value)} ${valueProblem}` });
   }
   const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
   let bytes = 0;
@@ -696,21 +749,6 @@ function checkLabelsAndAnnotations(metadata: JsonObject, at: string): Finding[] 
     findings.push({ path: fieldPath(at, 'annotations'), message: `annotations total ${bytes} bytes, more than the ${MAX_ANNOTATIONS_BYTES} allowed` });
   }
   return findings;
-}
-
-/** Label and annotation keys: an optional DNS-subdomain prefix and '/', then a name of at most 63 characters. */
-function qualifiedNameProblem(key: string): string | undefined {
-  const parts = key.split('/');
-  if (parts.length > 2) return "is not a qualified name: it has more than one '/'";
-  const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
-  if (prefix !== undefined) {
-    const problem = prefix === '' ? 'is empty' : dnsSubdomain(prefix);
-    if (problem) return `is not a qualified name: its prefix ${problem}`;
-  }
-  if (name.length > 63 || !QUALIFIED_NAME_PART.test(name)) {
-    return "is not a qualified name: the name part must be 1 to 63 characters of letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
-  }
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -829,6 +867,12 @@ class CrdCatalog {
     this.unparsed = yamlFiles(root).sort();
   }
 
+  /** Every CRD, both channels. */
+  public all(): CustomResourceDefinition[] {
+    this.parse(() => true);
+    return [...this.standard.values(), ...this.experimental.values()];
+  }
+
   public find(group: string, kind: string, channel: Channel): CustomResourceDefinition | undefined {
     const key = `${group}/${kind}`;
     const lookup = () => (channel === 'experimental' ? this.experimental.get(key) : undefined) ?? this.standard.get(key);
@@ -870,9 +914,7 @@ function yamlFiles(folder: string): string[] {
 function readCrds(file: string, root: string): CustomResourceDefinition[] {
   const source = path.relative(root, path.dirname(file)).split(path.sep).join('/');
   const crds: CustomResourceDefinition[] = [];
-  for (const parsed of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
-    if (parsed.errors.length > 0) throw new Error(`${file}: ${parsed.errors[0].message}`);
-    const doc: unknown = parsed.toJS();
+  for (const doc of yamlDocuments(file)) {
     if (!isObject(doc) || doc.kind !== 'CustomResourceDefinition') continue;
     const spec = isObject(doc.spec) ? doc.spec : {};
     const names = isObject(spec.names) ? spec.names : {};
@@ -896,6 +938,38 @@ function readCrds(file: string, root: string): CustomResourceDefinition[] {
     });
   }
   return crds;
+}
+
+/**
+ * Parsed CRD files are kept as JSON under node_modules/.cache, by the SHA-256 of the file's text: parsing the
+ * YAML of the large CRDs takes seconds, reading their JSON milliseconds, and every jest worker and test file
+ * starts from nothing. A changed file gets a new key, so the cache never serves a stale parse.
+ */
+const PARSED_CACHE = path.resolve(__dirname, '..', 'node_modules', '.cache', 'cdk8s-ai-gateway-validator');
+
+/** The documents of a YAML file, from the cache when it has them. */
+function yamlDocuments(file: string): unknown[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const cached = path.join(PARSED_CACHE, `${crypto.createHash('sha256').update(text).digest('hex')}.json`);
+  try {
+    return JSON.parse(fs.readFileSync(cached, 'utf8')) as unknown[];
+  } catch {
+    // not cached yet (or unreadable): parse the YAML
+  }
+  const docs = parseAllDocuments(text).map(parsed => {
+    if (parsed.errors.length > 0) throw new Error(`${file}: ${parsed.errors[0].message}`);
+    return parsed.toJS() as unknown;
+  });
+  try {
+    fs.mkdirSync(PARSED_CACHE, { recursive: true });
+    // Written whole, then renamed: concurrent jest workers never read half a file.
+    const partial = `${cached}.${process.pid}.partial`;
+    fs.writeFileSync(partial, JSON.stringify(docs));
+    fs.renameSync(partial, cached);
+  } catch {
+    // a read-only checkout still validates, only more slowly
+  }
+  return docs;
 }
 
 /**
