@@ -10,7 +10,7 @@ import { ModelCache } from './model-cache';
 import { ModelServer } from './model-server';
 import {
   cpuQuantity, INT32_MAX, invalid, quantityOfKibibytes, requireDnsLabel, requireDnsSubdomain, requireLabels, requireLabelValue,
-  requireWholeNumber, sizeInKibibytes, wholeSeconds,
+  requireServiceName, requireWholeNumber, sizeInKibibytes, wholeSeconds,
 } from './validate';
 
 /** Label keys this library puts on model pods; gateways and InferencePools select by them. */
@@ -230,7 +230,7 @@ export class LlmModelPool extends Construct {
     this.accelerator = props.accelerator ?? Accelerator.none();
     this.accelerator._validate(this, 'accelerator');
     this.name = props.name ?? Names.toDnsLabel(this);
-    requireServiceName(this, props.name === undefined ? 'id' : 'name', this.name);
+    requireServiceName(this, props.name === undefined ? 'id' : 'name', this.name, props.name === undefined ? "set 'name' explicitly" : undefined);
     this.namespaceName = props.namespaceName ?? Chart.of(this).namespace;
     if (this.namespaceName !== undefined) requireDnsLabel(this, 'namespaceName', this.namespaceName);
     const pools = poolsByName(this);
@@ -494,10 +494,3 @@ function requireKind(scope: Construct, property: string, value: unknown, isKind:
   }
 }
 
-/** Service names are DNS-1035 labels: they start with a letter. */
-function requireServiceName(scope: Construct, property: string, name: string) {
-  if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63) {
-    throw invalid(scope, property, name, 'cannot name a Service (1 to 63 lowercase letters, digits and "-", starting with a letter)',
-      property === 'id' ? "set 'name' explicitly" : 'choose a name that starts with a letter');
-  }
-}

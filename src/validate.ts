@@ -67,6 +67,20 @@ export function requireDnsLabel(where: IConstruct | string, property: string, va
   return value;
 }
 
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * A Service name: a DNS-1035 label, which unlike a DNS-1123 label starts with a letter (the API server's
+ * ValidateServiceName, for Services and for the Services an Ingress backend names). @internal
+ */
+export function requireServiceName(where: IConstruct | string, property: string, value: string,
+  fix = 'choose a name that starts with a letter'): string {
+  if (typeof value !== 'string' || value.length > 63 || !DNS_1035_LABEL.test(value)) {
+    throw invalid(where, property, value, 'cannot name a Service (1 to 63 lowercase letters, digits and "-", starting with a letter)', fix);
+  }
+  return value;
+}
+
 /** A DNS-1123 subdomain (object names, Secret names). @internal */
 export function requireDnsSubdomain(where: IConstruct | string, property: string, value: string): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {

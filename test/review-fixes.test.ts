@@ -223,3 +223,10 @@ test('the endpoint picker of a monitored pool stays reachable by Prometheus: no 
   expect(only(docs, 'PodMonitor', 'p-epp').spec.podMetricsEndpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '15s' }]);
   expect(picker.spec.template.spec.containers[0].args).toContain('--metrics-endpoint-auth=false');
 });
+
+test('a Service backend whose name starts with a digit is rejected: Services are DNS-1035 labels (kubernetes/kubernetes ValidateServiceName), and an Ingress naming one is refused', () => {
+  const chart = Testing.chart();
+  const gateway = new AiGateway(chart, 'gw', { hostnames: ['llm.example.com'], dataPlane: DataPlane.nginxIngress({ ingressClassName: 'nginx' }), networkIsolation: false });
+  expect(() => gateway.addRoute('r', { backend: Backend.service({ name: '1st-llm', port: 8000 }) })).toThrow(
+    'test/gw/r: \'backend.name\' ("1st-llm") cannot name a Service (1 to 63 lowercase letters, digits and "-", starting with a letter); choose a name that starts with a letter');
+});

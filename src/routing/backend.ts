@@ -1,7 +1,7 @@
 import type { IConstruct } from 'constructs';
 import type { LlmModelPool } from '../llm-model-pool';
 import type { SecretKeyReference } from '../model-server';
-import { invalid, requireDnsLabel, requireDnsSubdomain, requireNonEmpty, requirePort, requireWholeNumber } from '../validate';
+import { invalid, requireDnsLabel, requireDnsSubdomain, requireNonEmpty, requirePort, requireServiceName, requireWholeNumber } from '../validate';
 import { BackendSpec, DestinationSpec } from './resolved';
 
 /** The API a hosted model provider speaks. */
@@ -218,7 +218,7 @@ export class Backend {
   /** Any Kubernetes Service by name and port. */
   public static service(options: ServiceBackendOptions): Backend {
     return new Backend('service', (scope, property, defaultNamespace) => {
-      requireDnsLabel(scope, `${property}.name`, options.name);
+      requireServiceName(scope, `${property}.name`, options.name);
       const namespace = options.namespaceName ?? defaultNamespace;
       if (namespace !== undefined) requireDnsLabel(scope, `${property}.namespace`, namespace);
       const port = requirePort(scope, `${property}.port`, options.port);
