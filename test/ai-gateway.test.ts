@@ -41,7 +41,7 @@ describe('the seed scenario on Istio', () => {
         maxRetries: 3,
         outlierDetection: { consecutiveErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 50 },
       }),
-      rateLimit: RateLimit.requestsPerMinute(600, { burst: 60 }),
+      rateLimit: RateLimit.requestsPerMinute(600, { burst: 660 }),
       jwt: JwtAuth.of({ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks.json', audiences: ['llm'], requiredClaims: [{ claim: 'tier', values: ['gold', 'silver'] }] }),
     },
   });
@@ -236,8 +236,16 @@ describe('policies', () => {
 
   test('a route value replaces the gateway default; others inherit it', () => {
     const docs = routes({ timeouts: Timeouts.of({ request: Duration.minutes(10) }) }, {},
-      { timeouts: Timeouts.of({ request: Duration.seconds(0) }) });
-    expect(httpRoutes(docs).map(r => r.timeout)).toEqual(['600s', '0s']);
+      { timeouts: Timeouts.of({ request: Duration.minutes(1) }) });
+    expect(httpRoutes(docs).map(r => r.timeout)).toEqual(['600s', '60s']);
+  });
+
+  test('no limit leaves the VirtualService timeout out, which Istio reads as no timeout (istio/istio 1.30.3 pilot/pkg/networking/core/route/route.go: setTimeout)', () => {
+    // The 1.30 CRD rejects 0s (duration(self) >= duration('1ms')); without the field, istiod sets the Envoy route
+    // timeout to 0, which Envoy reads as disabled ("Timeout for HTTP requests, default is disabled").
+    const r = httpRoutes(routes({}, { timeouts: Timeouts.of({ request: Duration.seconds(0) }) }))[0];
+    expect(r).not.toHaveProperty('timeout');
+    expect(r.retries.attempts).toBe(2);
   });
 
   test('cookie and header session affinity hash consistently instead of least-request', () => {
@@ -249,7 +257,7 @@ describe('policies', () => {
 
   test('a route rate limit gets its own bucket; RateLimit.none() switches the gateway default off for a route', () => {
     const docs = routes({ rateLimit: RateLimit.requestsPerSecond(10) },
-      { rateLimit: RateLimit.requestsPerSecond(2, { burst: 3 }) }, { rateLimit: RateLimit.none() });
+      { rateLimit: RateLimit.requestsPerSecond(2, { burst: 5 }) }, { rateLimit: RateLimit.none() });
     const patches = only(docs, 'EnvoyFilter').spec.configPatches;
     expect(patches.map((p: any) => p.applyTo)).toEqual(['HTTP_FILTER', 'VIRTUAL_HOST', 'HTTP_ROUTE', 'HTTP_ROUTE']);
     const [, vhost, r0, r1] = patches;
@@ -259,6 +267,50 @@ describe('policies', () => {
     expect(config(r0).token_bucket).toEqual({ max_tokens: 5, tokens_per_fill: 2, fill_interval: '1s' });
     expect(r1.match.routeConfiguration.vhost.route.name).toBe('llm-llm-gateway-r1');
     expect(config(r1).filter_enabled.default_value.numerator).toBe(0);
+  });
+
+  test('bursts of up to 5 requests: a token bucket of 5 that gets 1 token a second, full at the start (envoyproxy/envoy local_ratelimit.cc: max_tokens, tokens_per_fill, fill_interval)', () => {
+    // The tutorial's "1 request a second, bursts of up to 5": Envoy starts the bucket with max_tokens and takes one per request.
+    const config = (docs: Manifest[]) => only(docs, 'EnvoyFilter').spec.configPatches[1].patch.value.typed_per_filter_config['envoy.filters.http.local_ratelimit.llm-llm-gateway'];
+    expect(config(routes({ rateLimit: RateLimit.requestsPerSecond(1, { burst: 5 }) }, {})).token_bucket).toEqual({ max_tokens: 5, tokens_per_fill: 1, fill_interval: '1s' });
+    // Without a burst, the bucket holds the limit: a minute's 60 requests may come at once.
+    expect(config(routes({ rateLimit: RateLimit.requestsPerMinute(60) }, {})).token_bucket).toEqual({ max_tokens: 60, tokens_per_fill: 60, fill_interval: '60s' });
+  });
+
+  test('every local rate-limit configuration counts under its own stat_prefix (envoyproxy/envoy local_ratelimit.cc: stats under <stat_prefix>.http_local_rate_limit)', () => {
+    const { chart, small } = setup();
+    const listeners = [Listener.http(), Listener.http({ port: 8080 })];
+    const gw = gateway(chart, { defaults: { rateLimit: RateLimit.requestsPerSecond(10) }, listeners });
+    gw.addRoute('a', { matches: [RouteMatch.pathPrefix('/a')], backend: Backend.pool(small), rateLimit: RateLimit.requestsPerSecond(2) });
+    gw.addRoute('b', { backend: Backend.pool(small), rateLimit: RateLimit.none() });
+    const other = new AiGateway(chart, 'other', { name: 'other', dataPlane: DataPlane.istio(), hostnames: ['other.example.com'], defaults: { rateLimit: RateLimit.requestsPerSecond(1) } });
+    other.addRoute('a', { backend: Backend.pool(small) });
+    const filters = kindOf(synthValid(chart), 'EnvoyFilter');
+    const prefixes = filters.flatMap(f => (f.spec.configPatches as any[]).map(p => p.applyTo === 'HTTP_FILTER'
+      ? p.patch.value.typed_config.stat_prefix
+      : (Object.values(p.patch.value.typed_per_filter_config)[0] as any).stat_prefix));
+    expect(prefixes).toEqual([
+      'http_local_rate_limiter_llm-llm-gateway',
+      'http_local_rate_limiter_llm-llm-gateway_vhost_llm_example_com_80',
+      'http_local_rate_limiter_llm-llm-gateway_vhost_llm_example_com_8080',
+      'http_local_rate_limiter_llm-llm-gateway_a',
+      'http_local_rate_limiter_llm-llm-gateway_b',
+      'http_local_rate_limiter_llm-other',
+      'http_local_rate_limiter_llm-other_vhost_other_example_com_80',
+    ]);
+    // One common start, so one proxyStatsMatcher inclusion prefix covers them all; no "." that would nest the names.
+    expect(prefixes.every(p => /^http_local_rate_limiter_[A-Za-z0-9_-]+$/.test(p))).toBe(true);
+  });
+
+  test('RateLimit.none() on a route is a switched-off configuration with a token bucket (envoyproxy/envoy local_ratelimit.cc: a per-route config without token_bucket is rejected)', () => {
+    const docs = routes({ rateLimit: RateLimit.requestsPerSecond(10) }, { rateLimit: RateLimit.none() });
+    const [, , route] = only(docs, 'EnvoyFilter').spec.configPatches;
+    const config = route.patch.value.typed_per_filter_config['envoy.filters.http.local_ratelimit.llm-llm-gateway'];
+    // Envoy throws "local rate limit token bucket must be set for per filter configs" and would reject the route configuration.
+    expect(config.token_bucket).toEqual({ max_tokens: 1, tokens_per_fill: 1, fill_interval: '1s' });
+    // filter_enabled 0%: the filter lets every request through on this route, and counts nothing.
+    expect(config.filter_enabled.default_value).toEqual({ numerator: 0, denominator: 'HUNDRED' });
+    expect(config.filter_enforced).toBeUndefined();
   });
 
   test('no rate limit, no JWT: no EnvoyFilter and no authentication objects', () => {
@@ -374,7 +426,11 @@ describe('bad input is rejected at synth time', () => {
     ['inline keys that are not JWKS', { jwt: JwtAuth.of({ issuer: 'https://idp', jwks: 'not json' }) }, "'jwt.jwks' (\"not json\") is not a JWKS document"],
     ['a required claim with no values', { jwt: JwtAuth.of({ issuer: 'https://idp', jwksUri: 'https://idp/jwks', requiredClaims: [{ claim: 'tier', values: [] }] }) }, "'jwt.requiredClaims[0].values' ([]) is empty, so no token could pass"],
     ['a rate limit of 0', { rateLimit: RateLimit.requestsPerSecond(0) }, "test/gw/r: 'rateLimit.limit' (0) must be a whole number of requests per second, 1 or more; a limit of 0 would reject every request: use RateLimit.none() for no limit, or a positive limit"],
-    ['a negative burst', { rateLimit: RateLimit.requestsPerSecond(5, { burst: -1 }) }, "'rateLimit.burst' (-1) must be a whole number from 0 to 2147483642"],
+    ['a negative burst', { rateLimit: RateLimit.requestsPerSecond(5, { burst: -1 }) }, "'rateLimit.burst' (-1) must be a whole number from 1 to 2147483647"],
+    ['a burst of 0', { rateLimit: RateLimit.requestsPerSecond(5, { burst: 0 }) }, "'rateLimit.burst' (0) must be a whole number from 1 to 2147483647"],
+    ['a burst below the limit, which a bucket refilled with the whole limit cannot express', { rateLimit: RateLimit.requestsPerMinute(60, { burst: 5 }) },
+      "test/gw/r: 'rateLimit.burst' (5) cannot be expressed by Istio, whose local rate limit refills the whole limit (60) every minute into a bucket of burst tokens, "
+      + 'so a smaller bucket would lower the limit to the burst; use a burst of at least 60, or a per-second limit (RateLimit.requestsPerSecond) for a smaller burst'],
     ['retry attempts above 10', { retry: RetryPolicy.llmSafe({ attempts: 11 }) }, "'retry.attempts' (11) must be a whole number from 1 to 10"],
     ['an empty list of retry conditions', { retry: RetryPolicy.custom({ attempts: 1, conditions: [] }) }, "'retry.conditions' ([]) is empty, so nothing would be retried"],
     ['a retry status that is not an error', { retry: RetryPolicy.custom({ attempts: 1, conditions: [RetryCondition.httpStatus(200)] }) }, "'retry.conditions[0]' (200) must be a whole number from 400 to 599"],

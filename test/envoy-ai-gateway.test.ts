@@ -193,7 +193,7 @@ describe('bad input', () => {
     ['outlier detection on a pool', { circuitBreaker: CircuitBreaker.of({ outlierDetection: {} }) },
       "test/gw/r: 'circuitBreaker.outlierDetection' (\"outlier detection\") would eject the whole pool: Envoy AI Gateway reaches a pool or Service through one Service address"],
     ['a mirror', { mirror: RequestMirror.to(Backend.service({ name: 'm', port: 80 })) }, "'mirror' (\"RequestMirror (100%)\") cannot be expressed by the Envoy AI Gateway data plane (AIGatewayRoute has no request mirroring)"],
-    ['a rate limit burst', { rateLimit: RateLimit.requestsPerSecond(5, { burst: 5 }) }, "test/gw/r: 'rateLimit.burst' (5) cannot be expressed by Envoy AI Gateway, whose rate limits have no burst allowance; fold the burst into the limit"],
+    ['a rate limit burst above the limit', { rateLimit: RateLimit.requestsPerSecond(5, { burst: 6 }) }, "test/gw/r: 'rateLimit.burst' (6) cannot be expressed by Envoy AI Gateway, whose rate limits admit exactly the limit (5) at once"],
     ['a claim key without JWT', { rateLimit: RateLimit.tokensPerHour(1000, { key: RateLimitKey.jwtClaim('tenant') }) },
       "test/gw/r: 'rateLimit.key' (\"RateLimitKey.jwtClaim(\\\"tenant\\\")\") needs a validated JWT, and the route has no JwtAuth; set JwtAuth in the gateway defaults or on the route, or key the limit on a header"],
   ] as Array<[string, Partial<AiGatewayAddRouteOptions>, string]>)('%s', (_name, options, message) => {

@@ -233,10 +233,14 @@ describe('Envoy Gateway policies', () => {
     }]);
   });
 
-  test('a rate limit burst cannot be expressed', () => {
+  test('a rate limit burst other than the limit cannot be expressed (envoyproxy/gateway v1.8.1 internal/xds/translator/local_ratelimit.go: max_tokens = requests)', () => {
     const s = setup('envoy-gateway');
-    expect(errorOf(() => s.gw.addRoute('r', { backend: Backend.pool(s.small), rateLimit: RateLimit.requestsPerSecond(5, { burst: 5 }) })))
-      .toBe("test/gw/r: 'rateLimit.burst' (5) cannot be expressed by Envoy Gateway, whose rate limits have no burst allowance; fold the burst into the limit, or use DataPlane.istio()");
+    expect(errorOf(() => s.gw.addRoute('r', { backend: Backend.pool(s.small), rateLimit: RateLimit.requestsPerSecond(1, { burst: 5 }) })))
+      .toBe("test/gw/r: 'rateLimit.burst' (5) cannot be expressed by Envoy Gateway, whose rate limits admit exactly the limit (1) at once; "
+        + 'leave burst out (or set it to 1), or use DataPlane.istio() for a larger burst');
+    // A burst of the limit is what Envoy Gateway's bucket holds anyway.
+    s.gw.addRoute('ok', { backend: Backend.pool(s.small), rateLimit: RateLimit.requestsPerSecond(5, { burst: 5 }) });
+    expect(s.validate().filter(d => d.kind === 'BackendTrafficPolicy').map(d => d.spec.rateLimit.local.rules[0].limit)).toEqual([{ requests: 5, unit: 'Second' }]);
   });
 
   test('switching the gateway JWT off for one route cannot be expressed', () => {

@@ -454,9 +454,13 @@ class Generator {
       kind: fc.constant<'requests'>('requests'),
       per: fc.constantFrom<'second' | 'minute'>('second', 'minute'),
       limit,
-      burst: this.optional(this.pick(fc.integer({ min: 0, max: 1000 }), fc.constantFrom(-1, 0.5))),
+      burst: this.optional(this.pick(fc.integer({ min: 0, max: 1000 }), fc.constantFrom(-1, 0, 0.5))),
       key,
-    }).map(compact);
+    }).map(r => {
+      // A valid burst holds at least the limit (the requests admitted at once): the draw is what it adds to the limit.
+      if (this.intent !== 'valid' || r.burst === undefined) return compact(r);
+      return compact({ ...r, burst: r.limit + r.burst });
+    });
     const tokens = fc.record({
       kind: fc.constant<'tokens'>('tokens'),
       per: fc.constantFrom<'minute' | 'hour' | 'day'>('minute', 'hour', 'day'),

@@ -183,12 +183,14 @@ export interface RateLimitExtras {
 /**
  * An Envoy Gateway rate limit: local to each Envoy for one shared budget, global (Envoy Gateway's rate limit
  * service) when keyed per client, header or claim, or when it counts tokens, which are charged from the
- * response. Envoy Gateway has no burst allowance.
+ * response. Envoy Gateway admits the limit at once, so the only burst it can express is the limit.
  */
 export function envoyGatewayRateLimit(route: RouteSpec, limit: RateLimitSpec, dataPlane: string, extras: RateLimitExtras = {}): BackendTrafficPolicySpec['rateLimit'] {
-  if (limit.burst > 0) {
-    throw invalid(route.scope, 'rateLimit.burst', limit.burst, `cannot be expressed by ${dataPlane}, whose rate limits have no burst allowance`,
-      'fold the burst into the limit, or use DataPlane.istio()');
+  // Envoy Gateway's local token bucket holds exactly the limit, and its global limits count fixed windows: the limit arrives at once.
+  if (limit.burst !== undefined && limit.burst !== limit.limit) {
+    throw invalid(route.scope, 'rateLimit.burst', limit.burst,
+      `cannot be expressed by ${dataPlane}, whose rate limits admit exactly the limit (${limit.limit}) at once`,
+      `leave burst out (or set it to ${limit.limit}), or use DataPlane.istio() for a larger burst`);
   }
   const rule = { limit: { requests: limit.limit, unit: UNITS[limit.unit] as any } };
   const tokens = limit.counts === 'tokens';

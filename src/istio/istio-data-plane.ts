@@ -1,6 +1,6 @@
 import { JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { DestinationRules, renderJwtPair } from './istio-policies';
 import { EnvoyFilter, Gateway, GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp, VirtualServiceSpecHttpMatch } from '../imports/networking.istio.io';
 import type { DataPlaneImpl, GatewayRenderer, SupportDeclaration } from '../routing/data-plane';
@@ -86,7 +86,8 @@ const SUPPORT: Record<FeatureId, SupportDeclaration> = {
   'circuitBreaker.outlierDetection': native('DestinationRule outlierDetection'),
   'sessionAffinity.cookie': native('DestinationRule loadBalancer consistentHash httpCookie'),
   'sessionAffinity.header': native('DestinationRule loadBalancer consistentHash httpHeaderName'),
-  'rateLimit.requests': native('EnvoyFilter with envoy.filters.http.local_ratelimit at the gateway (429; each gateway replica counts alone)'),
+  'rateLimit.requests': native('EnvoyFilter with envoy.filters.http.local_ratelimit at the gateway: a token bucket of burst tokens (default: '
+    + 'the limit) refilled with the limit every second or minute (429; each gateway replica counts alone)'),
   'rateLimit.requests.global': native('one token bucket per virtual host (gateway defaults) or route'),
   'rateLimit.requests.clientIp': unsupported('the local rate limit this library renders has one bucket per route',
     'use RateLimitKey.allClients(), or a Gateway API data plane with Envoy Gateway (BackendTrafficPolicy)'),
@@ -193,7 +194,10 @@ class IstioGateway implements GatewayRenderer {
           this.addRateLimitPatch({
             applyTo: 'VIRTUAL_HOST',
             match: { context: 'GATEWAY', routeConfiguration: { vhost: { name: `${host}:${listener.port}` } } },
-            patch: { operation: 'MERGE', value: { typed_per_filter_config: { [this.filterName]: localRateLimit(gateway.defaults.rateLimit) } } },
+            patch: {
+              operation: 'MERGE',
+              value: { typed_per_filter_config: { [this.filterName]: localRateLimit(scope, 'defaults.rateLimit', gateway.defaults.rateLimit, this.statPrefix(`vhost_${host}_${listener.port}`)) } },
+            },
           });
         }
       }
@@ -208,7 +212,8 @@ class IstioGateway implements GatewayRenderer {
       name: this.routeName(route),
       match: route.matches.length === 0 ? undefined : route.matches.map(renderMatch),
       route: destinations.map((x, i) => ({ destination: { host: x.host, port: { number: x.d.port } }, weight: weights[i] })),
-      timeout: `${p.timeouts.requestSeconds}s`,
+      // No timeout field is no limit (istiod renders route timeout 0, which Envoy reads as disabled); the CRD rejects 0s.
+      timeout: p.timeouts.requestSeconds === 0 ? undefined : `${p.timeouts.requestSeconds}s`,
       // Istio retries twice on its own conditions when `retries` is absent: always say what is meant.
       retries: p.retry === undefined ? { attempts: 0 } : {
         attempts: p.retry.attempts,
@@ -227,21 +232,31 @@ class IstioGateway implements GatewayRenderer {
           : { httpStatus: route.fault.abortStatus, percentage: { value: route.fault.abortPercent } },
       },
     };
-    // Check every destination before rendering any: a rejected route leaves nothing behind.
+    // Check everything before rendering anything: a rejected route leaves nothing behind.
+    const rateLimit = !route.ownPolicies.has('rateLimit') ? undefined
+      : p.rateLimit ? localRateLimit(route.scope, 'rateLimit', p.rateLimit, this.statPrefix(route.id)) : disabledRateLimit(this.statPrefix(route.id));
     for (const x of destinations) this.destinationRules.check(route, x.host);
     for (const x of destinations) this.destinationRules.add(route, x.d, x.host);
-    if (route.ownPolicies.has('rateLimit')) {
+    if (rateLimit !== undefined) {
       this.addRateLimitPatch({
         applyTo: 'HTTP_ROUTE',
         match: { context: 'GATEWAY', routeConfiguration: { vhost: { route: { name: this.routeName(route) } } } },
-        patch: {
-          operation: 'MERGE',
-          value: { typed_per_filter_config: { [this.filterName]: p.rateLimit ? localRateLimit(p.rateLimit) : disabledRateLimit() } },
-        },
+        patch: { operation: 'MERGE', value: { typed_per_filter_config: { [this.filterName]: rateLimit } } },
       });
     }
     for (const d of [...route.backend.destinations, ...(route.mirror?.backend.destinations ?? [])]) this.enroll(route, d);
     this.http.push(http);
+  }
+
+  /**
+   * The stat_prefix of one local rate-limit configuration: Envoy counts each configuration's requests under
+   * `<stat_prefix>.http_local_rate_limit.*`, so every filter instance, virtual host and route gets its own. They all
+   * start with `http_local_rate_limiter` (one inclusion prefix for the proxy's stats), and use only letters, digits,
+   * `-` and `_`: a `.` would nest the stat names.
+   */
+  private statPrefix(part?: string): string {
+    const name = part === undefined ? this.sharedName : `${this.sharedName}_${part}`;
+    return `http_local_rate_limiter_${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   }
 
   /** The Envoy route name: unique on a gateway that other VirtualServices share. */
@@ -258,7 +273,7 @@ class IstioGateway implements GatewayRenderer {
           context: 'GATEWAY',
           listener: { filterChain: { filter: { name: 'envoy.filters.network.http_connection_manager', subFilter: { name: 'envoy.filters.http.router' } } } },
         },
-        patch: { operation: 'INSERT_BEFORE', value: { name: this.filterName, typed_config: { '@type': LOCAL_RATE_LIMIT_TYPE, 'stat_prefix': 'http_local_rate_limiter' } } },
+        patch: { operation: 'INSERT_BEFORE', value: { name: this.filterName, typed_config: { '@type': LOCAL_RATE_LIMIT_TYPE, 'stat_prefix': this.statPrefix() } } },
       });
       this.rateLimitFilter = new EnvoyFilter(this.scope, 'RateLimit', {
         metadata: { name: `${this.sharedName}-local-ratelimit`, namespace: this.gatewayNamespace },
@@ -294,22 +309,38 @@ function renderMatch(m: MatchConditions): VirtualServiceSpecHttpMatch {
   };
 }
 
-function localRateLimit(limit: RateLimitSpec) {
+/**
+ * A token bucket that holds `burst` tokens (default: the limit) and gets `limit` tokens back every second or
+ * minute; Envoy starts it full, so `burst` requests pass at once.
+ */
+function localRateLimit(scope: IConstruct, property: string, limit: RateLimitSpec, statPrefix: string) {
   const seconds = { second: 1, minute: 60, hour: 3600, day: 86400 }[limit.unit];
+  const burst = limit.burst ?? limit.limit;
+  if (burst < limit.limit) {
+    throw invalid(scope, `${property}.burst`, burst,
+      `cannot be expressed by Istio, whose local rate limit refills the whole limit (${limit.limit}) every ${limit.unit} into a bucket of burst tokens, `
+      + 'so a smaller bucket would lower the limit to the burst',
+      `use a burst of at least ${limit.limit}, or a per-second limit (RateLimit.requestsPerSecond) for a smaller burst`);
+  }
   return {
     '@type': LOCAL_RATE_LIMIT_TYPE,
-    'stat_prefix': 'http_local_rate_limiter',
-    'token_bucket': { max_tokens: limit.limit + limit.burst, tokens_per_fill: limit.limit, fill_interval: `${seconds}s` },
+    'stat_prefix': statPrefix,
+    'token_bucket': { max_tokens: burst, tokens_per_fill: limit.limit, fill_interval: `${seconds}s` },
     'filter_enabled': { runtime_key: 'local_rate_limit_enabled', default_value: { numerator: 100, denominator: 'HUNDRED' } },
     'filter_enforced': { runtime_key: 'local_rate_limit_enforced', default_value: { numerator: 100, denominator: 'HUNDRED' } },
     'response_headers_to_add': [{ append_action: 'OVERWRITE_IF_EXISTS_OR_ADD', header: { key: 'x-local-rate-limit', value: 'true' } }],
   };
 }
 
-function disabledRateLimit() {
+/**
+ * Switches a gateway-wide limit off for one route. Envoy rejects a per-route configuration without a token bucket
+ * (and with it the whole route configuration), so the switched-off configuration carries one it never uses.
+ */
+function disabledRateLimit(statPrefix: string) {
   return {
     '@type': LOCAL_RATE_LIMIT_TYPE,
-    'stat_prefix': 'http_local_rate_limiter',
+    'stat_prefix': statPrefix,
+    'token_bucket': { max_tokens: 1, tokens_per_fill: 1, fill_interval: '1s' },
     'filter_enabled': { runtime_key: 'local_rate_limit_enabled', default_value: { numerator: 0, denominator: 'HUNDRED' } },
   };
 }

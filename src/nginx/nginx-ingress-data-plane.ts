@@ -3,8 +3,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { DataPlaneImpl, GatewayRenderer, GatewayWorkload, SupportDeclaration } from '../routing/data-plane';
 import type { FeatureId } from '../routing/features';
+import { RetryPolicy } from '../routing/policies';
 import { fullyQualifiedHost, normalizeWeights, samePolicy } from '../routing/render-helpers';
-import type { DestinationSpec, GatewaySpec, MatchConditions, PathMatchKind, RateLimitSpec, RouteSpec, SessionAffinitySpec, ValueCondition } from '../routing/resolved';
+import type { DestinationSpec, GatewaySpec, MatchConditions, PathMatchKind, RateLimitSpec, RetrySpec, RouteSpec, SessionAffinitySpec, ValueCondition } from '../routing/resolved';
 import { SupportLevel } from '../routing/support-level';
 import { invalid, requireDnsLabel, requireDnsSubdomain, requireLabelKeys, requireLabelValue, requireWholeNumber } from '../validate';
 
@@ -68,11 +69,14 @@ export interface NginxIngressDataPlaneOptions {
    */
   readonly controllerPodLabels?: Record<string, string>;
   /**
-   * Let retries send a POST (every completion) again after it reached a replica (`non_idempotent` in
-   * `proxy-next-upstream`). Without it, nginx retries a POST only while it has not been sent, which is
-   * exactly "the model did no work": connection failures are retried, but status conditions (503, 5xx)
-   * apply to GET and other idempotent requests only. With it, a POST whose connection failed after it was
-   * sent, or that got a listed status, is sent again, and the model may do the work twice.
+   * Let retries send a POST (every completion) again after it reached a replica (`non_idempotent` in the Ingress's
+   * `proxy-next-upstream`, which ingress-nginx honours per Ingress). Without it, nginx sends a POST again only
+   * while no replica has it, which is exactly "the model did no work": connection failures and connect timeouts
+   * are retried, while status conditions (503, 5xx) and resets after sending apply to GET and other idempotent
+   * requests only. `RetryPolicy.llmSafe()` is rendered so (its 503 then serves GETs such as /v1/models); a
+   * `RetryPolicy.custom` that lists a status or `RESET` condition is rejected without this option, since it
+   * would not apply to completions. With it, a POST whose connection failed or timed out after it was sent, or
+   * that got a listed status, is sent again, and the model may do the work twice.
    * @default false
    * @see https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_next_upstream
    */
@@ -156,7 +160,8 @@ const SUPPORT: Record<FeatureId, SupportDeclaration> = {
     'set timeouts.request to the longest pause between two chunks you allow (on ingress-nginx it bounds pauses, not the whole request)'),
   'retry': native('proxy-next-upstream (connection conditions become error and timeout, statuses 500, 502, 503, 504, 403, 404 and 429 '
     + 'become http_<code>), proxy-next-upstream-tries = attempts + 1, proxy-next-upstream-timeout = the request timeout; nginx sends '
-    + 'a POST again only while it has not reached a replica, unless retryNonIdempotent is set'),
+    + 'a POST (every completion) again only while no replica has it: RetryPolicy.llmSafe() retries completions on connection failures '
+    + '(its 503 applies to idempotent requests), and a custom policy with status or reset conditions needs retryNonIdempotent'),
   'retry.perTryTimeout': unsupported('nginx has no per-attempt limit; proxy-read-timeout bounds the pauses of each attempt',
     `leave perTryTimeout out (timeouts.request then bounds each attempt), or ${ALT_GATEWAY_API}`),
   'retry.backoff': unsupported('nginx passes a failed request to the next replica at once, with no pause (the default backoff of RetryPolicy.llmSafe() is left out)',
@@ -166,7 +171,8 @@ const SUPPORT: Record<FeatureId, SupportDeclaration> = {
   'sessionAffinity.cookie': native('affinity cookie with session-cookie-name, session-cookie-max-age and session-cookie-expires in whole seconds, '
     + 'session-cookie-path and session-cookie-samesite'),
   'sessionAffinity.header': native('upstream-hash-by "$http_<header>" (consistent hashing; requests without the header all go to one replica)'),
-  'rateLimit.requests': native('limit-rps or limit-rpm with limit-burst-multiplier = (limit + burst) / limit, always per client IP, so a '
+  'rateLimit.requests': native('limit-rps or limit-rpm with limit-burst-multiplier = (burst - 1) / limit (nginx admits its burst + 1 at once; '
+    + 'without a burst, 1: the limit + 1 at once), always per client IP, so a '
     + 'RateLimitKey.allClients() limit is rejected; answers 429 only with the controller setting limit-req-status-code (see controllerSettings()), else 503'),
   'rateLimit.requests.global': unsupported('limit-rps and limit-rpm count each client IP separately, so a global limit would silently become a per-client one',
     'use RateLimitKey.clientIp(), or DataPlane.gatewayApi(...) with GatewayImplementation.envoyGateway() for one shared budget'),
@@ -662,6 +668,16 @@ class NginxIngressGateway implements GatewayRenderer {
       }
       mapped.forEach(t => tokens.add(t));
     }
+    if (!this.settings.retryNonIdempotent && !isLlmSafe(route, retry)) {
+      const sent = retry.conditions.filter(c => c.status !== undefined || AFTER_SENDING.includes(c.token));
+      if (sent.length > 0) {
+        throw invalid(route.scope, 'retry.conditions', sent.map(c => c.token).join(','),
+          'would never retry a completion on ingress-nginx: nginx sends a POST again only while no replica has it, and retries one that a replica '
+          + 'answered or dropped only with non_idempotent, so these conditions would apply to GET and other idempotent requests only',
+          'retry completions on connection failures only (RetryPolicy.llmSafe(), or CONNECT_FAILURE and REFUSED_STREAM), or set retryNonIdempotent: true '
+          + 'on DataPlane.nginxIngress (nginx then also resends a POST whose connection failed after it was sent, so the model may do the work twice)');
+      }
+    }
     if (this.settings.retryNonIdempotent) tokens.add('non_idempotent');
     return {
       'proxy-next-upstream': NEXT_UPSTREAM_ORDER.filter(t => tokens.has(t)).join(' '),
@@ -682,16 +698,23 @@ class NginxIngressGateway implements GatewayRenderer {
   }
 
   private requestRate(route: RouteSpec, limit: RateLimitSpec): Annotations {
-    // nginx admits limit x multiplier requests at once (its burst must be at least 1), as a token bucket of limit + burst does.
-    if (limit.burst % limit.limit !== 0) {
-      const lower = Math.floor(limit.burst / limit.limit) * limit.limit;
-      throw invalid(route.scope, 'rateLimit.burst', limit.burst,
-        `cannot be expressed by ingress-nginx, which admits limit-burst-multiplier x the limit (${limit.limit}) at once, so limit + burst must be a whole multiple of the limit`,
-        `use burst ${lower} or ${lower + limit.limit}`);
+    // nginx's limit_req (nodelay) admits its burst + 1 requests at once, and ingress-nginx sets that burst to limit x
+    // limit-burst-multiplier: `burst` requests at once is a multiplier of (burst - 1) / limit. Without a burst, the
+    // multiplier 1 admits one more than the limit (the multiplier is always written: ingress-nginx's default is 5).
+    let multiplier = 1;
+    if (limit.burst !== undefined) {
+      if ((limit.burst - 1) % limit.limit !== 0) {
+        const lower = Math.floor((limit.burst - 1) / limit.limit) * limit.limit + 1;
+        throw invalid(route.scope, 'rateLimit.burst', limit.burst,
+          `cannot be expressed by ingress-nginx, which admits limit-burst-multiplier x the limit (${limit.limit}) + 1 requests at once, `
+          + 'so burst - 1 must be a whole multiple of the limit',
+          `use burst ${lower} or ${lower + limit.limit}`);
+      }
+      multiplier = (limit.burst - 1) / limit.limit;
     }
     return {
       [limit.unit === 'second' ? 'limit-rps' : 'limit-rpm']: String(limit.limit),
-      'limit-burst-multiplier': String((limit.limit + limit.burst) / limit.limit),
+      'limit-burst-multiplier': String(multiplier),
     };
   }
 
@@ -775,6 +798,16 @@ const RETRY_CONDITIONS: Record<string, string[] | undefined> = {
   'gateway-error': ['http_502', 'http_503', 'http_504'],
   '5xx': ['error', 'timeout', 'http_500', 'http_502', 'http_503', 'http_504'],
 };
+/** Conditions that can only happen after a replica got the request: nginx retries a POST on them only with non_idempotent. */
+const AFTER_SENDING = ['reset', 'gateway-error', '5xx'];
+
+/** Whether the route retries on RetryPolicy.llmSafe()'s conditions (rendered as they are: see retryNonIdempotent). */
+function isLlmSafe(route: RouteSpec, retry: RetrySpec): boolean {
+  const safe = RetryPolicy.llmSafe()._resolve(route.scope, 'retry')!.conditions.map(c => c.token).sort();
+  const tokens = [...new Set(retry.conditions.map(c => c.token))].sort();
+  return samePolicy(safe, tokens);
+}
+
 const NEXT_UPSTREAM_ORDER = ['error', 'timeout', 'http_500', 'http_502', 'http_503', 'http_504', 'http_403', 'http_404', 'http_429', 'non_idempotent'];
 
 function idleSeconds(route: RouteSpec): number {

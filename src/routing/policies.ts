@@ -366,8 +366,13 @@ export class RateLimitKey {
 /** Options for request rate limits. */
 export interface RequestRateLimitOptions {
   /**
-   * Requests allowed in a burst above the steady rate.
-   * @default 0
+   * The most requests admitted at once: a client (or, for `RateLimitKey.allClients()`, everyone) that has been
+   * quiet may send this many together; after that, requests are admitted at the steady rate. "1 a second with
+   * bursts of up to 5 requests" is `RateLimit.requestsPerSecond(1, { burst: 5 })`. Data planes that refill the
+   * whole limit each second or minute (Istio, Envoy Gateway) need a burst of at least the limit; Envoy Gateway
+   * admits exactly the limit at once, and rejects any other burst.
+   * @default - the limit: a whole second's (minute's) requests at once (ingress-nginx admits one more, as nginx
+   * lets the first request through outside its burst allowance)
    */
   readonly burst?: number;
   /**
@@ -393,45 +398,45 @@ export interface TokenBudgetOptions {
  * and need a data plane that reads responses (Envoy AI Gateway).
  *
  * @example
- * RateLimit.requestsPerMinute(600, { burst: 60 });
+ * RateLimit.requestsPerSecond(1, { burst: 5, key: RateLimitKey.clientIp() });
  * RateLimit.tokensPerHour(1_000_000, { key: RateLimitKey.header('x-tenant-id') });
  */
 export class RateLimit {
   /** Requests per second. */
   public static requestsPerSecond(requests: number, options: RequestRateLimitOptions = {}): RateLimit {
-    return new RateLimit('requests', requests, 'second', options.burst ?? 0, options.key);
+    return new RateLimit('requests', requests, 'second', options.burst, options.key);
   }
 
   /** Requests per minute. */
   public static requestsPerMinute(requests: number, options: RequestRateLimitOptions = {}): RateLimit {
-    return new RateLimit('requests', requests, 'minute', options.burst ?? 0, options.key);
+    return new RateLimit('requests', requests, 'minute', options.burst, options.key);
   }
 
   /** A budget of model tokens (prompt and completion) per minute. */
   public static tokensPerMinute(tokens: number, options: TokenBudgetOptions = {}): RateLimit {
-    return new RateLimit('tokens', tokens, 'minute', 0, options.key);
+    return new RateLimit('tokens', tokens, 'minute', undefined, options.key);
   }
 
   /** A budget of model tokens per hour. */
   public static tokensPerHour(tokens: number, options: TokenBudgetOptions = {}): RateLimit {
-    return new RateLimit('tokens', tokens, 'hour', 0, options.key);
+    return new RateLimit('tokens', tokens, 'hour', undefined, options.key);
   }
 
   /** A budget of model tokens per day. */
   public static tokensPerDay(tokens: number, options: TokenBudgetOptions = {}): RateLimit {
-    return new RateLimit('tokens', tokens, 'day', 0, options.key);
+    return new RateLimit('tokens', tokens, 'day', undefined, options.key);
   }
 
   /** No rate limit (replaces a gateway default on one route). */
   public static none(): RateLimit {
-    return new RateLimit('requests', 0, 'second', 0, undefined, true);
+    return new RateLimit('requests', 0, 'second', undefined, undefined, true);
   }
 
   private constructor(
     private readonly counts: 'requests' | 'tokens',
     private readonly limit: number,
     private readonly unit: RateLimitUnit,
-    private readonly burst: number,
+    private readonly burst: number | undefined,
     private readonly key: RateLimitKey | undefined,
     private readonly disabled = false,
   ) {}
@@ -443,7 +448,7 @@ export class RateLimit {
       throw invalid(scope, `${property}.limit`, this.limit, `must be a whole number of ${this.counts} per ${this.unit}, 1 or more`,
         'a limit of 0 would reject every request: use RateLimit.none() for no limit, or a positive limit');
     }
-    const burst = requireWholeNumber(scope, `${property}.burst`, this.burst, 0, INT32_MAX - this.limit);
+    const burst = this.burst === undefined ? undefined : requireWholeNumber(scope, `${property}.burst`, this.burst, 1, INT32_MAX);
     const key = (this.key ?? RateLimitKey.allClients())._resolve(scope, `${property}.key`);
     return { counts: this.counts, limit: this.limit, unit: this.unit, burst, key };
   }

@@ -143,8 +143,8 @@ export interface RateLimitSpec {
   readonly counts: 'requests' | 'tokens';
   readonly limit: number;
   readonly unit: RateLimitUnit;
-  /** Extra requests allowed in a burst, above the steady rate. */
-  readonly burst: number;
+  /** The most requests admitted at once (the bucket); undefined: the data plane's default, one limit's worth. */
+  readonly burst?: number;
   readonly key: RateLimitKeySpec;
 }
 
