@@ -147,6 +147,16 @@ export interface CustomServerOptions {
   readonly cachePath?: string;
 }
 
+/** Options for `ModelServer.demo`. */
+export interface DemoServerOptions {
+  /**
+   * Plain environment variables, such as the tutorial's `MODEL_TYPE` of each tier. Values that look like
+   * credentials are rejected.
+   * @default - none
+   */
+  readonly env?: Record<string, string>;
+}
+
 /** The default vLLM image: pinned, never `latest`. */
 const VLLM_IMAGE = 'vllm/vllm-openai:v0.19.0';
 const DEMO_IMAGE = 'nginxdemos/hello:plain-text';
@@ -183,8 +193,8 @@ export abstract class ModelServer {
    * depth. nginx starts as root and switches to its own user, so this server keeps `CHOWN`, `SETUID`,
    * `SETGID` and `NET_BIND_SERVICE` after dropping all other capabilities.
    */
-  public static demo(): ModelServer {
-    return new DemoServer();
+  public static demo(options: DemoServerOptions = {}): ModelServer {
+    return new DemoServer(options);
   }
 
   /** A short name for the server, used in the `app.kubernetes.io/name` label. */
@@ -326,10 +336,14 @@ class DemoServer extends ModelServer {
   public readonly healthPath = '/';
   public readonly metricsPath = undefined;
 
-  public _render(_scope: IConstruct, _property: string, _context: ServerContext): ServerContainer {
+  constructor(private readonly options: DemoServerOptions) {
+    super();
+  }
+
+  public _render(scope: IConstruct, property: string, _context: ServerContext): ServerContainer {
     return {
       image: DEMO_IMAGE,
-      env: [],
+      env: renderEnv(scope, property, this.options.env, undefined),
       port: this.port,
       healthPath: this.healthPath,
       exportsVllmMetrics: false,

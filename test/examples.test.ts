@@ -58,12 +58,18 @@ describe('tiers', () => {
     expect(large.containers[0].args).toEqual(expect.arrayContaining(['--tensor-parallel-size', '4']));
   });
 
-  test('the large tier is autoscaled on queue depth and scraped; the small tier has a fixed size', () => {
+  test('the large tier is autoscaled on queue depth and scraped; the small tier has the tutorial\'s one replica', () => {
     expect(only(docs, 'ScaledObject', 'large').spec).toMatchObject({ minReplicaCount: 1, maxReplicaCount: 4 });
     expect(only(docs, 'PodMonitor', 'large').metadata.labels.release).toBe('kube-prometheus-stack');
     expect(only(docs, 'Deployment', 'large').spec.replicas).toBeUndefined();
-    expect(only(docs, 'Deployment', 'small').spec.replicas).toBe(2);
+    expect(only(docs, 'Deployment', 'small').spec.replicas).toBe(1);
     expect(docs.filter(d => d.kind === 'ScaledObject')).toHaveLength(1);
+  });
+
+  test('each tier carries the tutorial\'s MODEL_TYPE', () => {
+    const env = (name: string) => only(docs, 'Deployment', name).spec.template.spec.containers[0].env;
+    expect(env('small')).toEqual([{ name: 'MODEL_TYPE', value: 'small' }]);
+    expect(env('large')).toEqual(expect.arrayContaining([{ name: 'MODEL_TYPE', value: 'large' }]));
   });
 
   test('the large tier may load its model for 30 minutes', () => {
@@ -80,12 +86,25 @@ describe('istio-gateway (the seed scenarios on Istio)', () => {
   const docs = synthExample(buildIstioGateway)['istio-gateway'];
   const http = only(docs, 'VirtualService').spec.http;
 
-  test('x-llm-model-type: large goes to the large pool, everything else to the small one, each with its own retries', () => {
+  test('the tutorial\'s content routing: /v1/chat/completions with x-llm-model-type: large to the large pool, the rest to the small one, 3 and 2 attempts', () => {
+    const chat = { prefix: '/v1/chat/completions' };
     expect(http.map((r: Manifest) => [r.match, r.route[0].destination.host, r.retries.attempts])).toEqual([
-      [[{ headers: { 'x-llm-model-type': { exact: 'large' } } }], 'large.llm.svc.cluster.local', 1],
-      [undefined, 'small.llm.svc.cluster.local', 3],
+      [[{ uri: chat, headers: { 'x-llm-model-type': { exact: 'large' } } }], 'large.llm.svc.cluster.local', 3],
+      [[{ uri: chat, headers: { 'x-llm-model-type': { exact: 'small' } } }, { uri: chat }], 'small.llm.svc.cluster.local', 2],
     ]);
+    expect(only(docs, 'VirtualService').spec.hosts).toEqual(['llm.example.com']);
     expect(http.every((r: Manifest) => r.timeout === '300s')).toBe(true);
+  });
+
+  test('the tutorial\'s circuit breaker (100 / 10 / 3), the tiers\' MODEL_TYPE and replica counts', () => {
+    for (const rule of docs.filter(d => d.kind === 'DestinationRule')) {
+      expect(rule.spec.trafficPolicy.connectionPool).toEqual({ http: { http2MaxRequests: 100, http1MaxPendingRequests: 10, maxRetries: 3 } });
+    }
+    const small = only(docs, 'Deployment', 'small');
+    expect(small.spec.replicas).toBe(1);
+    expect(small.spec.template.spec.containers[0].env).toEqual([{ name: 'MODEL_TYPE', value: 'small' }]);
+    expect(only(docs, 'ScaledObject', 'large').spec.minReplicaCount).toBe(1);
+    expect(only(docs, 'Deployment', 'large').spec.template.spec.containers[0].env).toEqual(expect.arrayContaining([{ name: 'MODEL_TYPE', value: 'large' }]));
   });
 
   test('circuit breaking, the 429 rate limit, the JWT pair and the NetworkPolicies are all there', () => {
@@ -106,11 +125,15 @@ describe('gateway-api-envoy (the seed scenarios on Gateway API with Envoy Gatewa
 
   test('the same routes as on Istio: header large to the large pool, the rest to the small one', () => {
     const rules = only(docs, 'HTTPRoute').spec.rules;
+    const chat = { type: 'PathPrefix', value: '/v1/chat/completions' };
     expect(rules.map((r: Manifest) => [r.name, r.matches, r.backendRefs])).toEqual([
-      ['large', [{ headers: [{ name: 'x-llm-model-type', type: 'Exact', value: 'large' }] }], [{ name: 'large', port: 8000 }]],
-      ['small', undefined, [{ name: 'small', port: 80 }]],
+      ['large', [{ path: chat, headers: [{ name: 'x-llm-model-type', type: 'Exact', value: 'large' }] }], [{ name: 'large', port: 8000 }]],
+      ['small', [{ path: chat, headers: [{ name: 'x-llm-model-type', type: 'Exact', value: 'small' }] }, { path: chat }], [{ name: 'small', port: 80 }]],
     ]);
-    expect(docs.filter(d => d.kind === 'BackendTrafficPolicy').map(d => d.spec.retry.numRetries)).toEqual([1, 3]);
+    expect(docs.filter(d => d.kind === 'BackendTrafficPolicy').map(d => d.spec.retry.numRetries)).toEqual([3, 2]);
+    for (const policy of docs.filter(d => d.kind === 'BackendTrafficPolicy')) {
+      expect(policy.spec.circuitBreaker).toEqual({ maxParallelRequests: 100, maxPendingRequests: 10, maxParallelRetries: 3 });
+    }
     expect(only(docs, 'SecurityPolicy').spec.targetRefs[0].kind).toBe('Gateway');
   });
 
@@ -124,7 +147,7 @@ describe('gateway-api-istio-experimental', () => {
 
   test('retries on the experimental HTTPRoute, circuit breaking in DestinationRules, JWT on the Gateway, no rate limit', () => {
     expect(only(docs, 'HTTPRoute').spec.rules.map((r: Manifest) => r.retry)).toEqual([
-      { attempts: 1, codes: [503], backoff: '250ms' }, { attempts: 3, codes: [503], backoff: '250ms' },
+      { attempts: 3, codes: [503], backoff: '250ms' }, { attempts: 2, codes: [503], backoff: '250ms' },
     ]);
     expect(docs.filter(d => d.kind === 'DestinationRule')).toHaveLength(2);
     expect(only(docs, 'AuthorizationPolicy').spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'llm-gateway' }]);

@@ -539,3 +539,18 @@ describe('sizes that are not whole mebibytes', () => {
     expect(pod.volumes[0].emptyDir).toEqual({ medium: 'Memory', sizeLimit: '1Mi' });
   });
 });
+
+describe('the demo server with the tutorial\'s MODEL_TYPE', () => {
+  test('env is set on the demo container, which keeps the capabilities nginx needs to start', () => {
+    const c = chart();
+    new LlmModelPool(c, 'small', { name: 'small', modelName: 'small', server: ModelServer.demo({ env: { MODEL_TYPE: 'small' } }), replicas: 1 });
+    const container = only(synthValid(c), 'Deployment').spec.template.spec.containers[0];
+    expect(container.env).toEqual([{ name: 'MODEL_TYPE', value: 'small' }]);
+    expect(container.securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['CHOWN', 'NET_BIND_SERVICE', 'SETGID', 'SETUID'] });
+  });
+
+  test('a credential given as a literal env value is rejected', () => {
+    expect(rejected({ server: ModelServer.demo({ env: { API_KEY: 'x' } }) }))
+      .toContain("'server.env.API_KEY' (\"<redacted>\") looks like a credential given as a literal value");
+  });
+});

@@ -8,8 +8,8 @@ import { errorOf } from './support/errors';
 import { Manifest, only, synthValid } from './support/synth';
 import { build as buildExample } from '../examples/nginx-ingress/main';
 
-/** ingress-nginx cannot pause between retries, so the tests' default retry is the LLM-safe one without backoff. */
-const RETRY = RetryPolicy.custom({ attempts: 2, conditions: [RetryCondition.CONNECT_FAILURE, RetryCondition.httpStatus(503)] });
+/** The LLM-safe retries (ingress-nginx leaves out their default backoff: it cannot pause between retries). */
+const RETRY = RetryPolicy.llmSafe();
 
 function setup(props: Partial<AiGatewayProps> = {}, options: Partial<NginxIngressDataPlaneOptions> = {}) {
   const chart = new Chart(Testing.app(), 'test', { namespace: 'llm' });
@@ -210,10 +210,15 @@ describe('policies as annotations', () => {
     expect(a['load-balance']).toBeUndefined();
   });
 
+  // ingress-nginx writes limit_req burst = limit x limit-burst-multiplier (kubernetes/ingress-nginx controller-v1.15.1
+  // internal/ingress/annotations/ratelimit/main.go), and nginx's limit_req admits burst + 1 requests at once (nginx/nginx
+  // release-1.27.1 src/http/modules/ngx_http_limit_req_module.c: a request is refused when excess > burst, the first counts 0).
   test.each([
-    ['60 a minute per client with a burst of 60', RateLimit.requestsPerMinute(60, { burst: 60, key: RateLimitKey.clientIp() }), { 'limit-rpm': '60', 'limit-burst-multiplier': '2' }],
-    ['no burst: the multiplier is written, since ingress-nginx\'s default is 5', RateLimit.requestsPerMinute(60, { key: RateLimitKey.clientIp() }), { 'limit-rpm': '60', 'limit-burst-multiplier': '1' }],
-    ['5 a second with a burst of 10', RateLimit.requestsPerSecond(5, { burst: 10, key: RateLimitKey.clientIp() }), { 'limit-rps': '5', 'limit-burst-multiplier': '3' }],
+    ['1 a second per client with bursts of up to 5 (the tutorial): nginx burst 4, so 5 at once', RateLimit.requestsPerSecond(1, { burst: 5, key: RateLimitKey.clientIp() }), { 'limit-rps': '1', 'limit-burst-multiplier': '4' }],
+    ['1 a second without bursts: multiplier 0, nginx burst 0, one at a time', RateLimit.requestsPerSecond(1, { burst: 1, key: RateLimitKey.clientIp() }), { 'limit-rps': '1', 'limit-burst-multiplier': '0' }],
+    ['60 a minute with bursts of up to 61: nginx burst 60', RateLimit.requestsPerMinute(60, { burst: 61, key: RateLimitKey.clientIp() }), { 'limit-rpm': '60', 'limit-burst-multiplier': '1' }],
+    ['no burst: the multiplier 1 is written (the limit + 1 at once), since ingress-nginx\'s default is 5', RateLimit.requestsPerMinute(60, { key: RateLimitKey.clientIp() }), { 'limit-rpm': '60', 'limit-burst-multiplier': '1' }],
+    ['5 a second with bursts of up to 11: nginx burst 10', RateLimit.requestsPerSecond(5, { burst: 11, key: RateLimitKey.clientIp() }), { 'limit-rps': '5', 'limit-burst-multiplier': '2' }],
   ])('rate limit: %s', (_name, rateLimit, expected) => {
     const a = route({ rateLimit });
     expect(Object.fromEntries(Object.entries(a).filter(([k]) => k.startsWith('limit-')))).toEqual(expected);
@@ -235,13 +240,16 @@ describe('policies as annotations', () => {
   });
 
   test.each([
-    ['the tests\' default: connection failures and 503', RETRY, {}, { 'proxy-next-upstream': 'error timeout http_503', 'proxy-next-upstream-tries': '3', 'proxy-next-upstream-timeout': '300' }],
-    ['5xx, gateway errors, 429 and resets, in nginx\'s order', RetryPolicy.custom({
+    ['the LLM-safe default: connection failures and 503', RETRY, {}, { 'proxy-next-upstream': 'error timeout http_503', 'proxy-next-upstream-tries': '3', 'proxy-next-upstream-timeout': '300' }],
+    ['connection failures only', RetryPolicy.custom({ attempts: 1, conditions: [RetryCondition.CONNECT_FAILURE, RetryCondition.REFUSED_STREAM] }), {},
+      { 'proxy-next-upstream': 'error timeout', 'proxy-next-upstream-tries': '2', 'proxy-next-upstream-timeout': '300' }],
+    ['5xx, gateway errors, 429 and resets, in nginx\'s order, with retryNonIdempotent', RetryPolicy.custom({
       attempts: 4,
       conditions: [
         RetryCondition.httpStatus(429), RetryCondition.GATEWAY_ERROR, RetryCondition.FIVE_XX, RetryCondition.RESET, RetryCondition.REFUSED_STREAM,
       ],
-    }), {}, { 'proxy-next-upstream': 'error timeout http_500 http_502 http_503 http_504 http_429', 'proxy-next-upstream-tries': '5', 'proxy-next-upstream-timeout': '300' }],
+    }), { retryNonIdempotent: true },
+    { 'proxy-next-upstream': 'error timeout http_500 http_502 http_503 http_504 http_429 non_idempotent', 'proxy-next-upstream-tries': '5', 'proxy-next-upstream-timeout': '300' }],
     ['POSTs sent again only with retryNonIdempotent', RETRY, { retryNonIdempotent: true },
       { 'proxy-next-upstream': 'error timeout http_503 non_idempotent', 'proxy-next-upstream-tries': '3', 'proxy-next-upstream-timeout': '300' }],
     ['none: "off", since ingress-nginx retries on its own otherwise', RetryPolicy.none(), {}, { 'proxy-next-upstream': 'off' }],
@@ -304,7 +312,7 @@ describe('no annotation the controller ignores, never a snippet', () => {
       defaults: {
         retry: RETRY,
         timeouts: Timeouts.of({ request: Duration.minutes(10) }),
-        rateLimit: RateLimit.requestsPerMinute(60, { burst: 60, key: RateLimitKey.clientIp() }),
+        rateLimit: RateLimit.requestsPerMinute(60, { burst: 61, key: RateLimitKey.clientIp() }),
         sessionAffinity: SessionAffinity.header('x-session-id'),
       },
     }, { externalAuthUrl: 'http://auth.auth.svc:8080/verify', rateLimitAllowList: ['10.0.0.0/8'], retryNonIdempotent: true });
@@ -406,9 +414,22 @@ describe('bad input is rejected at synth time', () => {
       "test/gw/r: 'rateLimit.key' (\"RateLimitKey.allClients()\") cannot be expressed by the ingress-nginx (legacy) data plane (limit-rps and limit-rpm count "
       + 'each client IP separately, so a global limit would silently become a per-client one); use RateLimitKey.clientIp(), '
       + 'or DataPlane.gatewayApi(...) with GatewayImplementation.envoyGateway() for one shared budget'],
-    ['a burst that is not a multiple of the limit', { rateLimit: RateLimit.requestsPerMinute(60, { burst: 30, key: RateLimitKey.clientIp() }) },
-      "test/gw/r: 'rateLimit.burst' (30) cannot be expressed by ingress-nginx, which admits limit-burst-multiplier x the limit (60) at once, "
-      + 'so limit + burst must be a whole multiple of the limit; use burst 0 or 60'],
+    ['a burst nginx cannot admit at once', { rateLimit: RateLimit.requestsPerMinute(60, { burst: 30, key: RateLimitKey.clientIp() }) },
+      "test/gw/r: 'rateLimit.burst' (30) cannot be expressed by ingress-nginx, which admits limit-burst-multiplier x the limit (60) + 1 requests at once, "
+      + 'so burst - 1 must be a whole multiple of the limit; use burst 1 or 61'],
+    ['a burst of exactly the limit, which nginx admits as the limit + 1', { rateLimit: RateLimit.requestsPerMinute(60, { burst: 60, key: RateLimitKey.clientIp() }) },
+      "test/gw/r: 'rateLimit.burst' (60) cannot be expressed by ingress-nginx, which admits limit-burst-multiplier x the limit (60) + 1 requests at once, "
+      + 'so burst - 1 must be a whole multiple of the limit; use burst 1 or 61'],
+    ['a retry on statuses only, which nginx never applies to a completion (a POST) without retryNonIdempotent',
+      {
+        retry: RetryPolicy.custom({
+          attempts: 2, conditions: [RetryCondition.CONNECT_FAILURE, RetryCondition.httpStatus(503), RetryCondition.GATEWAY_ERROR],
+        }),
+      },
+      "test/gw/r: 'retry.conditions' (\"503,gateway-error\") would never retry a completion on ingress-nginx: nginx sends a POST again only while no replica has it, "
+      + 'and retries one that a replica answered or dropped only with non_idempotent, so these conditions would apply to GET and other idempotent requests only; '
+      + 'retry completions on connection failures only (RetryPolicy.llmSafe(), or CONNECT_FAILURE and REFUSED_STREAM), or set retryNonIdempotent: true on '
+      + 'DataPlane.nginxIngress (nginx then also resends a POST whose connection failed after it was sent, so the model may do the work twice)'],
     ['a retry on 409', { retry: RetryPolicy.custom({ attempts: 1, conditions: [RetryCondition.RETRIABLE_4XX] }) },
       "test/gw/r: 'retry.conditions' (\"retriable-4xx\") cannot be expressed by ingress-nginx's proxy-next-upstream, which retries on connection errors, "
       + 'timeouts and the statuses 500, 502, 503, 504, 403, 404 and 429; retry on those conditions, or use DataPlane.gatewayApi(...) with GatewayImplementation.envoyGateway()'],
@@ -620,31 +641,41 @@ describe('bad input is rejected at synth time', () => {
   });
 });
 
-describe('the example (examples/nginx-ingress): the seed\'s NGINX scenarios with corrected values', () => {
+describe('the example (examples/nginx-ingress): the tutorial\'s NGINX scenarios with corrected values', () => {
   const app = new App();
   buildExample(app);
   const charts = Object.fromEntries(app.charts.map(c => [c.node.id, synthValid(c as Chart)]));
 
-  test('three charts, every Ingress strictly valid with known annotations only', () => {
-    expect(Object.keys(charts)).toEqual(['nginx-ingress-routing', 'nginx-ingress-rate-limit', 'nginx-ingress-header-canary']);
-    expect(Object.values(charts).flatMap(ingresses).flatMap(d => Object.keys(d.metadata.annotations)).filter(k => k.includes('snippet'))).toEqual([]);
+  test('three charts, every Ingress strictly valid with known annotations only, all on the tutorial\'s host and path', () => {
+    expect(Object.keys(charts)).toEqual(['nginx-ingress-basic', 'nginx-ingress-rate-limit', 'nginx-ingress-header-canary']);
+    const all = Object.values(charts).flatMap(ingresses);
+    expect(all.flatMap(d => Object.keys(d.metadata.annotations)).filter(k => k.includes('snippet'))).toEqual([]);
+    expect(new Set(all.flatMap(d => paths(d).map(p => `${p[0]} ${p[1]} ${p[2]}`)))).toEqual(new Set(['llm.example.com Prefix /v1/chat/completions']));
   });
 
-  test('host and path routing with cookie affinity for an hour, in whole seconds', () => {
-    const chat = ingress(charts['nginx-ingress-routing'], 'llm-gateway-chat');
-    expect(paths(chat)).toEqual([['chat.example.com', 'Prefix', '/v1/chat/completions', 'large', 8000]]);
-    expect(annotations(chat)).toMatchObject({ 'affinity': 'cookie', 'session-cookie-name': 'llm-session', 'session-cookie-max-age': '3600', 'session-cookie-expires': '3600' });
+  test('the tutorial\'s llm-service (two replicas) with the cookie llm_session for an hour, in whole seconds', () => {
+    const docs = charts['nginx-ingress-basic'];
+    const chat = ingress(docs, 'llm-gateway-chat');
+    expect(paths(chat)).toEqual([['llm.example.com', 'Prefix', '/v1/chat/completions', 'llm-service', 80]]);
+    expect(annotations(chat)).toMatchObject({ 'affinity': 'cookie', 'session-cookie-name': 'llm_session', 'session-cookie-max-age': '3600', 'session-cookie-expires': '3600' });
+    expect(only(docs, 'Deployment', 'llm-service').spec.replicas).toBe(2);
   });
 
-  test('60 requests a minute per client, with a burst of another 60', () => {
-    expect(annotations(ingress(charts['nginx-ingress-rate-limit'], 'llm-gateway-default'))).toMatchObject({ 'limit-rpm': '60', 'limit-burst-multiplier': '2' });
+  test('1 request a second per client with bursts of up to 5: limit-rps 1 and nginx burst 4 (1 x 4), so 5 at once', () => {
+    const a = annotations(ingress(charts['nginx-ingress-rate-limit'], 'llm-gateway-chat'));
+    expect(Object.fromEntries(Object.entries(a).filter(([k]) => k.startsWith('limit-')))).toEqual({ 'limit-rps': '1', 'limit-burst-multiplier': '4' });
   });
 
-  test('header routing small/large as a canary', () => {
+  test('header routing small/large as a canary; each tier has the tutorial\'s MODEL_TYPE and one replica', () => {
     const docs = charts['nginx-ingress-header-canary'];
     expect(annotations(ingress(docs, 'llm-gateway-large-canary'))).toEqual({
       'canary': 'true', 'canary-by-header': 'x-llm-model-type', 'canary-by-header-value': 'large', 'load-balance': 'ewma',
     });
     expect(annotations(ingress(docs, 'llm-gateway-small'))).toEqual(MAIN_DEFAULTS);
+    for (const tier of ['small', 'large']) {
+      const deployment = only(docs, 'Deployment', tier);
+      expect(deployment.spec.replicas).toBe(1);
+      expect(deployment.spec.template.spec.containers[0].env).toEqual(expect.arrayContaining([{ name: 'MODEL_TYPE', value: tier }]));
+    }
   });
 });

@@ -1,19 +1,21 @@
 /*
- * The seed's scenarios as one function, so each data plane's example differs from the others only in the
- * DataPlane it passes: a small CPU tier (the seed's demo model service, two replicas) and a large GPU tier
- * autoscaled on queue depth; llm.example.com on port 80; requests with `x-llm-model-type: large` go to the large
- * model, everything else to the small one, each with its own retry policy; a five minute request timeout;
- * circuit breaking with connection-pool limits and outlier detection; a rate limit answering 429; JWT
- * validation that rejects requests without a valid token; NetworkPolicies so only the gateway reaches the
- * model pods.
+ * The tutorial's scenarios as one function, so each data plane's example differs from the others only in the
+ * DataPlane it passes: the tutorial's two tiers, `small` (the demo server, one replica, `MODEL_TYPE=small`) and
+ * `large` (`MODEL_TYPE=large`, here vLLM on a GPU, autoscaled on queue depth from one replica); llm.example.com
+ * on port 80; requests to /v1/chat/completions with `x-llm-model-type: large` go to the large model, the other
+ * requests to /v1/chat/completions to the small one, each with its own retries (3 and 2 attempts); a five minute
+ * request timeout; the tutorial's circuit breaker (100 requests in flight, 10 pending, 3 retries) with outlier
+ * detection; a rate limit answering 429; JWT validation that rejects requests without a valid token;
+ * NetworkPolicies so only the gateway reaches the model pods.
  *
- * Where this differs from the usual tutorial values, it is on purpose (the tutorial's values stay
- * reachable through the options named):
+ * Where this differs from the tutorial's values, docs/tutorial-changes.md says why (the tutorial's values stay
+ * reachable through the options named there):
  * - Request timeout 5 minutes, not 10 s (`Timeouts.of({ request })`): streamed completions last minutes.
  * - Retries only where the model did no work (`RetryPolicy.llmSafe()`), no per-try timeout, not
- *   `retryOn: 5xx` with `perTryTimeout: 2s` (`RetryPolicy.custom({ conditions: [RetryCondition.FIVE_XX],
- *   perTryTimeout })`): a 2 s per-try timeout cuts every completion off and sends it again, and a 5xx may
- *   come after the GPU did the work.
+ *   `retryOn: gateway-error,connect-failure,5xx` with `perTryTimeout: 5s` / `2s` (`RetryPolicy.custom({ conditions:
+ *   [RetryCondition.FIVE_XX], perTryTimeout })`): a per-try timeout of seconds cuts every streamed completion off and
+ *   sends it again, and a 5xx may come after the GPU did the work.
+ * - The large tier is a real model (vLLM on a GPU) instead of the demo image with the GPU commented out.
  * - Least-request load balancing rather than round robin: LLM requests differ in cost by orders of magnitude.
  * - JWT validation always rejects requests without a token (Istio's RequestAuthentication alone lets them
  *   through).
@@ -38,11 +40,15 @@ export interface SeedScenarioOptions {
 
 /** The small (CPU demo) and large (vLLM on a GPU) pools behind one gateway. */
 export function seedScenario(scope: Construct, options: SeedScenarioOptions): AiGateway {
-  const small = new LlmModelPool(scope, 'small', { name: 'small', modelName: 'small', server: ModelServer.demo(), replicas: 2 });
+  const small = new LlmModelPool(scope, 'small', {
+    name: 'small', modelName: 'small', server: ModelServer.demo({ env: { MODEL_TYPE: 'small' } }), replicas: 1,
+  });
   const large = new LlmModelPool(scope, 'large', {
     name: 'large',
     modelName: 'llama-3-1-8b',
-    server: ModelServer.vllm({ model: 'meta-llama/Llama-3.1-8B-Instruct', huggingFaceToken: { secretName: 'hf-token', key: 'token' } }),
+    server: ModelServer.vllm({
+      model: 'meta-llama/Llama-3.1-8B-Instruct', huggingFaceToken: { secretName: 'hf-token', key: 'token' }, env: { MODEL_TYPE: 'large' },
+    }),
     accelerator: Accelerator.nvidiaGpu({ count: 1 }),
     // The large tier scales on vLLM's queue depth (KEDA), scraped by the Prometheus Operator.
     autoscaling: Autoscaling.onQueueDepth({ minReplicas: 1, maxReplicas: 4 }),
@@ -57,10 +63,11 @@ export function seedScenario(scope: Construct, options: SeedScenarioOptions): Ai
     allowedNamespaces: ['monitoring'],
     defaults: {
       timeouts: Timeouts.of({ request: Duration.minutes(5) }),
+      // The tutorial's circuit breaker: 100 requests in flight, 10 waiting for a connection, 3 retries at once.
       circuitBreaker: CircuitBreaker.of({
-        maxConnections: 100,
-        maxPendingRequests: 50,
-        maxRequests: 200,
+        maxRequests: 100,
+        maxPendingRequests: 10,
+        maxRetries: 3,
         outlierDetection: { consecutiveErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 50 },
       }),
       rateLimit: options.rateLimit === false ? undefined : RateLimit.requestsPerMinute(600),
@@ -72,16 +79,18 @@ export function seedScenario(scope: Construct, options: SeedScenarioOptions): Ai
     },
   });
 
-  // One GPU replica's work is expensive: retry once, only where the model did no work.
+  const chat = RouteMatch.pathPrefix('/v1/chat/completions');
+  // The tutorial's attempts (3 for the large model, 2 for the small one), only where the model did no work.
   gateway.addRoute('large', {
-    matches: [RouteMatch.header('x-llm-model-type', 'large')],
+    matches: [RouteMatch.all([chat, RouteMatch.header('x-llm-model-type', 'large')])],
     backend: Backend.pool(large),
-    retry: RetryPolicy.llmSafe({ attempts: 1 }),
-  });
-  // The small CPU tier is cheap: retry up to three times.
-  gateway.addRoute('small', {
-    backend: Backend.pool(small),
     retry: RetryPolicy.llmSafe({ attempts: 3 }),
+  });
+  // The small model by default, or when the header asks for it.
+  gateway.addRoute('small', {
+    matches: [RouteMatch.all([chat, RouteMatch.header('x-llm-model-type', 'small')]), chat],
+    backend: Backend.pool(small),
+    retry: RetryPolicy.llmSafe({ attempts: 2 }),
   });
   return gateway;
 }

@@ -5,20 +5,25 @@
  *   -  dataPlane: DataPlane.nginxIngress({ ingressClassName: 'nginx' }),
  *   +  dataPlane: DataPlane.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() }),
  *
- * (Envoy Gateway's rate limits have no burst allowance: there, fold the burst into the limit, or use DataPlane.istio().)
+ * (Envoy Gateway admits exactly the limit at once: there, leave the burst out, or use DataPlane.istio() with a burst of at least the limit.)
  *
- * The seed's three NGINX scenarios, one chart each (own namespace and hostname, so they can be applied side by side):
- * - nginx-ingress-routing: host and path routing, /v1/chat/completions to the large pool and everything else to
- *   the small one, with cookie affinity for an hour.
- * - nginx-ingress-rate-limit: 60 requests a minute per client IP, with a burst of another 60.
- * - nginx-ingress-header-canary: `x-llm-model-type: large` to the large pool, everything else to the small one.
+ * The tutorial's NGINX scenarios, one chart each, all on llm.example.com and /v1/chat/completions as in the tutorial,
+ * so they are alternatives: apply one at a time (ingress-nginx serves a host and path from one Ingress).
+ * - nginx-ingress-basic: the tutorial's llm-service (two replicas of the demo server) with cookie affinity,
+ *   `llm_session` for an hour.
+ * - nginx-ingress-rate-limit: the small model, 1 request a second per client IP with bursts of up to 5.
+ * - nginx-ingress-header-canary: `x-llm-model-type: large` to the large model, the other requests to the small
+ *   one (the tutorial shows this on Istio; on ingress-nginx it is a canary Ingress).
+ * Each tier sets the tutorial's `MODEL_TYPE` and replica count.
  *
- * Corrected from the tutorial values, each because ingress-nginx would otherwise ignore or misread it:
+ * Corrected from the tutorial values, each because ingress-nginx would otherwise ignore or misread it (the table
+ * in docs/tutorial-changes.md lists every difference):
  * - Cookie lifetime `session-cookie-max-age: "3600"` (and `-expires`), whole seconds: ingress-nginx ignores "1h",
  *   and the cookie silently becomes a session cookie.
- * - Burst as `limit-burst-multiplier: "2"` (60 + 60 = 2 x 60 at once). There is no `limit-burst` annotation,
- *   and `limit-rate` limits bandwidth in bytes per second, not requests. The multiplier is always written:
- *   ingress-nginx's default is 5.
+ * - Burst as `limit-burst-multiplier: "4"`: there is no `limit-burst` annotation, and nginx admits its burst + 1
+ *   requests at once, so bursts of up to 5 at 1 a second are nginx's burst 4 = 1 x 4. `limit-rate` and
+ *   `limit-rate-after` limit bandwidth in bytes, not requests, so they are not written. The tutorial's
+ *   `limit-rpm: "60"` is left out: beside 1 a second, its burst (60 x the multiplier) would never be reached.
  * - Rejections answer 429 only when the controller sets `limit-req-status-code: "429"` (ingress-nginx answers
  *   503 otherwise): `dataPlane.controllerSettings()` lists it with the other controller settings to put in the
  *   chart's `controller.config`.
@@ -31,7 +36,8 @@
  *   sends a completion (a POST) again once a replica has it, so for POSTs only connection failures are retried
  *   (503 for GETs such as /v1/models). No backoff: nginx moves to the next replica at once, so the default
  *   backoff of `RetryPolicy.llmSafe()` is left out (an explicit backoff would be rejected).
- * - `ingressClassName` on every Ingress, not the deprecated `kubernetes.io/ingress.class` annotation.
+ * - `ingressClassName` on every Ingress, not the deprecated `kubernetes.io/ingress.class` annotation; no
+ *   `ingress.kubernetes.io/rewrite-target: /`, which is not an ingress-nginx annotation.
  *
  * Before applying: ingress-nginx 4.15.1 with the IngressClass `nginx` and `controller.config` set to
  * `dataPlane.controllerSettings()`, the GPU Operator, and the Secret `hf-token` in each namespace.
@@ -43,27 +49,25 @@ import {
   RetryPolicy, RouteMatch, SessionAffinity, Timeouts,
 } from '../../src';
 
-/** Which of the seed's scenarios a chart holds. */
-type Scenario = 'routing' | 'rate-limit' | 'header-canary';
-
-const HOSTNAMES: Record<Scenario, string> = {
-  'routing': 'chat.example.com',
-  'rate-limit': 'api.example.com',
-  'header-canary': 'llm.example.com',
-};
+/** Which of the tutorial's scenarios a chart holds. */
+type Scenario = 'basic' | 'rate-limit' | 'header-canary';
 
 export class NginxIngressChart extends Chart {
   public readonly gateway: AiGateway;
 
   constructor(scope: Construct, id: string, dataPlane: DataPlane, scenario: Scenario) {
     super(scope, id, { namespace: `llm-${scenario}` });
-    const small = new LlmModelPool(this, 'small', { name: 'small', modelName: 'small', server: ModelServer.demo(), replicas: 2 });
+    const small = () => new LlmModelPool(this, 'small', {
+      name: 'small', modelName: 'small', server: ModelServer.demo({ env: { MODEL_TYPE: 'small' } }), replicas: 1,
+    });
     const large = () => new LlmModelPool(this, 'large', {
       name: 'large',
       modelName: 'llama-3-1-8b',
-      server: ModelServer.vllm({ model: 'meta-llama/Llama-3.1-8B-Instruct', huggingFaceToken: { secretName: 'hf-token', key: 'token' } }),
+      server: ModelServer.vllm({
+        model: 'meta-llama/Llama-3.1-8B-Instruct', huggingFaceToken: { secretName: 'hf-token', key: 'token' }, env: { MODEL_TYPE: 'large' },
+      }),
       accelerator: Accelerator.nvidiaGpu({ count: 1 }),
-      replicas: 2,
+      replicas: 1,
     });
     const defaults: AiGatewayProps['defaults'] = {
       timeouts: Timeouts.of({ request: Duration.minutes(5) }),
@@ -72,26 +76,29 @@ export class NginxIngressChart extends Chart {
     const gateway = (extra: AiGatewayProps['defaults'] = {}) => new AiGateway(this, 'gateway', {
       name: 'llm-gateway',
       dataPlane,
-      hostnames: [HOSTNAMES[scenario]],
+      hostnames: ['llm.example.com'],
       defaults: { ...defaults, ...extra },
     });
+    const chat = RouteMatch.pathPrefix('/v1/chat/completions');
 
     switch (scenario) {
-      case 'routing':
+      case 'basic': {
+        const service = new LlmModelPool(this, 'llm-service', { name: 'llm-service', modelName: 'demo', server: ModelServer.demo(), replicas: 2 });
         // Keep a client on one replica for an hour, so its conversation's prefix stays in that replica's KV cache.
-        this.gateway = gateway({ sessionAffinity: SessionAffinity.cookie({ name: 'llm-session', ttl: Duration.hours(1) }) });
-        this.gateway.addRoute('chat', { matches: [RouteMatch.pathPrefix('/v1/chat/completions')], backend: Backend.pool(large()) });
-        this.gateway.addRoute('default', { backend: Backend.pool(small) });
+        this.gateway = gateway({ sessionAffinity: SessionAffinity.cookie({ name: 'llm_session', ttl: Duration.hours(1) }) });
+        this.gateway.addRoute('chat', { matches: [chat], backend: Backend.pool(service) });
         break;
+      }
       case 'rate-limit':
-        this.gateway = gateway({ rateLimit: RateLimit.requestsPerMinute(60, { burst: 60, key: RateLimitKey.clientIp() }) });
-        this.gateway.addRoute('default', { backend: Backend.pool(small) });
+        // 1 request a second per client IP, with bursts of up to 5 requests.
+        this.gateway = gateway({ rateLimit: RateLimit.requestsPerSecond(1, { burst: 5, key: RateLimitKey.clientIp() }) });
+        this.gateway.addRoute('chat', { matches: [chat], backend: Backend.pool(small()) });
         break;
       case 'header-canary':
-        // The header route comes first, as on every data plane; here it becomes the canary Ingress of the catch-all's path.
+        // The header route comes first, as on every data plane; here it becomes the canary Ingress of the next route's path.
         this.gateway = gateway();
-        this.gateway.addRoute('large', { matches: [RouteMatch.header('x-llm-model-type', 'large')], backend: Backend.pool(large()) });
-        this.gateway.addRoute('small', { backend: Backend.pool(small) });
+        this.gateway.addRoute('large', { matches: [RouteMatch.all([chat, RouteMatch.header('x-llm-model-type', 'large')])], backend: Backend.pool(large()) });
+        this.gateway.addRoute('small', { matches: [chat], backend: Backend.pool(small()) });
         break;
     }
   }
@@ -101,7 +108,7 @@ export class NginxIngressChart extends Chart {
 export function build(app: App): void {
   // One data plane for the three charts: one controller serves them, and controllerSettings() covers them all.
   const dataPlane = DataPlane.nginxIngress({ ingressClassName: 'nginx' });
-  for (const scenario of ['routing', 'rate-limit', 'header-canary'] as Scenario[]) {
+  for (const scenario of ['basic', 'rate-limit', 'header-canary'] as Scenario[]) {
     new NginxIngressChart(app, `nginx-ingress-${scenario}`, dataPlane, scenario);
   }
 }

@@ -1,7 +1,8 @@
 /*
- * Two tiers of one service: a small tier on CPU (the demo server standing in for a small model) and a
- * large tier on GPUs: a 70B model sharded over four H100s with vLLM, scaled by KEDA on vLLM's queue depth
- * between one and four replicas, and scraped by the Prometheus Operator.
+ * The tutorial's two tiers of one service, each with its `MODEL_TYPE`: a small tier on CPU (the demo server
+ * standing in for a small model, one replica) and a large tier on GPUs: a 70B model sharded over four H100s
+ * with vLLM, scaled by KEDA on vLLM's queue depth between one and four replicas, and scraped by the Prometheus
+ * Operator.
  *
  * Before applying: the GPU Operator (or NVIDIA's device plugin), KEDA and the Prometheus Operator are
  * installed, and the Secret `hf-token` in namespace `llm` holds a Hugging Face token under `token`.
@@ -21,8 +22,9 @@ export class TiersChart extends Chart {
     this.small = new LlmModelPool(this, 'small', {
       name: 'small',
       modelName: 'small',
-      server: ModelServer.demo(),
-      replicas: 2,
+      // The tutorial's llm-small-model: one replica, MODEL_TYPE=small.
+      server: ModelServer.demo({ env: { MODEL_TYPE: 'small' } }),
+      replicas: 1,
     });
 
     this.large = new LlmModelPool(this, 'large', {
@@ -33,6 +35,7 @@ export class TiersChart extends Chart {
         maxModelLen: 32768,
         gpuMemoryUtilization: 0.92,
         huggingFaceToken: { secretName: 'hf-token', key: 'token' },
+        env: { MODEL_TYPE: 'large' },
       }),
       accelerator: Accelerator.nvidiaGpu({ count: 4, product: 'NVIDIA-H100-80GB-HBM3' }),
       cpu: Cpu.units(16),
