@@ -590,3 +590,163 @@ describe('regressions found by the property-based tests', () => {
     ]);
   });
 });
+
+/*
+ * The upstream behaviour each rendered setting relies on (src/istio/istio-contracts.ts): istio/istio 1.30.3 (istiod's
+ * translation in pilot/pkg/networking/core), Envoy's local rate limit, and the Kubernetes NetworkPolicy API.
+ */
+describe('Istio 1.30.3 contracts', () => {
+  function one(options: Partial<AiGatewayAddRouteOptions> = {}, props: Partial<AiGatewayProps> = {}) {
+    const { chart, small, large } = setup();
+    gateway(chart, props).addRoute('r', { backend: Backend.pool(small), ...options });
+    return { docs: synthValid(chart), small, large };
+  }
+
+  test('an HTTPS server terminates TLS with the Secret named by credentialName', () => {
+    // gateway.go: SIMPLE TLS with the certificate istiod reads (over SDS) from the Secret credentialName in the gateway pods' namespace.
+    const server = only(one({}, { listeners: [Listener.https({ tlsSecret: 'llm-tls' })] }).docs, 'Gateway').spec.servers[0];
+    expect(server).toEqual({ port: { number: 443, name: 'https-443', protocol: 'HTTPS' }, hosts: ['llm.example.com'], tls: { mode: 'SIMPLE', credentialName: 'llm-tls' } });
+  });
+
+  test('uri prefix and exact become Envoy path matchers', () => {
+    // route.go TranslateRouteMatch: prefix is Envoy's string prefix on a VirtualService bound to an Istio Gateway, exact its exact path.
+    const { chart, small } = setup();
+    const gw = gateway(chart);
+    gw.addRoute('exact', { matches: [RouteMatch.pathExact('/v1/completions')], backend: Backend.pool(small) });
+    gw.addRoute('prefix', { matches: [RouteMatch.pathPrefix('/v1/chat/completions')], backend: Backend.pool(small) });
+    expect(httpRoutes(synthValid(chart)).map(r => r.match)).toEqual([[{ uri: { exact: '/v1/completions' } }], [{ uri: { prefix: '/v1/chat/completions' } }]]);
+  });
+
+  test('headers, method and query parameters of one match entry are ANDed; entries are ORed', () => {
+    // route.go TranslateRouteMatch: one Envoy route per match entry (ORed); its headers (:method too) and query parameters are all required.
+    const r = httpRoutes(one({
+      matches: [
+        RouteMatch.all([RouteMatch.header('x-llm-model-type', 'large'), RouteMatch.headerRegex('x-model', 'llama-.*'), RouteMatch.method(HttpMethod.POST)]),
+        RouteMatch.queryParam('model', 'large'),
+      ],
+    }).docs)[0];
+    expect(r.match).toEqual([
+      { headers: { 'x-llm-model-type': { exact: 'large' }, 'x-model': { regex: 'llama-.*' } }, method: { exact: 'POST' } },
+      { queryParams: { model: { exact: 'large' } } },
+    ]);
+  });
+
+  test('an empty header condition matches any value (present_match)', () => {
+    // route.go translateHeaderMatch: a StringMatch without a match type becomes present_match.
+    expect(httpRoutes(one({ matches: [RouteMatch.headerPresent('authorization')] }).docs)[0].match).toEqual([{ headers: { authorization: {} } }]);
+  });
+
+  test('a destination is the fully qualified Service host and port', () => {
+    // route.go: the destination names the cluster outbound|<port>||<host>; a short host would be read in the VirtualService's namespace.
+    const { docs } = one({}, { namespace: 'edge' });
+    expect(httpRoutes(docs)[0].route).toEqual([{ destination: { host: 'small.llm.svc.cluster.local', port: { number: 80 } } }]);
+  });
+
+  test('weights become Envoy weighted clusters, normalized to 100', () => {
+    // route.go: weighted_clusters share requests by weight.
+    const { chart, small, large } = setup();
+    gateway(chart).addRoute('r', { backend: Backend.weighted([{ backend: Backend.pool(small), weight: 9 }, { backend: Backend.pool(large), weight: 1 }]) });
+    expect(httpRoutes(synthValid(chart))[0].route.map((d: any) => [d.destination.host, d.weight])).toEqual([
+      ['small.llm.svc.cluster.local', 90], ['large.llm.svc.cluster.local', 10],
+    ]);
+  });
+
+  test('mirrors copy a share of requests to the mirror destination', () => {
+    // route.go MirrorPercent: request_mirror_policies with that fraction; the mirror's answers are discarded.
+    const { chart, small, large } = setup();
+    gateway(chart).addRoute('r', { backend: Backend.pool(small), mirror: RequestMirror.to(Backend.pool(large), { percent: 5 }) });
+    expect(httpRoutes(synthValid(chart))[0].mirrors).toEqual([{ destination: { host: 'large.llm.svc.cluster.local', port: { number: 8000 } }, percentage: { value: 5 } }]);
+  });
+
+  test('fault injection delays or aborts a share of requests', () => {
+    // route.go TranslateFault: Envoy's fault filter delays, or answers with the status itself, for that share.
+    const r = httpRoutes(one({ fault: FaultInjection.of({ delay: Duration.millis(500), abortHttpStatus: 503, abortPercent: 10 }) }).docs)[0];
+    expect(r.fault).toEqual({ delay: { fixedDelay: '500ms', percentage: { value: 100 } }, abort: { httpStatus: 503, percentage: { value: 10 } } });
+  });
+
+  test('the timeout covers the whole request; no limit leaves the field out', () => {
+    // route.go setTimeout: the VirtualService timeout is the Envoy route timeout (all retries included); without it, 0 = disabled.
+    expect(httpRoutes(one({ timeouts: Timeouts.of({ request: Duration.minutes(5) }) }).docs)[0].timeout).toBe('300s');
+    expect(httpRoutes(one({ timeouts: Timeouts.of({ request: Duration.seconds(0) }) }).docs)[0]).not.toHaveProperty('timeout');
+  });
+
+  test("retries: status codes are retried, attempts 0 switches Istio's default retries off", () => {
+    // retry.go ConvertPolicy: a status code in retryOn adds retriable-status-codes; attempts <= 0 renders no retry policy, while
+    // a route without retries gets Istio's default (2 attempts on connect-failure, refused-stream, unavailable, cancelled, 503).
+    expect(httpRoutes(one({ retry: RetryPolicy.llmSafe() }).docs)[0].retries.retryOn).toBe('connect-failure,refused-stream,reset-before-request,503');
+    expect(httpRoutes(one({ retry: RetryPolicy.none() }).docs)[0].retries).toEqual({ attempts: 0 });
+  });
+
+  test("perTryTimeout and backoff are passed to Envoy's retry policy", () => {
+    // retry.go ConvertPolicy: per_try_timeout (until the response headers) and retry_back_off.base_interval.
+    const retry = RetryPolicy.custom({
+      attempts: 2, conditions: [RetryCondition.CONNECT_FAILURE], perTryTimeout: Duration.seconds(30), backoff: Duration.millis(100),
+    });
+    expect(httpRoutes(one({ retry }).docs)[0].retries).toEqual({ attempts: 2, retryOn: 'connect-failure', perTryTimeout: '30s', backoff: '100ms' });
+  });
+
+  test('connection-pool limits become Envoy circuit breaker thresholds', () => {
+    // cluster_traffic_policy.go applyConnectionPool: http2MaxRequests -> max_requests, http1MaxPendingRequests -> max_pending_requests,
+    // maxRetries -> max_retries, tcp.maxConnections -> max_connections (the tutorial's 100 / 10 / 3).
+    const { docs } = one({ circuitBreaker: CircuitBreaker.of({ maxConnections: 50, maxRequests: 100, maxPendingRequests: 10, maxRetries: 3 }) });
+    expect(only(docs, 'DestinationRule').spec.trafficPolicy.connectionPool).toEqual({
+      tcp: { maxConnections: 50 }, http: { http2MaxRequests: 100, http1MaxPendingRequests: 10, maxRetries: 3 },
+    });
+  });
+
+  test('outlier detection ejects endpoints after consecutive 5xx', () => {
+    // cluster_traffic_policy.go applyOutlierDetection: consecutive_5xx (gateway errors and connect failures count), interval,
+    // base_ejection_time, max_ejection_percent.
+    const { docs } = one({ circuitBreaker: CircuitBreaker.of({ outlierDetection: { consecutiveErrors: 3 } }) });
+    expect(only(docs, 'DestinationRule').spec.trafficPolicy.outlierDetection)
+      .toEqual({ consecutive5xxErrors: 3, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 });
+  });
+
+  test('session affinity is a consistent hash on the cookie or header; without it, least request', () => {
+    // route.go consistentHashToHashPolicy: hash_policy on the cookie (Envoy sets it with the ttl when absent) or the header;
+    // cluster_traffic_policy.go: LEAST_REQUEST otherwise.
+    const lb = (options: Partial<AiGatewayAddRouteOptions>) => only(one(options).docs, 'DestinationRule').spec.trafficPolicy.loadBalancer;
+    expect(lb({ sessionAffinity: SessionAffinity.cookie({ name: 'llm_session', ttl: Duration.hours(1) }) })).toEqual({ consistentHash: { httpCookie: { name: 'llm_session', ttl: '3600s' } } });
+    expect(lb({ sessionAffinity: SessionAffinity.header('x-session-id') })).toEqual({ consistentHash: { httpHeaderName: 'x-session-id' } });
+    expect(lb({})).toEqual({ simple: 'LEAST_REQUEST' });
+  });
+
+  test('the rate-limit EnvoyFilter configures routes by their http[].name', () => {
+    // route.go: the Envoy route takes the name of the VirtualService's http route, which the HTTP_ROUTE patch matches.
+    const { docs } = one({ rateLimit: RateLimit.requestsPerSecond(5) });
+    const [insert, patch] = only(docs, 'EnvoyFilter').spec.configPatches;
+    expect(insert.match.listener.filterChain.filter.subFilter.name).toBe('envoy.filters.http.router');
+    expect(insert.patch.operation).toBe('INSERT_BEFORE');
+    expect(patch.match.routeConfiguration.vhost.route.name).toBe(httpRoutes(docs)[0].name);
+  });
+
+  test("a route's own limit replaces the virtual host's for its requests", () => {
+    // local_ratelimit.cc: the most specific typed_per_filter_config (route, then virtual host) is the one used.
+    const { docs } = one({ rateLimit: RateLimit.requestsPerSecond(2) }, { defaults: { rateLimit: RateLimit.requestsPerSecond(10) } });
+    const patches = only(docs, 'EnvoyFilter').spec.configPatches as any[];
+    expect(patches.map(p => p.applyTo)).toEqual(['HTTP_FILTER', 'VIRTUAL_HOST', 'HTTP_ROUTE']);
+    const bucket = (p: any) => (Object.values(p.patch.value.typed_per_filter_config)[0] as any).token_bucket.tokens_per_fill;
+    expect([bucket(patches[1]), bucket(patches[2])]).toEqual([10, 2]);
+    expect(patches[1].match.routeConfiguration.vhost.name).toBe('llm.example.com:80');
+  });
+
+  test('JWT: RequestAuthentication alone lets requests without a token pass, so a DENY policy requires a principal', () => {
+    // authn/policy_applier.go: invalid tokens are rejected, missing ones are not; authz/builder/builder.go: the DENY rule with
+    // notRequestPrincipals ["*"] rejects requests without a validated principal.
+    const { docs } = one({}, { defaults: { jwt: JwtAuth.of({ issuer: 'https://idp', jwksUri: 'https://idp/jwks' }) } });
+    expect(only(docs, 'RequestAuthentication').spec.selector).toEqual(only(docs, 'AuthorizationPolicy').spec.selector);
+    expect(only(docs, 'AuthorizationPolicy').spec.action).toBe('DENY');
+    expect(only(docs, 'AuthorizationPolicy').spec.rules[0].from).toEqual([{ source: { notRequestPrincipals: ['*'] } }]);
+  });
+
+  test('the NetworkPolicy admits the gateway pods by namespace AND labels in one peer', () => {
+    // kubernetes/api networking/v1/types.go NetworkPolicyPeer: with both selectors, the pods matching podSelector in the selected namespaces.
+    const { docs, small } = one();
+    const policy = only(docs, 'NetworkPolicy');
+    expect(policy.spec.podSelector).toEqual({ matchLabels: small.selectorLabels });
+    expect(policy.spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-ingress' } }, podSelector: { matchLabels: { istio: 'ingress' } } }],
+      ports: [{ protocol: 'TCP', port: 80 }],
+    }]);
+  });
+});

@@ -1,6 +1,7 @@
 import { JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { ISTIO_CONTRACTS } from './istio-contracts';
 import { DestinationRules, renderJwtPair } from './istio-policies';
 import { EnvoyFilter, Gateway, GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp, VirtualServiceSpecHttpMatch } from '../imports/networking.istio.io';
 import type { DataPlaneImpl, GatewayRenderer, SupportDeclaration } from '../routing/data-plane';
@@ -109,6 +110,7 @@ export function istioDataPlane(options: IstioDataPlaneOptions): DataPlaneImpl {
   return {
     name: 'Istio',
     support: SUPPORT,
+    contracts: ISTIO_CONTRACTS,
     installation: { controller: 'istio', gatewaySelector: { ...selector }, gatewayNamespace },
     workload: () => ({
       namespace: gatewayNamespace,
