@@ -679,3 +679,142 @@ describe('the example (examples/nginx-ingress): the tutorial\'s NGINX scenarios 
     }
   });
 });
+
+/*
+ * The upstream behaviour each rendered setting relies on (src/nginx/nginx-contracts.ts): kubernetes/ingress-nginx
+ * controller-v1.15.1 (annotation parsers, template, Lua balancers), nginx/nginx release-1.27.1 (the nginx it builds),
+ * and the Kubernetes NetworkPolicy API.
+ */
+describe('ingress-nginx controller-v1.15.1 contracts', () => {
+  const route = (options: Partial<AiGatewayAddRouteOptions>, props: Partial<AiGatewayProps> = {}, dp: Partial<NginxIngressDataPlaneOptions> = {}) => {
+    const s = setup(props, dp);
+    s.gw.addRoute('r', { backend: Backend.pool(s.small), ...options });
+    const docs = s.validate();
+    return { docs, a: annotations(ingress(docs, 'llm-gateway-r')), ingress: ingress(docs, 'llm-gateway-r'), small: s.small };
+  };
+
+  test('TLS: the main Ingresses carry the Secret; ssl-redirect says whether HTTP is redirected', () => {
+    // annotations/rewrite/main.go: ssl-redirect defaults to the controller's ssl-redirect (true) when the server has TLS.
+    const https = route({}, { listeners: [Listener.https({ tlsSecret: 'llm-tls' })] });
+    expect(https.ingress.spec.tls).toEqual([{ hosts: ['llm.example.com'], secretName: 'llm-tls' }]);
+    expect(https.a['ssl-redirect']).toBe('true');
+    expect(route({}, { listeners: [Listener.http(), Listener.https({ tlsSecret: 'llm-tls' })] }).a['ssl-redirect']).toBe('false');
+  });
+
+  test('paths: Prefix is element-wise and Exact exact, and nginx picks the most specific location', () => {
+    // controller/location.go updateServerLocations: Prefix /p becomes "/p/" and "= /p"; Exact "= /p". nginx takes an exact location
+    // first, then the longest prefix, whatever the Ingress order: so a later route that would outrank an earlier one is rejected.
+    const { small, large, gw, validate } = setup();
+    gw.addRoute('models', { matches: [RouteMatch.pathExact('/v1/models')], backend: Backend.pool(small) });
+    gw.addRoute('chat', { matches: [RouteMatch.pathPrefix('/v1/chat/completions/')], backend: Backend.pool(large) });
+    const docs = validate();
+    expect([...paths(ingress(docs, 'llm-gateway-models')), ...paths(ingress(docs, 'llm-gateway-chat'))]).toEqual([
+      ['llm.example.com', 'Exact', '/v1/models', 'small', 80], ['llm.example.com', 'Prefix', '/v1/chat/completions', 'large', 8000],
+    ]);
+    expect(errorOf(() => gw.addRoute('late', { matches: [RouteMatch.pathPrefix('/v1/chat/completions/stream')], backend: Backend.pool(small) })))
+      .toContain("outranks the match of earlier route 'chat' (path prefix /v1/chat/completions/)");
+  });
+
+  test('a header canary sends requests whose header matches to its backend, the others to the main Ingress', () => {
+    // balancer.lua route_to_alternative_balancer: the canary when the header equals canary-by-header-value, or when
+    // ngx.re.match finds canary-by-header-pattern in it (anywhere: the library anchors it); canary-weight unset is 0.
+    const { small, large, gw, validate } = setup();
+    gw.addRoute('large', { matches: [RouteMatch.headerRegex('x-llm-model-type', 'large|xl')], backend: Backend.pool(large) });
+    gw.addRoute('small', { backend: Backend.pool(small) });
+    const docs = validate();
+    const canary = ingress(docs, 'llm-gateway-large-canary');
+    expect(annotations(canary)).toMatchObject({ 'canary': 'true', 'canary-by-header': 'x-llm-model-type', 'canary-by-header-pattern': '^(?:large|xl)$' });
+    expect(annotations(canary)['canary-weight']).toBeUndefined();
+    expect(paths(canary)).toEqual(paths(ingress(docs, 'llm-gateway-small')).map(p => [...p.slice(0, 3), 'large', 8000]));
+  });
+
+  test('a backend is the Service name and port, balanced by ewma unless affinity decides', () => {
+    // annotations/loadbalancing/main.go: load-balance names the Lua balancer of the Service port's upstream.
+    const r = route({});
+    expect(paths(r.ingress)).toEqual([['llm.example.com', 'Prefix', '/', 'small', 80]]);
+    expect(r.a['load-balance']).toBe('ewma');
+  });
+
+  test('a weighted split sends canary-weight percent of the requests to the canary backend', () => {
+    // balancer.lua: the canary when math.random(100) <= canary-weight.
+    const s = setup();
+    s.gw.addRoute('r', { backend: Backend.weighted([{ backend: Backend.pool(s.small), weight: 3 }, { backend: Backend.pool(s.large), weight: 1 }]) });
+    const docs = s.validate();
+    expect(annotations(ingress(docs, 'llm-gateway-r-canary'))).toMatchObject({ 'canary': 'true', 'canary-weight': '25' });
+    expect(paths(ingress(docs, 'llm-gateway-r-canary'))).toEqual([['llm.example.com', 'Prefix', '/', 'large', 8000]]);
+  });
+
+  test('mirror-target copies every request to the Service URL with the request URI', () => {
+    // annotations/mirror/main.go: nginx's mirror to an internal location that proxies to mirror-target; answers are discarded.
+    const s = setup();
+    s.gw.addRoute('r', { backend: Backend.pool(s.small), mirror: RequestMirror.to(Backend.pool(s.large)) });
+    expect(annotations(ingress(s.validate(), 'llm-gateway-r'))['mirror-target']).toBe('http://large.llm.svc.cluster.local:8000$request_uri');
+  });
+
+  test('timeouts are idle timeouts in whole seconds, and responses stream unbuffered', () => {
+    // annotations/proxy/main.go: proxy_read_timeout and proxy_send_timeout, the longest pause between two reads or writes.
+    const { a } = route({ timeouts: Timeouts.of({ request: Duration.minutes(5) }) });
+    expect([a['proxy-read-timeout'], a['proxy-send-timeout'], a['proxy-connect-timeout'], a['proxy-buffering']]).toEqual(['300', '300', '5', 'off']);
+  });
+
+  test('a completion (a POST) is retried only before a replica has it, unless retryNonIdempotent', () => {
+    // nginx ngx_http_upstream.c ngx_http_upstream_next: once the request is sent, a POST needs non_idempotent in proxy_next_upstream;
+    // template.go buildNextUpstream keeps non_idempotent from the annotation, and adds it everywhere when the controller's
+    // retry-non-idempotent is true, which the controller settings keep false.
+    expect(route({ retry: RetryPolicy.llmSafe() }).a['proxy-next-upstream']).toBe('error timeout http_503');
+    expect(route({ retry: RetryPolicy.llmSafe() }, {}, { retryNonIdempotent: true }).a['proxy-next-upstream']).toBe('error timeout http_503 non_idempotent');
+    expect(setup().dataPlane.controllerSettings()['retry-non-idempotent']).toBe('false');
+    const s = setup();
+    expect(errorOf(() => s.gw.addRoute('r', { backend: Backend.pool(s.small), retry: RetryPolicy.custom({ attempts: 1, conditions: [RetryCondition.FIVE_XX] }) })))
+      .toContain("'retry.conditions' (\"5xx\") would never retry a completion on ingress-nginx");
+  });
+
+  test('cookie affinity: max-age and expires in whole seconds, which the sticky balancer adds to the current time', () => {
+    // balancer/sticky.lua: Max-Age = the seconds, Expires = ngx.time() + the seconds; "1h" fails the annotation's validation.
+    const { a } = route({ sessionAffinity: SessionAffinity.cookie({ name: 'llm_session', ttl: Duration.hours(1) }) });
+    expect(a).toMatchObject({ 'affinity': 'cookie', 'session-cookie-name': 'llm_session', 'session-cookie-max-age': '3600', 'session-cookie-expires': '3600' });
+    expect(a['load-balance']).toBeUndefined();
+  });
+
+  test("header affinity: upstream-hash-by hashes the header's nginx variable consistently", () => {
+    // annotations/upstreamhashby/main.go: the chash balancer on the nginx variable, $http_ and the name with "_" for "-".
+    expect(route({ sessionAffinity: SessionAffinity.header('X-Session-Id') }).a['upstream-hash-by']).toBe('$http_x_session_id');
+  });
+
+  test('bursts of up to 5 at 1 a second: ingress-nginx writes nginx burst 4, which admits 5 at once', () => {
+    // annotations/ratelimit/main.go: limit_req burst = limit-rps x limit-burst-multiplier (default 5, so always written);
+    // ngx_http_limit_req_module.c: the first request counts 0 and a request is refused when its excess passes the burst.
+    const { a } = route({ rateLimit: RateLimit.requestsPerSecond(1, { burst: 5, key: RateLimitKey.clientIp() }) });
+    expect([a['limit-rps'], a['limit-burst-multiplier']]).toEqual(['1', '4']);
+    const rpm = route({ rateLimit: RateLimit.requestsPerMinute(60, { burst: 121, key: RateLimitKey.clientIp() }) }).a;
+    expect([rpm['limit-rpm'], rpm['limit-burst-multiplier']]).toEqual(['60', '2']);
+  });
+
+  test("rate-limited requests answer 429 only with the controller's limit-req-status-code", () => {
+    // nginx.tmpl: limit_req_status and limit_conn_status come from the controller's configuration (503 by default).
+    expect(setup().dataPlane.controllerSettings()).toMatchObject({ 'limit-req-status-code': '429', 'limit-conn-status-code': '429' });
+  });
+
+  test('the limit counts per client address, and allow-listed addresses are not counted', () => {
+    // nginx.tmpl: the zone's key maps to the client address ($binary_remote_addr), or "" (not counted) for limit-whitelist addresses.
+    const { a } = route({ rateLimit: RateLimit.requestsPerSecond(5, { key: RateLimitKey.clientIp() }) }, {}, { rateLimitAllowList: ['10.0.0.0/8'] });
+    expect([a['limit-rps'], a['limit-whitelist']]).toEqual(['5', '10.0.0.0/8']);
+    const s = setup();
+    expect(errorOf(() => s.gw.addRoute('r', { backend: Backend.pool(s.small), rateLimit: RateLimit.requestsPerSecond(5) })))
+      .toContain('limit-rps and limit-rpm count each client IP separately');
+  });
+
+  test('the NetworkPolicy admits the controller pods by namespace AND labels in one peer', () => {
+    // kubernetes/api networking/v1/types.go NetworkPolicyPeer: with both selectors, the pods matching podSelector in the selected namespaces.
+    const { docs, small } = route({});
+    const policy = only(docs, 'NetworkPolicy');
+    expect(policy.spec.podSelector).toEqual({ matchLabels: small.selectorLabels });
+    expect(policy.spec.ingress).toEqual([{
+      from: [{
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } },
+      }],
+      ports: [{ protocol: 'TCP', port: 80 }],
+    }]);
+  });
+});

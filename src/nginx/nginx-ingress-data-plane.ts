@@ -1,6 +1,7 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { NGINX_CONTRACTS } from './nginx-contracts';
 import type { DataPlaneImpl, GatewayRenderer, GatewayWorkload, SupportDeclaration } from '../routing/data-plane';
 import type { FeatureId } from '../routing/features';
 import { RetryPolicy } from '../routing/policies';
@@ -203,6 +204,7 @@ export function nginxIngressDataPlane(options: NginxIngressDataPlaneOptions): Da
     name: 'ingress-nginx (legacy)',
     installation: { controller: 'ingress-nginx', ingressClassName: options.ingressClassName, gatewayNamespace: controllerNamespace },
     support: SUPPORT,
+    contracts: NGINX_CONTRACTS,
     workload: (): GatewayWorkload => ({ namespace: controllerNamespace, labels: { ...controllerPodLabels }, extraPorts: [] }),
     bind: (scope, gateway) => {
       const settings = resolveOptions(scope, options, controllerNamespace, controllerPodLabels);
