@@ -638,7 +638,7 @@ describe('Istio 1.30.3 contracts', () => {
 
   test('a destination is the fully qualified Service host and port', () => {
     // route.go: the destination names the cluster outbound|<port>||<host>; a short host would be read in the VirtualService's namespace.
-    const { docs } = one({}, { namespace: 'edge' });
+    const { docs } = one({}, { namespaceName: 'edge' });
     expect(httpRoutes(docs)[0].route).toEqual([{ destination: { host: 'small.llm.svc.cluster.local', port: { number: 80 } } }]);
   });
 
