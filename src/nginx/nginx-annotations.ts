@@ -1,9 +1,8 @@
 import { badHeaderName, NGINX_HEADER } from './nginx-headers';
 import { NginxSessionCookieSameSite } from './nginx-options';
 import type { Settings } from './nginx-settings';
-import { RetryPolicy } from '../routing/policies';
-import { fullyQualifiedHost, samePolicy } from '../routing/render-helpers';
-import type { GatewaySpec, RateLimitSpec, RetrySpec, RouteSpec } from '../routing/resolved';
+import { fullyQualifiedHost } from '../routing/render-helpers';
+import type { GatewaySpec, RateLimitSpec, RouteSpec } from '../routing/resolved';
 import { invalid } from '../validate';
 
 /*
@@ -77,7 +76,7 @@ function retryAnnotations(route: RouteSpec, settings: Settings): Annotations {
     }
     mapped.forEach(t => tokens.add(t));
   }
-  if (!settings.retryNonIdempotent && !isLlmSafe(route, retry)) {
+  if (!settings.retryNonIdempotent && !retry.llmSafe) {
     const sent = retry.conditions.filter(c => c.status !== undefined || AFTER_SENDING.includes(c.token));
     if (sent.length > 0) {
       throw invalid(route.scope, 'retry.conditions', sent.map(c => c.token).join(','),
@@ -182,13 +181,6 @@ const RETRY_CONDITIONS: Record<string, string[] | undefined> = {
 
 /** Conditions that can only happen after a replica got the request: nginx retries a POST on them only with non_idempotent. */
 const AFTER_SENDING = ['reset', 'gateway-error', '5xx'];
-
-/** Whether the route retries on RetryPolicy.llmSafe()'s conditions (rendered as they are: see retryNonIdempotent). */
-function isLlmSafe(route: RouteSpec, retry: RetrySpec): boolean {
-  const safe = RetryPolicy.llmSafe()._resolve(route.scope, 'retry')!.conditions.map(c => c.token).sort();
-  const tokens = [...new Set(retry.conditions.map(c => c.token))].sort();
-  return samePolicy(safe, tokens);
-}
 
 const NEXT_UPSTREAM_ORDER = ['error', 'timeout', 'http_500', 'http_502', 'http_503', 'http_504', 'http_403', 'http_404', 'http_429', 'non_idempotent'];
 
