@@ -5,6 +5,7 @@ export * from './model-server';
 export * from './model-cache';
 export * from './autoscaling';
 export * from './llm-model-pool';
+export * from './inference-pool';
 export * from './routing/match';
 export * from './routing/backend';
 export * from './routing/policies';

@@ -8,9 +8,10 @@ import { PodMonitor, ServiceMonitor } from './imports/monitoring.coreos.com';
 import { AutoscalingSpec, MonitoringSpec, ServerContainer } from './internal';
 import { ModelCache } from './model-cache';
 import { ModelServer } from './model-server';
+import { claimName, ownerOf } from './object-names';
 import {
   cpuQuantity, INT32_MAX, invalid, quantityOfKibibytes, requireDnsLabel, requireDnsSubdomain, requireLabels, requireLabelValue,
-  requireServiceName, requireWholeNumber, sizeInKibibytes, wholeSeconds,
+  requirePort, requireServiceName, requireWholeNumber, sizeInKibibytes, wholeSeconds,
 } from './validate';
 
 /** Label keys this library puts on model pods; gateways and InferencePools select by them. */
@@ -21,6 +22,90 @@ export class PoolLabels {
   public static readonly MODEL = 'ai-gateway.cdk8s.io/model';
 
   private constructor() {}
+}
+
+/**
+ * What a model server is, as far as what sits in front of it is concerned: which metrics an endpoint picker
+ * and an autoscaler can read from it.
+ */
+export enum ModelServerKind {
+  /**
+   * vLLM, or a server that exports vLLM's metric names (`vllm:num_requests_waiting`, `vllm:kv_cache_usage_perc`),
+   * which the endpoint picker of an InferencePool and queue-depth autoscaling read.
+   */
+  VLLM = 'vllm',
+  /** Any other OpenAI-compatible server: it can be routed to, but not put behind an endpoint picker. */
+  OTHER = 'other',
+}
+
+/**
+ * A model server that gateways and InferencePools can send requests to: pods selected by labels, behind a
+ * ClusterIP Service. `LlmModelPool` implements it; `LlmModelPool.fromService()` imports a server deployed
+ * elsewhere (Helm, KServe, a cdk8s-plus Deployment).
+ */
+export interface ILlmModelPool extends IConstruct {
+  /** The pool's name; an InferencePool over it is named alike by default. */
+  readonly name: string;
+  /**
+   * The namespace of the pods and the Service.
+   * @default - the namespace `kubectl` applies to
+   */
+  readonly namespaceName?: string;
+  /** The Service's name. */
+  readonly serviceName: string;
+  /** The Service port gateways send requests to. */
+  readonly servicePort: number;
+  /**
+   * The port the server listens on in its pods (the Service's target port): an InferencePool sends requests
+   * there, and NetworkPolicies open it.
+   */
+  readonly containerPort: number;
+  /** Labels that select exactly the server's pods (and no endpoint picker or other pods). */
+  readonly selectorLabels: Record<string, string>;
+  /** Which metrics the server exports, for endpoint pickers and autoscalers. */
+  readonly serverKind: ModelServerKind;
+  /**
+   * Whether Prometheus scrapes the pods on the serving port: network isolation must then admit its namespace.
+   */
+  readonly scraped: boolean;
+}
+
+/** A model server deployed outside this library, for `LlmModelPool.fromService`. */
+export interface ModelServiceAttributes {
+  /** The name of the server's ClusterIP Service. */
+  readonly serviceName: string;
+  /**
+   * The Service's namespace.
+   * @default - the chart's namespace
+   */
+  readonly namespaceName?: string;
+  /** The Service port. */
+  readonly port: number;
+  /**
+   * The port the server listens on in its pods (a number: InferencePools and NetworkPolicies need one).
+   * @default - the Service port
+   */
+  readonly targetPort?: number;
+  /**
+   * Labels that select exactly the server's pods, such as the Service's selector. They must not also select
+   * other workloads: an InferencePool sends requests to every pod they select.
+   */
+  readonly selectorLabels: Record<string, string>;
+  /**
+   * Which metrics the server exports.
+   * @default ModelServerKind.OTHER
+   */
+  readonly serverKind?: ModelServerKind;
+  /**
+   * Whether Prometheus scrapes the pods on the serving port.
+   * @default false
+   */
+  readonly scraped?: boolean;
+  /**
+   * The pool's name, which an InferencePool over it takes by default.
+   * @default - the Service name
+   */
+  readonly name?: string;
 }
 
 /** Properties of an `LlmModelPool`. */
@@ -161,7 +246,23 @@ const MAX_DEFAULT_SHM_KI = 8 * 1024 * 1024;
  *   monitoring: Monitoring.podMonitor(),
  * });
  */
-export class LlmModelPool extends Construct {
+export class LlmModelPool extends Construct implements ILlmModelPool {
+  /**
+   * A model server deployed elsewhere (Helm, KServe, a cdk8s-plus Deployment), as a pool that `Backend.pool()`
+   * routes to and an `InferencePool` can select. Creates no Kubernetes objects: the server, its Service and its
+   * monitoring stay with the tool that made them. Gateways with network isolation still put a NetworkPolicy
+   * in front of its pods.
+   *
+   * @example
+   * const vllm = LlmModelPool.fromService(chart, 'vllm', {
+   *   serviceName: 'vllm', namespaceName: 'llm', port: 80, targetPort: 8000,
+   *   selectorLabels: { 'app.kubernetes.io/name': 'vllm' }, serverKind: ModelServerKind.VLLM,
+   * });
+   */
+  public static fromService(scope: Construct, id: string, attributes: ModelServiceAttributes): ILlmModelPool {
+    return new ImportedModelPool(scope, id, attributes);
+  }
+
   /** The name of the Deployment, the Service and the pool's other objects. */
   public readonly name: string;
   /**
@@ -196,6 +297,8 @@ export class LlmModelPool extends Construct {
   public readonly metricsPath?: string;
   /** Whether the server exports vLLM's metric names (queue depth, KV-cache use), which endpoint pickers read. */
   public readonly exportsVllmMetrics: boolean;
+  /** Which metrics the server exports (`VLLM` when it exports vLLM's metric names). */
+  public readonly serverKind: ModelServerKind;
   /**
    * The replica count in the Deployment.
    * @default - set by the autoscaler
@@ -233,10 +336,10 @@ export class LlmModelPool extends Construct {
     requireServiceName(this, props.name === undefined ? 'id' : 'name', this.name, props.name === undefined ? "set 'name' explicitly" : undefined);
     this.namespaceName = props.namespaceName ?? Chart.of(this).namespace;
     if (this.namespaceName !== undefined) requireDnsLabel(this, 'namespaceName', this.namespaceName);
-    const pools = poolsByName(this);
-    const twin = pools.get(`${this.namespaceName ?? ''}/${this.name}`);
+    // Names are unique per namespace: pools in two namespaces may share one.
+    const twin = ownerOf(this, 'Service', this.namespaceName, this.name);
     if (twin !== undefined) {
-      throw invalid(this, 'name', this.name, `is already the name of pool ${twin.node.path} in the same namespace, and the two would overwrite each other's objects`,
+      throw invalid(this, 'name', this.name, `is already the name of ${twin.description} in the same namespace, and the two would overwrite each other's objects`,
         'give each pool in a namespace its own name');
     }
 
@@ -253,6 +356,7 @@ export class LlmModelPool extends Construct {
     this.healthPath = container.healthPath;
     this.metricsPath = container.metricsPath;
     this.exportsVllmMetrics = container.exportsVllmMetrics;
+    this.serverKind = container.exportsVllmMetrics ? ModelServerKind.VLLM : ModelServerKind.OTHER;
     this.serviceName = this.name;
 
     this.selectorLabels = { [PoolLabels.POOL]: this.name, [PoolLabels.MODEL]: this.modelName };
@@ -303,7 +407,7 @@ export class LlmModelPool extends Construct {
     });
     if (autoscaling) this.addScaledObject(autoscaling, metadata);
     if (this._monitoring) this.addMonitor(this._monitoring, metadata);
-    pools.set(`${this.namespaceName ?? ''}/${this.name}`, this);
+    claimName(this, 'Service', this.namespaceName, this.name, { construct: this, description: `pool ${this.node.path}` });
   }
 
   /** The pool's Deployment (the same object as `ApiObject.of(pool)`). */
@@ -474,17 +578,44 @@ export class LlmModelPool extends Construct {
   }
 }
 
-/** The pools of an app by `<namespace>/<name>`, to reject two pools whose objects would collide. */
-const poolRegistry = new WeakMap<IConstruct, Map<string, LlmModelPool>>();
+/** A model server made elsewhere: a name for its Service, pods and metrics, and no objects of its own. */
+class ImportedModelPool extends Construct implements ILlmModelPool {
+  public readonly name: string;
+  public readonly namespaceName?: string;
+  public readonly serviceName: string;
+  public readonly servicePort: number;
+  public readonly containerPort: number;
+  public readonly selectorLabels: Record<string, string>;
+  public readonly serverKind: ModelServerKind;
+  public readonly scraped: boolean;
 
-function poolsByName(scope: IConstruct): Map<string, LlmModelPool> {
-  const root = scope.node.root;
-  let pools = poolRegistry.get(root);
-  if (pools === undefined) {
-    pools = new Map();
-    poolRegistry.set(root, pools);
+  constructor(scope: Construct, id: string, attributes: ModelServiceAttributes) {
+    super(scope, id);
+    // JavaScript callers get no type check: a missing value is the library's error, not a TypeError.
+    const a: ModelServiceAttributes = attributes ?? ({} as ModelServiceAttributes);
+    this.serviceName = a.serviceName;
+    requireServiceName(this, 'serviceName', this.serviceName, 'use the name of the Service in front of the model server');
+    this.name = a.name ?? this.serviceName;
+    if (a.name !== undefined) requireServiceName(this, 'name', this.name, 'choose a name that starts with a letter');
+    this.namespaceName = a.namespaceName ?? Chart.of(this).namespace;
+    if (this.namespaceName !== undefined) requireDnsLabel(this, 'namespaceName', this.namespaceName);
+    this.servicePort = requirePort(this, 'port', a.port);
+    this.containerPort = requirePort(this, 'targetPort', a.targetPort ?? this.servicePort);
+    this.selectorLabels = { ...requireLabels(this, 'selectorLabels', a.selectorLabels) };
+    if (Object.keys(this.selectorLabels).length === 0) {
+      throw invalid(this, 'selectorLabels', a.selectorLabels, 'selects no pods in particular (an empty selector selects every pod of the namespace)',
+        "give the labels of the server's pods, such as the Service's selector");
+    }
+    const kinds = Object.values(ModelServerKind) as string[];
+    if (a.serverKind !== undefined && !kinds.includes(a.serverKind)) {
+      throw invalid(this, 'serverKind', a.serverKind, 'is not a ModelServerKind', 'use ModelServerKind.VLLM or ModelServerKind.OTHER');
+    }
+    this.serverKind = a.serverKind ?? ModelServerKind.OTHER;
+    if (a.scraped !== undefined && typeof a.scraped !== 'boolean') {
+      throw invalid(this, 'scraped', a.scraped, 'is not true or false', 'set scraped to true when Prometheus scrapes the pods on the serving port');
+    }
+    this.scraped = a.scraped ?? false;
   }
-  return pools;
 }
 
 /** An optional value object of one of the library's classes. */

@@ -12,8 +12,8 @@ import { Chart, Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
 import {
-  Accelerator, AiGateway, AiGatewayErrors, Backend, DataPlane, GatewayApiChannel, GatewayImplementation, LlmModelPool, ModelServer, PickerFailureMode,
-  ProviderApi, RateLimit, RateLimitKey, RouteMatch,
+  Accelerator, AiGateway, AiGatewayErrors, Backend, DataPlane, GatewayApiChannel, GatewayImplementation, InferencePool, LlmModelPool, ModelServer,
+  PickerFailureMode, ProviderApi, RateLimit, RateLimitKey, RouteMatch,
 } from '../src';
 import { buildScenario, gatewayScenario, GatewayScenario, PoliciesScenario, RejectedRoute } from '../tools/arbitraries';
 import { Manifest, only } from './support/synth';
@@ -221,6 +221,18 @@ function buildAiGateway(routes: readonly AiRouteScenario[], dataPlane: DataPlane
     name: `pool-${gpus}`, modelName: `model-${gpus}`, server: ModelServer.vllm({ model: 'meta-llama/Llama-3.1-8B-Instruct' }), accelerator: Accelerator.nvidiaGpu({ count: gpus }),
   }));
   const gateway = new AiGateway(chart, 'gateway', { dataPlane, hostnames: ['llm.example.com'] });
+  // One InferencePool per pool and failure mode, made on first use: a second failure mode for a pool is a second
+  // InferencePool of the same name, which the library rejects.
+  const inferencePools = new Map<string, InferencePool>();
+  const inferencePoolOf = (pool: LlmModelPool, failureMode: PickerFailureMode) => {
+    const key = `${pool.name}/${failureMode}`;
+    let made = inferencePools.get(key);
+    if (made === undefined) {
+      made = new InferencePool(pool, `InferencePool-${pool.node.children.length}`, { pool, failureMode });
+      inferencePools.set(key, made);
+    }
+    return made;
+  };
   routes.forEach((r, i) => {
     const provider = Backend.provider({
       name: `provider-${i}`,
@@ -231,17 +243,18 @@ function buildAiGateway(routes: readonly AiRouteScenario[], dataPlane: DataPlane
       apiKey: { secretName: 'provider', key: CREDENTIAL_KEYS[r.api] },
     });
     const pool = pools[r.pool];
-    const backend = {
-      inferencePool: () => Backend.inferencePool(pool, { failureMode: r.failOpen ? PickerFailureMode.FAIL_OPEN : PickerFailureMode.FAIL_CLOSE }),
+    const makeBackend = {
+      inferencePool: () => Backend.inferencePool(inferencePoolOf(pool, r.failOpen ? PickerFailureMode.FAIL_OPEN : PickerFailureMode.FAIL_CLOSE)),
       pool: () => Backend.pool(pool),
       provider: () => provider,
       fallback: () => Backend.fallback([Backend.pool(pool), provider]),
       weighted: () => Backend.weighted([{ backend: Backend.pool(pools[0]), weight: 3 }, { backend: Backend.pool(pools[1]), weight: 1 }]),
-    }[r.backend]();
+    }[r.backend];
     try {
       gateway.addRoute(`r${i}`, {
         matches: [match(r.model)],
-        backend,
+        // Inside the try: a second InferencePool of one name is rejected when it is made.
+        backend: makeBackend(),
         rateLimit: r.tokenBudget === undefined ? undefined : RateLimit.tokensPerHour(r.tokenBudget, { key: RateLimitKey.header('x-tenant-id') }),
       });
     } catch (e) {

@@ -5,6 +5,7 @@ import {
   RouteMatch, SessionAffinity, Timeouts,
 } from '../src';
 import { errorOf } from './support/errors';
+import { pickedBy } from './support/inference-pool';
 import { Manifest, only, synthValid } from './support/synth';
 
 function setup(props: Partial<AiGatewayProps> = {}) {
@@ -28,7 +29,7 @@ describe('model routing, InferencePools and fallback to a provider', () => {
   const { small, large, gw, validate } = setup({
     defaults: { rateLimit: RateLimit.tokensPerHour(1_000_000, { key: RateLimitKey.header('x-tenant-id') }) },
   });
-  gw.addRoute('small', { matches: [RouteMatch.model('llama-3-8b')], backend: Backend.inferencePool(small) });
+  gw.addRoute('small', { matches: [RouteMatch.model('llama-3-8b')], backend: Backend.inferencePool(pickedBy(small)) });
   gw.addRoute('large', { matches: [RouteMatch.model('llama-3-70b')], backend: Backend.fallback([Backend.pool(large), openai({ modelName: 'gpt-4o-mini' })]) });
   const docs = validate();
 
@@ -203,7 +204,7 @@ describe('bad input', () => {
 
   test('an InferencePool and a provider in one rule', () => {
     const { small, gw } = setup();
-    expect(errorOf(() => gw.addRoute('r', { backend: Backend.fallback([Backend.inferencePool(small), openai()]) })))
+    expect(errorOf(() => gw.addRoute('r', { backend: Backend.fallback([Backend.inferencePool(pickedBy(small)), openai()]) })))
       .toContain("test/gw/r: 'backend' (\"Backend.fallback\") mixes an InferencePool with other backends in one rule, which Envoy AI Gateway does not allow; "
         + 'for fallback from a GPU pool to a provider use Backend.fallback([Backend.pool(pool), Backend.provider(...)])');
   });

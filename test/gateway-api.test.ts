@@ -6,6 +6,7 @@ import {
   RetryCondition, RetryPolicy, RouteMatch, SessionAffinity, Timeouts,
 } from '../src';
 import { errorOf } from './support/errors';
+import { pickedBy } from './support/inference-pool';
 import { Manifest, only, synthValid } from './support/synth';
 
 type Impl = 'envoy-gateway' | 'istio' | 'generic';
@@ -332,7 +333,7 @@ describe('capabilities', () => {
 describe('GPU-aware routing', () => {
   test('an InferencePool backendRef, and the NetworkPolicy also admits the endpoint picker that scrapes the pool', () => {
     const { large, gw, validate } = setup('envoy-gateway');
-    gw.addRoute('r', { backend: Backend.inferencePool(large) });
+    gw.addRoute('r', { backend: Backend.inferencePool(pickedBy(large)) });
     const docs = validate();
     expect(rules(docs)[0].backendRefs).toEqual([{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'large' }]);
     expect(only(docs, 'InferencePool', 'large').spec.selector.matchLabels).toEqual(large.selectorLabels);
@@ -345,13 +346,13 @@ describe('GPU-aware routing', () => {
   test('a pool reached first directly and later through its picker gets the picker admitted too', () => {
     const { large, gw, validate } = setup('envoy-gateway');
     gw.addRoute('direct', { matches: [RouteMatch.header('x-direct', '1')], backend: Backend.pool(large) });
-    gw.addRoute('picked', { backend: Backend.inferencePool(large) });
+    gw.addRoute('picked', { backend: Backend.inferencePool(pickedBy(large)) });
     expect(only(validate(), 'NetworkPolicy', 'llm-gateway-to-large').spec.ingress[0].from).toHaveLength(2);
   });
 
   test('with Istio as the implementation, the gateway reaches the picker through a DestinationRule', () => {
     const { large, gw, validate } = setup('istio', GatewayApiChannel.EXPERIMENTAL);
-    gw.addRoute('r', { backend: Backend.inferencePool(large) });
+    gw.addRoute('r', { backend: Backend.inferencePool(pickedBy(large)) });
     const rule = only(validate(), 'DestinationRule');
     expect(rule.spec).toEqual({ host: 'large-epp.llm.svc.cluster.local', trafficPolicy: { tls: { mode: 'SIMPLE', insecureSkipVerify: true } } });
   });

@@ -1,15 +1,17 @@
 import * as fs from 'fs';
-import { Chart, Duration, Testing } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch, Size, Testing } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { Accelerator } from '../src/accelerator';
 import { Monitoring } from '../src/autoscaling';
 import { GatewayApiImplementationKind, InferencePoolRenderer, PICKER_CONTRACTS } from '../src/gateway-api/inference-pool';
+import { InferencePool, InferencePoolProps, PickerFailureMode } from '../src/inference-pool';
 import { LlmModelPool, LlmModelPoolProps } from '../src/llm-model-pool';
 import { ModelServer } from '../src/model-server';
 import { errorOf } from './support/errors';
 import { kinds, Manifest, only, synthValid } from './support/synth';
-import { Backend, InferencePoolBackendOptions, PickerFailureMode } from '../src/routing/backend';
+import { Backend } from '../src/routing/backend';
 import { DestinationSpec } from '../src/routing/resolved';
 
 // Imports come from the modules, not the package index, which other data planes change.
@@ -25,12 +27,19 @@ function gpuPool(c: Chart, props: Partial<LlmModelPoolProps> = {}): LlmModelPool
   });
 }
 
-function destination(c: Chart, pool: LlmModelPool, options: InferencePoolBackendOptions = {}): DestinationSpec {
-  return Backend.inferencePool(pool, options)._resolve(c, 'backend', 'llm').destinations[0];
+type Options = Omit<InferencePoolProps, 'pool'>;
+
+/** A route's destination to a new InferencePool over `pool`, made in the pool's chart. */
+function destination(c: Chart, pool: LlmModelPool, options: Options = {}, id = `${pool.node.id}-inference-pool`): DestinationSpec {
+  return destinationTo(c, new InferencePool(c, id, { pool, ...options }));
+}
+
+function destinationTo(c: Chart, inferencePool: InferencePool): DestinationSpec {
+  return Backend.inferencePool(inferencePool)._resolve(c, 'backend', 'llm').destinations[0];
 }
 
 /** Renders one pool behind an InferencePool and returns the validated documents. */
-function render(options: InferencePoolBackendOptions = {}, implementation: GatewayApiImplementationKind = 'envoy-gateway',
+function render(options: Options = {}, implementation: GatewayApiImplementationKind = 'envoy-gateway',
   poolProps: Partial<LlmModelPoolProps> = {}) {
   const c = chart();
   const pool = gpuPool(c, poolProps);
@@ -304,14 +313,22 @@ describe('objectives', () => {
     expect(render().docs.filter(d => d.kind === 'InferenceObjective')).toEqual([]);
   });
 
-  test('of two pools in one namespace cannot share a name', () => {
+  test('of two InferencePools in one namespace cannot share a name (the second is rejected when it is made, naming the first)', () => {
     const c = chart();
-    const renderer = new InferencePoolRenderer(c, 'generic');
     const other = new LlmModelPool(c, 'mistral', { name: 'mistral', modelName: 'mistral', server: VLLM, accelerator: Accelerator.nvidiaGpu({ count: 1 }) });
-    renderer.render(c, 'backend', destination(c, gpuPool(c), { objectives: [{ name: 'critical', priority: 1 }] }));
-    expect(errorOf(() => renderer.render(c, 'other', destination(c, other, { objectives: [{ name: 'critical', priority: 2 }] })))).toBe(
-      "test: 'other.objectives' (\"critical\") is already an objective of pool test/llama in namespace llm, and an InferenceObjective is named by the "
-      + 'header value clients send; give the objectives of pools that share a namespace different names');
+    new InferencePool(c, 'llama-ip', { pool: gpuPool(c), objectives: [{ name: 'critical', priority: 1 }] });
+    expect(errorOf(() => new InferencePool(c, 'mistral-ip', { pool: other, objectives: [{ name: 'batch', priority: 0 }, { name: 'critical', priority: 2 }] }))).toBe(
+      "test/mistral-ip: 'objectives[1].name' (\"critical\") is already an objective of InferencePool test/llama-ip in namespace llm, and an InferenceObjective "
+      + 'is named by the header value clients send; give the objectives of InferencePools that share a namespace different names');
+  });
+
+  test('are reachable by name, and an unknown name is rejected with the names there are', () => {
+    const c = chart();
+    const ip = new InferencePool(c, 'ip', { pool: gpuPool(c), objectives: [{ name: 'critical', priority: 1 }, { name: 'batch', priority: 0 }] });
+    expect(ip.objectiveNames).toEqual(['critical', 'batch']);
+    expect(ip.objective('batch').kind).toBe('InferenceObjective');
+    expect(ip.objective('batch').name).toBe('batch');
+    expect(errorOf(() => ip.objective('chat'))).toBe("test/ip: 'objective' (\"chat\") is not an objective of this InferencePool; use one of critical, batch");
   });
 });
 
@@ -329,22 +346,21 @@ describe('Istio', () => {
   });
 });
 
-describe('rendering a pool again', () => {
+describe('an InferencePool that several routes and gateways route to', () => {
   function twice() {
     const c = chart();
-    const pool = gpuPool(c);
+    const inferencePool = new InferencePool(c, 'ip', { pool: gpuPool(c), objectives: [{ name: 'critical', priority: 1 }] });
     const routeA = new Construct(c, 'route-a');
     const routeB = new Construct(c, 'route-b');
-    return { c, pool, routeA, routeB };
+    return { c, inferencePool, routeA, routeB };
   }
 
-  test('returns the same ref and renders the objects once', () => {
-    const { c, pool, routeA, routeB } = twice();
+  test('is one set of objects, and the same ref for every route', () => {
+    const { c, inferencePool, routeA, routeB } = twice();
     const renderer = new InferencePoolRenderer(c, 'istio');
-    const options = { objectives: [{ name: 'critical', priority: 1 }] };
-    const first = renderer.render(routeA, 'backend', destination(c, pool, options));
-    const second = renderer.render(routeB, 'backend', destination(c, pool, options));
-    expect(second).toBe(first);
+    const first = renderer.render(routeA, 'backend', destinationTo(c, inferencePool));
+    const second = renderer.render(routeB, 'backend', destinationTo(c, inferencePool));
+    expect(second).toEqual(first);
     const docs = synthValid(c);
     for (const kind of ['InferencePool', 'InferenceObjective', 'ConfigMap', 'ServiceAccount', 'Role', 'RoleBinding', 'DestinationRule']) {
       expect(docs.filter(d => d.kind === kind)).toHaveLength(1);
@@ -352,41 +368,141 @@ describe('rendering a pool again', () => {
     expect(docs.filter(d => d.metadata.name === 'llama-epp' && (d.kind === 'Deployment' || d.kind === 'Service'))).toHaveLength(2);
   });
 
-  test('from another gateway\'s renderer shares the objects too', () => {
-    const { c, pool } = twice();
-    const first = new InferencePoolRenderer(new Construct(c, 'gw-a'), 'envoy-gateway').render(c, 'backend', destination(c, pool));
-    const second = new InferencePoolRenderer(new Construct(c, 'gw-b'), 'envoy-gateway').render(c, 'backend', destination(c, pool));
-    expect(second).toBe(first);
-    expect(synthValid(c).filter(d => d.kind === 'InferencePool')).toHaveLength(1);
+  test('from two gateways\' renderers (Istio and Envoy Gateway) is one set of objects with one DestinationRule', () => {
+    const { c, inferencePool } = twice();
+    const first = new InferencePoolRenderer(new Construct(c, 'gw-a'), 'istio').render(c, 'backend', destinationTo(c, inferencePool));
+    const second = new InferencePoolRenderer(new Construct(c, 'gw-b'), 'envoy-gateway').render(c, 'backend', destinationTo(c, inferencePool));
+    new InferencePoolRenderer(new Construct(c, 'gw-c'), 'istio').render(c, 'backend', destinationTo(c, inferencePool));
+    expect(second).toEqual(first);
+    const docs = synthValid(c);
+    expect(docs.filter(d => d.kind === 'InferencePool')).toHaveLength(1);
+    expect(docs.filter(d => d.kind === 'DestinationRule')).toHaveLength(1);
+    expect(inferencePool.pickerDestinationRule).toBe(inferencePool.node.findChild('PickerDestinationRule'));
   });
 
-  test('with other options is rejected, naming both routes and the settings that differ', () => {
-    const { c, pool, routeA, routeB } = twice();
-    const renderer = new InferencePoolRenderer(c, 'envoy-gateway');
-    renderer.render(routeA, 'backend', destination(c, pool));
-    expect(errorOf(() => renderer.render(routeB, 'backend[1].backend', destination(c, pool, { pickerReplicas: 2, failureMode: PickerFailureMode.FAIL_OPEN })))).toBe(
-      "test/route-b: 'backend[1].backend' (\"test/llama\") asks for endpoint picker settings (failureMode \"FailOpen\", pickerReplicas 2) "
-      + "other than those of test/route-a 'backend' (failureMode \"FailClose\", pickerReplicas 1), which routes to the same pool, and a pool has one "
-      + 'InferencePool and one endpoint picker; give every Backend.inferencePool() of this pool the same options (create the Backend once and reuse it)');
+  test('of the same name as another in the namespace is rejected when it is made, naming the first', () => {
+    const { c } = twice();
+    const pool = c.node.findChild('llama') as LlmModelPool;
+    expect(errorOf(() => new InferencePool(c, 'again', { pool, pickerReplicas: 2 }))).toBe(
+      "test/again: 'pool' (\"llama\") is already the name of InferencePool test/ip in namespace llm, and the two would overwrite each other's objects; "
+      + 'give the InferencePool another name');
+    // Under another name, a second InferencePool over the same pods is allowed (a canary of picker settings).
+    const second = new InferencePool(c, 'canary', { pool, name: 'llama-canary' });
+    expect(second.pickerName).toBe('llama-canary-epp');
+    synthValid(c);
+  });
+});
+
+describe('escape hatches', () => {
+  const c = chart();
+  const pool = gpuPool(c, { monitoring: Monitoring.podMonitor() });
+  const ip = new InferencePool(c, 'ip', { pool });
+
+  test('the InferencePool object is the construct\'s Resource', () => {
+    expect(ApiObject.of(ip)).toBe(ip.resource);
+    expect(ip.resource.kind).toBe('InferencePool');
+    expect(ip.resource.name).toBe('llama');
+  });
+
+  test('every picker object has a typed accessor', () => {
+    const objects: Array<[ApiObject | undefined, string]> = [
+      [ip.pickerDeployment, 'Deployment'], [ip.pickerService, 'Service'], [ip.pickerConfigMap, 'ConfigMap'],
+      [ip.pickerServiceAccount, 'ServiceAccount'], [ip.pickerRole, 'Role'], [ip.pickerRoleBinding, 'RoleBinding'], [ip.pickerMonitor, 'PodMonitor'],
+    ];
+    for (const [object, kind] of objects) {
+      expect(object?.kind).toBe(kind);
+      expect(object?.name).toBe('llama-epp');
+      expect(object?.metadata.namespace).toBe('llm');
+    }
+    expect(ip.pickerDestinationRule).toBeUndefined();
+  });
+
+  test('an override through an accessor reaches the manifest', () => {
+    const c2 = chart();
+    const ip2 = new InferencePool(c2, 'ip', { pool: gpuPool(c2) });
+    ip2.pickerDeployment.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'system-cluster-critical'));
+    expect(only(synthValid(c2), 'Deployment', 'llama-epp').spec.template.spec.priorityClassName).toBe('system-cluster-critical');
+  });
+});
+
+describe('settings', () => {
+  test('picker CPU and memory', () => {
+    const { container } = render({ pickerResources: { cpu: Cpu.millis(500), memory: Size.gibibytes(1) } });
+    expect(container.resources).toEqual({ requests: { cpu: '500m', memory: '1024Mi' }, limits: { memory: '1024Mi' } });
+  });
+
+  test('a monitor of its own for the picker of an unmonitored pool', () => {
+    const { docs } = render({ monitoring: Monitoring.serviceMonitor() });
+    expect(only(docs, 'ServiceMonitor', 'llama-epp').spec.endpoints).toEqual([{ port: 'http-metrics', path: '/metrics', interval: '15s' }]);
+  });
+
+  test.each([
+    ['a pool without GPUs', () => {
+      const c = chart();
+      return new InferencePool(c, 'ip', { pool: new LlmModelPool(c, 'demo', { modelName: 'demo', server: ModelServer.demo() }) });
+    }, "test/ip: 'pool' (\"test/demo\") is a pool without GPUs, and an endpoint picker balances GPU queues and KV caches; "
+      + 'route with Backend.pool() to CPU pools, or give the pool an accelerator'],
+    ['a pool whose server exports no vLLM metrics', () => {
+      const c = chart();
+      return new InferencePool(c, 'ip', {
+        pool: new LlmModelPool(c, 'tgi', { modelName: 'm', server: ModelServer.custom({ image: 'x/tgi:1', port: 8080 }), accelerator: Accelerator.nvidiaGpu({ count: 1 }) }),
+      });
+    }, "test/ip: 'pool' (\"test/tgi\") is a model server of kind other, which does not export the vLLM metrics the endpoint picker reads; "
+      + 'use ModelServer.vllm() or a custom server with exportsVllmMetrics (serverKind ModelServerKind.VLLM when imported), or route with Backend.pool()'],
+    ['a pool without a namespace', () => {
+      const c = new Chart(Testing.app(), 'test');
+      return new InferencePool(c, 'ip', { pool: gpuPool(c) });
+    }, "test/ip: 'pool' (\"test/llama\") has no namespace, and an InferencePool must live in its pods' namespace; set a namespace on the pool or its chart"],
+    ['no pool', () => new InferencePool(chart(), 'ip', { pool: undefined as any }),
+      "test/ip: 'pool' (not set) is not a model pool; pass an LlmModelPool, or a server imported with LlmModelPool.fromService(...)"],
+    ['scorers all off', () => { const c = chart(); return new InferencePool(c, 'ip', { pool: gpuPool(c), scorers: { queue: 0, kvCache: 0, prefixCache: 0 } }); },
+      "test/ip: 'scorers' ({\"queue\":0,\"kvCache\":0,\"prefixCache\":0}) switch every scorer off, so the picker could not rank replicas; give at least one scorer a weight above 0"],
+    ['an objective named twice', () => {
+      const c = chart();
+      return new InferencePool(c, 'ip', { pool: gpuPool(c), objectives: [{ name: 'chat', priority: 1 }, { name: 'chat', priority: 2 }] });
+    }, "test/ip: 'objectives' ([\"chat\",\"chat\"]) names an objective twice; give each objective its own name"],
+    ['no picker replicas', () => { const c = chart(); return new InferencePool(c, 'ip', { pool: gpuPool(c), pickerReplicas: 0 }); },
+      "test/ip: 'pickerReplicas' (0) must be a whole number from 1 to 10"],
+    ['a failure mode that is not one', () => { const c = chart(); return new InferencePool(c, 'ip', { pool: gpuPool(c), failureMode: 'FailSometimes' as any }); },
+      "test/ip: 'failureMode' (\"FailSometimes\") is not a PickerFailureMode; use PickerFailureMode.FAIL_CLOSE or PickerFailureMode.FAIL_OPEN"],
+    ['no picker memory', () => { const c = chart(); return new InferencePool(c, 'ip', { pool: gpuPool(c), pickerResources: { memory: Size.kibibytes(0) } }); },
+      "test/ip: 'pickerResources.memory' (\"0Ki\") must be a whole number of kibibytes, at least 1"],
+  ] as Array<[string, () => InferencePool, string]>)('%s is rejected when the InferencePool is made', (_name, make, message) => {
+    expect(errorOf(make)).toContain(message);
+  });
+
+  test('Backend.inferencePool takes an InferencePool, not the pool (the form before InferencePool was a construct)', () => {
+    const c = chart();
+    const pool = gpuPool(c);
+    expect(errorOf(() => Backend.inferencePool(pool as any)._resolve(c, 'backend', 'llm'))).toBe(
+      "test: 'backend' (\"test/llama\") is not an InferencePool; create one next to the pool (new InferencePool(scope, id, { pool })) "
+      + 'and pass it to Backend.inferencePool()');
   });
 });
 
 describe('names', () => {
   test('of the picker must fit a Service name', () => {
     const c = chart();
-    const pool = gpuPool(c, { name: 'a'.repeat(61) });
-    expect(errorOf(() => new InferencePoolRenderer(c, 'generic').render(c, 'backend', destination(c, pool)))).toBe(
-      `test: 'backend' ("${'a'.repeat(61)}") names a pool whose endpoint picker Service '${'a'.repeat(61)}-epp' would be longer than 63 characters; `
-      + 'give the pool a name of at most 59 characters');
+    const pool = gpuPool(c, { name: 'a'.repeat(60) });
+    expect(errorOf(() => new InferencePool(c, 'ip', { pool }))).toBe(
+      `test/ip: 'pool' ("${'a'.repeat(60)}") cannot name an InferencePool whose endpoint picker Service is '${'a'.repeat(60)}-epp' (Service names are 1 to 63 `
+      + 'lowercase letters, digits and "-", starting with a letter); give the InferencePool a name of at most 59 characters that starts with a letter');
+    expect(new InferencePool(c, 'named', { pool, name: 'short' }).pickerName).toBe('short-epp');
   });
 
-  test('of the picker must not be another pool\'s', () => {
+  test('of the picker must not be another pool\'s, whichever comes first', () => {
     const c = chart();
     const pool = gpuPool(c);
     new LlmModelPool(c, 'other', { name: 'llama-epp', modelName: 'other', server: ModelServer.demo() });
-    expect(errorOf(() => new InferencePoolRenderer(c, 'generic').render(c, 'backend', destination(c, pool)))).toBe(
-      "test: 'backend' (\"llama\") needs an endpoint picker Service named 'llama-epp', and pool test/other already has a Service of that name "
-      + 'in namespace llm; rename one of the pools');
+    expect(errorOf(() => new InferencePool(c, 'ip', { pool }))).toBe(
+      "test/ip: 'pool' (\"llama\") needs an endpoint picker Service named 'llama-epp', and pool test/other already has a Service of that name "
+      + 'in namespace llm; give the InferencePool or the other one another name');
+
+    const later = chart();
+    new InferencePool(later, 'ip', { pool: gpuPool(later) });
+    expect(errorOf(() => new LlmModelPool(later, 'other', { name: 'llama-epp', modelName: 'other', server: ModelServer.demo() }))).toBe(
+      "test/other: 'name' (\"llama-epp\") is already the name of the endpoint picker of InferencePool test/ip in the same namespace, and the two "
+      + "would overwrite each other's objects; give each pool in a namespace its own name");
   });
 
   test('of two pools in one app cannot be the same in one namespace (the second pool is rejected before any InferencePool)', () => {
@@ -397,6 +513,16 @@ describe('names', () => {
     expect(errorOf(() => gpuPool(b))).toBe(
       "b/llama: 'name' (\"llama\") is already the name of pool a/llama in the same namespace, and the two would overwrite each other's objects; "
       + 'give each pool in a namespace its own name');
+  });
+
+  test('are per namespace: pools and InferencePools of one name in two namespaces of one app', () => {
+    const app = Testing.app();
+    const a = new Chart(app, 'a', { namespace: 'team-a' });
+    const b = new Chart(app, 'b', { namespace: 'team-b' });
+    new InferencePool(a, 'ip', { pool: gpuPool(a), objectives: [{ name: 'critical', priority: 1 }] });
+    new InferencePool(b, 'ip', { pool: gpuPool(b), objectives: [{ name: 'critical', priority: 1 }] });
+    const docs = [...synthValid(a), ...synthValid(b)];
+    expect(docs.filter(d => d.kind === 'InferencePool').map(d => `${d.metadata.namespace}/${d.metadata.name}`)).toEqual(['team-a/llama', 'team-b/llama']);
   });
 
   test('of a pool in another namespace are that namespace\'s', () => {
@@ -415,7 +541,7 @@ test('a destination that is not an InferencePool is a bug in the caller, not rej
   const c = chart();
   const pool = gpuPool(c);
   const d = Backend.pool(pool)._resolve(c, 'backend', 'llm').destinations[0];
-  expect(() => new InferencePoolRenderer(c, 'generic').render(c, 'backend', d)).toThrow(/is a pool destination without pool, namespace and settings/);
+  expect(() => new InferencePoolRenderer(c, 'generic').render(c, 'backend', d)).toThrow(/is a pool destination without an InferencePool/);
 });
 
 test('the picker contracts name tests of this file that exist', () => {

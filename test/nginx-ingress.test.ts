@@ -5,6 +5,7 @@ import {
   RateLimitKey, RequestMirror, RetryCondition, RetryPolicy, RouteMatch, SessionAffinity, SupportLevel, Timeouts,
 } from '../src';
 import { errorOf } from './support/errors';
+import { pickedBy } from './support/inference-pool';
 import { Manifest, only, synthValid } from './support/synth';
 import { build as buildExample } from '../examples/nginx-ingress/main';
 
@@ -403,7 +404,7 @@ describe('capabilities', () => {
 
   test('an InferencePool backend', () => {
     const s = setup();
-    expect(errorOf(() => s.gw.addRoute('r', { backend: Backend.inferencePool(s.large) }))).toBe(`test/gw/r: 'backend' ("Backend.inferencePool") ${NO} `
+    expect(errorOf(() => s.gw.addRoute('r', { backend: Backend.inferencePool(pickedBy(s.large)) }))).toBe(`test/gw/r: 'backend' ("Backend.inferencePool") ${NO} `
       + '(ingress-nginx balances by itself and cannot consult an endpoint picker); use DataPlane.gatewayApi(...) with Backend.inferencePool, or Backend.pool()');
   });
 });

@@ -12,6 +12,7 @@ import {
   Accelerator, AiGateway, AiGatewayErrors, Backend, DataPlane, GatewayApiChannel, GatewayImplementation, LlmModelPool, ModelServer, RateLimit,
   RateLimitKey, RetryPolicy, RouteMatch,
 } from '../src';
+import { pickedBy } from './support/inference-pool';
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers: the cdk8s half (gateways and their manifests) and the Terraform half (the synthesized stack).
@@ -228,7 +229,7 @@ describe('pinned versions', () => {
       gateways: [
         gateway(scope, 'istio', DataPlane.istio()),
         gateway(scope, 'ai', DataPlane.envoyAiGateway({ gatewayClassName: 'eg' }), gw => gw.addRoute('all', {
-          backend: Backend.inferencePool(pool(scope, 'ai-pool', true)),
+          backend: Backend.inferencePool(pickedBy(pool(scope, 'ai-pool', true))),
           rateLimit: RateLimit.tokensPerHour(1_000_000, { key: RateLimitKey.header('x-tenant-id') }),
         })),
         gateway(scope, 'nginx', DataPlane.nginxIngress({ ingressClassName: 'nginx' }), gw => gw.addRoute('all', {
@@ -362,7 +363,7 @@ describe('Istio', () => {
     expect(dataIds(without)).toEqual(['gateway-api-crds']);
 
     const gpu = gateway(scope, 'gpu', DataPlane.gatewayApi({ gatewayClassName: 'istio', implementation: GatewayImplementation.istio() }),
-      gw => gw.addRoute('all', { backend: Backend.inferencePool(pool(scope, 'gpu-pool', true)), retry: RetryPolicy.none() }));
+      gw => gw.addRoute('all', { backend: Backend.inferencePool(pickedBy(pool(scope, 'gpu-pool', true))), retry: RetryPolicy.none() }));
     expect(gpu.usesInferencePools).toBe(true);
     const s = synth({ gateways: [plain, gpu] });
     expect(s.values('istiod')).toEqual({ env: { ENABLE_GATEWAY_API_INFERENCE_EXTENSION: 'true' } });
@@ -386,7 +387,7 @@ describe('Envoy Gateway and Envoy AI Gateway', () => {
   function aiGateway(scope: Chart, options: { inferencePool?: boolean; tokens?: boolean } = {}): AiGateway {
     return gateway(scope, 'ai', DataPlane.envoyAiGateway({ gatewayClassName: 'eg' }), gw => gw.addRoute('llama', {
       matches: [RouteMatch.model('llama')],
-      backend: options.inferencePool ? Backend.inferencePool(pool(scope, 'llama', true)) : Backend.pool(pool(scope, 'llama', true)),
+      backend: options.inferencePool ? Backend.inferencePool(pickedBy(pool(scope, 'llama', true))) : Backend.pool(pool(scope, 'llama', true)),
       rateLimit: options.tokens ? RateLimit.tokensPerHour(2_000_000, { key: RateLimitKey.header('x-tenant-id') }) : undefined,
     }));
   }
@@ -469,7 +470,7 @@ describe('Envoy Gateway and Envoy AI Gateway', () => {
     });
 
     const gpu = gateway(scope, 'gpu', DataPlane.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() }),
-      gw => gw.addRoute('all', { backend: Backend.inferencePool(pool(scope, 'gpu-pool', true)) }));
+      gw => gw.addRoute('all', { backend: Backend.inferencePool(pickedBy(pool(scope, 'gpu-pool', true))) }));
     const withPools = synth({ gateways: [plain, gpu] });
     expect(releaseNames(withPools)).toEqual(['aieg', 'aieg-crd', 'eg']);
     expect(withPools.values('eg').config.envoyGateway.extensionManager.backendResources).toHaveLength(1);
@@ -545,7 +546,7 @@ describe('Gateway API CRDs', () => {
 describe('the compatibility matrix at synth time', () => {
   function istioGateway(scope: Chart, id = 'gw', pools = false): AiGateway {
     return gateway(scope, id, DataPlane.gatewayApi({ gatewayClassName: 'istio', implementation: GatewayImplementation.istio() }),
-      pools ? gw => gw.addRoute('all', { backend: Backend.inferencePool(pool(scope, `${id}-pool`, true)), retry: RetryPolicy.none() }) : undefined);
+      pools ? gw => gw.addRoute('all', { backend: Backend.inferencePool(pickedBy(pool(scope, `${id}-pool`, true))), retry: RetryPolicy.none() }) : undefined);
   }
   const istio = (version: string) => ({ istioBase: { version }, istiod: { version }, istioGateway: { version } });
 

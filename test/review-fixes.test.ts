@@ -5,6 +5,7 @@ import {
   RetryPolicy, RouteMatch, CircuitBreaker, GatewayApiChannel, SessionAffinity,
 } from '../src';
 import { errorOf } from './support/errors';
+import { pickedBy } from './support/inference-pool';
 import { Manifest, only, synthValid } from './support/synth';
 
 /* Findings of a review of the renderers, each pinned by a test. */
@@ -83,13 +84,13 @@ describe('policies that would have no effect are rejected, not dropped', () => {
 
   test('affinity on an InferencePool (its endpoint picker chooses the replica)', () => {
     const { gw, p } = setup(GatewayImplementation.envoyGateway());
-    expect(errorOf(() => gw.addRoute('r', { backend: Backend.inferencePool(p), sessionAffinity: SessionAffinity.header('x-session') })))
+    expect(errorOf(() => gw.addRoute('r', { backend: Backend.inferencePool(pickedBy(p)), sessionAffinity: SessionAffinity.header('x-session') })))
       .toContain("test/gw/r: 'sessionAffinity' (\"SessionAffinity.header\") has no effect on an InferencePool, whose endpoint picker chooses the replica");
   });
 
   test('a circuit breaker on an InferencePool with the Istio implementation', () => {
     const { gw, p } = setup(GatewayImplementation.istio());
-    expect(errorOf(() => gw.addRoute('r', { backend: Backend.inferencePool(p), circuitBreaker: CircuitBreaker.of({ maxConnections: 5 }) })))
+    expect(errorOf(() => gw.addRoute('r', { backend: Backend.inferencePool(pickedBy(p)), circuitBreaker: CircuitBreaker.of({ maxConnections: 5 }) })))
       .toContain("test/gw/r: 'circuitBreaker' (\"CircuitBreaker\") has no DestinationRule to live in for an InferencePool with the Istio implementation");
   });
 
@@ -210,7 +211,7 @@ test('the endpoint picker of a monitored pool stays reachable by Prometheus: no 
     hostnames: ['llm.example.com'],
     allowedNamespaces: ['monitoring'],
   });
-  gw.addRoute('r', { backend: Backend.inferencePool(pool(chart, 'p', true)) });
+  gw.addRoute('r', { backend: Backend.inferencePool(pickedBy(pool(chart, 'p', true))) });
   const docs = synthValid(chart);
   const picker = only(docs, 'Deployment', 'p-epp');
   const pickerLabels = picker.spec.template.metadata.labels;

@@ -19,7 +19,7 @@ import * as fc from 'fast-check';
 import {
   Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayErrors, Backend, CircuitBreaker, DataPlane, FaultInjection, HttpMethod, JwtAuth,
   Listener, LlmModelPool, MeshEnrollment, ModelServer, ProviderApi, RateLimit, RateLimitKey, RequestMirror, RetryCondition, RetryPolicy,
-  RouteMatch, RoutePolicies, SessionAffinity, Timeouts, PickerFailureMode,
+  RouteMatch, RoutePolicies, SessionAffinity, Timeouts, PickerFailureMode, InferencePool, InferencePoolProps,
 } from '../src';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -871,6 +871,29 @@ function toMatch(m: MatchScenario): RouteMatch {
   }
 }
 
+/** The InferencePools made so far, per pool and settings: routes with the same settings share one. */
+const inferencePools = new WeakMap<LlmModelPool, Map<string, InferencePool>>();
+
+/**
+ * The pool's InferencePool with these settings, created next to the pool on first use. Other settings for the same
+ * pool make a second InferencePool of the same name, which the library rejects (as it did routes that asked for
+ * other picker settings than an earlier route to the pool).
+ */
+function inferencePoolOf(pool: LlmModelPool, settings: Omit<InferencePoolProps, 'pool'>): InferencePool {
+  let made = inferencePools.get(pool);
+  if (made === undefined) {
+    made = new Map();
+    inferencePools.set(pool, made);
+  }
+  const key = JSON.stringify(settings);
+  let inferencePool = made.get(key);
+  if (inferencePool === undefined) {
+    inferencePool = new InferencePool(pool, `InferencePool-${pool.node.children.length}`, { pool, ...settings });
+    made.set(key, inferencePool);
+  }
+  return inferencePool;
+}
+
 function toBackend(b: BackendScenario, pools: LlmModelPool[]): Backend {
   switch (b.kind) {
     case 'pool': return Backend.pool(pools[b.pool % pools.length], { port: b.port });
@@ -886,11 +909,11 @@ function toBackend(b: BackendScenario, pools: LlmModelPool[]): Backend {
       modelName: b.modelName,
       apiKey: b.apiKey === undefined ? undefined : { secretName: 'provider-credentials', key: b.apiKey },
     });
-    case 'inferencePool': return Backend.inferencePool(pools[b.pool % pools.length], {
+    case 'inferencePool': return Backend.inferencePool(inferencePoolOf(pools[b.pool % pools.length], {
       pickerReplicas: b.pickerReplicas,
       failureMode: b.failOpen === undefined ? undefined : b.failOpen ? PickerFailureMode.FAIL_OPEN : PickerFailureMode.FAIL_CLOSE,
       objectives: b.objectives?.map((name, i) => ({ name, priority: i })),
-    });
+    }));
     case 'fallback': return Backend.fallback(b.backends.map(x => toBackend(x, pools)));
   }
 }

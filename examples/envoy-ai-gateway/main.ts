@@ -14,7 +14,7 @@
 import { App, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  Accelerator, AiGateway, Backend, DataPlane, LlmModelPool, ModelServer, ProviderApi, RateLimit, RateLimitKey, RouteMatch, Timeouts,
+  Accelerator, AiGateway, Backend, DataPlane, InferencePool, LlmModelPool, ModelServer, ProviderApi, RateLimit, RateLimitKey, RouteMatch, Timeouts,
 } from '../../src';
 
 export class EnvoyAiGatewayChart extends Chart {
@@ -30,6 +30,7 @@ export class EnvoyAiGatewayChart extends Chart {
       accelerator: Accelerator.nvidiaGpu({ count: 1 }),
       replicas: 2,
     });
+    const smallPicked = new InferencePool(this, 'llama-8b-inference-pool', { pool: small });
     const large = new LlmModelPool(this, 'llama-70b', {
       name: 'llama-70b',
       modelName: 'llama-3-70b',
@@ -50,7 +51,7 @@ export class EnvoyAiGatewayChart extends Chart {
     });
     this.gateway.addRoute('llama-8b', {
       matches: [RouteMatch.model('llama-3-8b')],
-      backend: Backend.inferencePool(small),
+      backend: Backend.inferencePool(smallPicked),
     });
     this.gateway.addRoute('llama-70b', {
       matches: [RouteMatch.model('llama-3-70b')],

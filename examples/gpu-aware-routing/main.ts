@@ -10,7 +10,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  Accelerator, AiGateway, Backend, DataPlane, GatewayImplementation, LlmModelPool, ModelServer, RouteMatch,
+  Accelerator, AiGateway, Backend, DataPlane, GatewayImplementation, InferencePool, LlmModelPool, ModelServer, RouteMatch,
 } from '../../src';
 
 export class GpuAwareRoutingChart extends Chart {
@@ -33,6 +33,16 @@ export class GpuAwareRoutingChart extends Chart {
       accelerator: Accelerator.nvidiaGpu({ count: 2 }),
       replicas: 2,
     });
+    // Each pool's InferencePool and endpoint picker, next to the pool (same chart, the pool's namespace).
+    const qwenPicked = new InferencePool(this, 'qwen-inference-pool', { pool: qwen, pickerReplicas: 2 });
+    // Envoy Gateway's InferencePools always fail closed (Envoy AI Gateway's extension server serves them), so
+    // availability comes from picker replicas, not from PickerFailureMode.FAIL_OPEN.
+    const llamaPicked = new InferencePool(this, 'llama-inference-pool', {
+      pool: llama,
+      pickerReplicas: 2,
+      scorers: { queue: 2, kvCache: 2, prefixCache: 3 },
+      objectives: [{ name: 'interactive', priority: 10 }, { name: 'batch', priority: -10 }],
+    });
 
     this.gateway = new AiGateway(this, 'gateway', {
       name: 'inference-gateway',
@@ -41,18 +51,10 @@ export class GpuAwareRoutingChart extends Chart {
     });
     this.gateway.addRoute('qwen', {
       matches: [RouteMatch.header('x-model', 'qwen-2-5-32b')],
-      // The one line that makes routing GPU-aware: Backend.pool(qwen) -> Backend.inferencePool(qwen).
-      backend: Backend.inferencePool(qwen, { pickerReplicas: 2 }),
+      // The line that makes routing GPU-aware: Backend.pool(qwen) -> Backend.inferencePool(qwenPicked).
+      backend: Backend.inferencePool(qwenPicked),
     });
-    this.gateway.addRoute('llama', {
-      // Envoy Gateway's InferencePools always fail closed (Envoy AI Gateway's extension server serves them), so
-      // availability comes from picker replicas, not from PickerFailureMode.FAIL_OPEN.
-      backend: Backend.inferencePool(llama, {
-        pickerReplicas: 2,
-        scorers: { queue: 2, kvCache: 2, prefixCache: 3 },
-        objectives: [{ name: 'interactive', priority: 10 }, { name: 'batch', priority: -10 }],
-      }),
-    });
+    this.gateway.addRoute('llama', { backend: Backend.inferencePool(llamaPicked) });
   }
 }
 

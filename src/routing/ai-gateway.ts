@@ -1,7 +1,7 @@
 import { Chart, Lazy, Names } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import type { LlmModelPool } from '../llm-model-pool';
+import type { ILlmModelPool } from '../llm-model-pool';
 import { invalid, requireDnsLabel } from '../validate';
 import { Backend } from './backend';
 import { DataPlane, DataPlaneImpl, GatewayPeer, GatewayRenderer } from './data-plane';
@@ -170,7 +170,7 @@ export class AiGateway extends Construct {
   private readonly defaults: RoutePolicies;
   private readonly networkIsolation: boolean;
   private readonly allowedNamespaces: string[];
-  private readonly isolatedPools = new Map<LlmModelPool, Map<string, GatewayPeer>>();
+  private readonly isolatedPools = new Map<ILlmModelPool, Map<string, GatewayPeer>>();
 
   constructor(scope: Construct, id: string, props: AiGatewayProps) {
     super(scope, id);
@@ -353,7 +353,7 @@ export class AiGateway extends Construct {
     }
   }
 
-  private addNetworkPolicy(pool: LlmModelPool, peers: Map<string, GatewayPeer>) {
+  private addNetworkPolicy(pool: ILlmModelPool, peers: Map<string, GatewayPeer>) {
     const workload = this.impl.workload(this.spec);
     const peer = (p: GatewayPeer): k8s.NetworkPolicyPeer => ({
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': p.namespace } },

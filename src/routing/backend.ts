@@ -1,7 +1,8 @@
 import type { IConstruct } from 'constructs';
-import type { LlmModelPool } from '../llm-model-pool';
+import { InferencePool } from '../inference-pool';
+import type { ILlmModelPool } from '../llm-model-pool';
 import type { SecretKeyReference } from '../model-server';
-import { invalid, requireDnsLabel, requireDnsSubdomain, requireNonEmpty, requirePort, requireServiceName, requireWholeNumber } from '../validate';
+import { invalid, requireDnsLabel, requireDnsSubdomain, requireNonEmpty, requirePort, requireServiceName } from '../validate';
 import { BackendSpec, DestinationSpec } from './resolved';
 
 /** The API a hosted model provider speaks. */
@@ -84,70 +85,6 @@ export interface PoolBackendOptions {
   readonly port?: number;
 }
 
-/** What the endpoint picker does when it cannot answer. */
-export enum PickerFailureMode {
-  /** Reject the request (the Inference Extension's default): no traffic bypasses the picker's decisions. */
-  FAIL_CLOSE = 'FailClose',
-  /** Fall back to the gateway's own load balancing: requests keep flowing while the picker is down. */
-  FAIL_OPEN = 'FailOpen',
-}
-
-/** Weights of the endpoint picker's scorers (0 switches a scorer off). */
-export interface EndpointPickerScorers {
-  /**
-   * Prefer replicas with fewer waiting requests (`vllm:num_requests_waiting`).
-   * @default 2
-   */
-  readonly queue?: number;
-  /**
-   * Prefer replicas with free KV cache (`vllm:kv_cache_usage_perc`).
-   * @default 2
-   */
-  readonly kvCache?: number;
-  /**
-   * Prefer replicas that likely hold the prompt's prefix in their KV cache.
-   * @default 3
-   */
-  readonly prefixCache?: number;
-}
-
-/** A traffic class of an InferencePool: requests that send header `x-llm-d-inference-objective: <name>` get its priority. */
-export interface InferenceObjectiveOptions {
-  /** The objective's name (a DNS label), which clients send in the header. */
-  readonly name: string;
-  /** Higher is more important; under load, lower priorities are shed first. */
-  readonly priority: number;
-}
-
-/** Options for `Backend.inferencePool`. */
-export interface InferencePoolBackendOptions {
-  /**
-   * What happens to requests when the endpoint picker is unavailable.
-   * @default PickerFailureMode.FAIL_CLOSE
-   */
-  readonly failureMode?: PickerFailureMode;
-  /**
-   * Endpoint picker replicas (more than one elects a leader).
-   * @default 1
-   */
-  readonly pickerReplicas?: number;
-  /**
-   * The endpoint picker image.
-   * @default 'ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.10.0'
-   */
-  readonly pickerImage?: string;
-  /**
-   * The scheduling profile's scorer weights.
-   * @default - queue 2, kvCache 2, prefixCache 3
-   */
-  readonly scorers?: EndpointPickerScorers;
-  /**
-   * Traffic classes with priorities, selected by request header.
-   * @default - none
-   */
-  readonly objectives?: InferenceObjectiveOptions[];
-}
-
 /** Gateway API's limit for backend weights, which Istio and Envoy accept too. */
 const MAX_WEIGHT = 1_000_000;
 
@@ -162,55 +99,44 @@ type Resolver = (scope: IConstruct, property: string, defaultNamespace: string |
  * Backend.service({ name: 'legacy-llm', port: 8080 });
  */
 export class Backend {
-  /** An `LlmModelPool`'s Service. */
-  public static pool(pool: LlmModelPool, options: PoolBackendOptions = {}): Backend {
+  /**
+   * A model pool's Service: an `LlmModelPool`, or a model server imported with `LlmModelPool.fromService()`.
+   * Gateways with network isolation admit only themselves to its pods.
+   */
+  public static pool(pool: ILlmModelPool, options: PoolBackendOptions = {}): Backend {
     return new Backend('pool', (scope, property) => {
+      requirePool(scope, property, pool);
       const port = requirePort(scope, `${property}.port`, options.port ?? pool.servicePort);
       return { mode: 'single', destinations: [{ kind: 'pool', name: pool.serviceName, namespace: pool.namespaceName, port, pool, weight: 1 }] };
     });
   }
 
   /**
-   * An `LlmModelPool` behind an InferencePool: an endpoint picker chooses the replica for each request by
-   * queue depth, KV-cache use and prefix-cache affinity instead of round robin (Gateway API Inference
-   * Extension). The pool needs GPUs and a server that exports vLLM's metrics. Only Gateway API data planes
+   * A pool behind an `InferencePool`: its endpoint picker chooses the replica for each request by queue depth,
+   * KV-cache use and prefix-cache affinity instead of round robin (Gateway API Inference Extension). Any number
+   * of routes and gateways may refer to one InferencePool. Only Gateway API data planes and Envoy AI Gateway
    * render it; others reject it with an alternative.
    */
-  public static inferencePool(pool: LlmModelPool, options: InferencePoolBackendOptions = {}): Backend {
+  public static inferencePool(inferencePool: InferencePool): Backend {
     return new Backend('inferencePool', (scope, property) => {
-      if (!pool.accelerator.hasGpu) {
-        throw invalid(scope, property, pool.node.path, 'is a pool without GPUs, and an endpoint picker balances GPU queues and KV caches',
-          'use Backend.pool() for CPU pools, or give the pool an accelerator');
+      // JavaScript callers get no type check, and the old form passed the pool itself.
+      if (!(inferencePool instanceof InferencePool)) {
+        throw invalid(scope, property, describePool(inferencePool), 'is not an InferencePool',
+          'create one next to the pool (new InferencePool(scope, id, { pool })) and pass it to Backend.inferencePool()');
       }
-      if (!pool.exportsVllmMetrics) {
-        throw invalid(scope, property, pool.node.path, `runs the ${pool.server.serverName} server, which does not export the vLLM metrics the endpoint picker reads`,
-          'use ModelServer.vllm(), a custom server with exportsVllmMetrics, or Backend.pool()');
-      }
-      if (pool.namespaceName === undefined) {
-        throw invalid(scope, property, pool.node.path, 'has no namespace, and an InferencePool must live in its pods\' namespace', 'set namespace on the pool or its chart');
-      }
-      const scorers = options.scorers ?? {};
-      const weight = (name: keyof EndpointPickerScorers, fallback: number) => requireWholeNumber(scope, `${property}.scorers.${name}`, scorers[name] ?? fallback, 0, 100);
-      const objectives = (options.objectives ?? []).map((o, i) => ({
-        name: requireDnsLabel(scope, `${property}.objectives[${i}].name`, o.name),
-        priority: requireWholeNumber(scope, `${property}.objectives[${i}].priority`, o.priority, -1000, 1000),
-      }));
-      if (new Set(objectives.map(o => o.name)).size !== objectives.length) {
-        throw invalid(scope, `${property}.objectives`, objectives.map(o => o.name), 'names an objective twice', 'give each objective its own name');
-      }
-      const inference = {
-        failureMode: options.failureMode ?? PickerFailureMode.FAIL_CLOSE,
-        pickerReplicas: requireWholeNumber(scope, `${property}.pickerReplicas`, options.pickerReplicas ?? 1, 1, 10),
-        pickerImage: requireNonEmpty(scope, `${property}.pickerImage`, options.pickerImage ?? 'ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.10.0'),
-        scorers: { queue: weight('queue', 2), kvCache: weight('kvCache', 2), prefixCache: weight('prefixCache', 3) },
-        objectives,
-      };
-      if (inference.scorers.queue + inference.scorers.kvCache + inference.scorers.prefixCache === 0) {
-        throw invalid(scope, `${property}.scorers`, scorers, 'switch every scorer off, so the picker could not rank replicas', 'give at least one scorer a weight above 0');
-      }
+      const pool = inferencePool.pool;
       return {
         mode: 'single',
-        destinations: [{ kind: 'inferencePool', name: pool.serviceName, namespace: pool.namespaceName, port: pool.servicePort, pool, inference, weight: 1 }],
+        destinations: [{
+          kind: 'inferencePool',
+          name: inferencePool.name,
+          namespace: inferencePool.namespaceName,
+          port: pool.servicePort,
+          pool,
+          inferencePool,
+          inference: { failureMode: inferencePool.failureMode },
+          weight: 1,
+        }],
       };
     });
   }
@@ -341,4 +267,17 @@ function singleDestination(backend: Backend, scope: IConstruct, property: string
     throw invalid(scope, property, `Backend.${backend._kind}`, `cannot be nested in a ${within} list`, 'list pools, Services and providers directly');
   }
   return spec.destinations[0];
+}
+
+/** A pool, as JavaScript callers may pass anything. */
+function requirePool(scope: IConstruct, property: string, pool: ILlmModelPool) {
+  if (pool === null || typeof pool !== 'object' || typeof pool.serviceName !== 'string' || typeof pool.servicePort !== 'number' || pool.node === undefined) {
+    throw invalid(scope, property, describePool(pool), 'is not a model pool', 'pass an LlmModelPool, or a server imported with LlmModelPool.fromService(...)');
+  }
+}
+
+/** A construct by its path, anything else as it is. */
+function describePool(value: unknown): unknown {
+  const node = (value as IConstruct | undefined)?.node;
+  return node !== undefined && typeof node.path === 'string' ? node.path : value;
 }

@@ -1,5 +1,6 @@
 import type { IConstruct } from 'constructs';
-import type { LlmModelPool } from '../llm-model-pool';
+import type { InferencePool } from '../inference-pool';
+import type { ILlmModelPool } from '../llm-model-pool';
 import type { SecretKeyReference } from '../model-server';
 import type { ProviderApi } from './backend';
 import type { HttpMethod } from './match';
@@ -40,11 +41,13 @@ export interface DestinationSpec {
   /** The Service namespace (Kubernetes destinations). */
   readonly namespace?: string;
   readonly port: number;
-  /** The pool, when the destination is one. */
-  readonly pool?: LlmModelPool;
+  /** The model server, when the destination is a pool (or an InferencePool over one). */
+  readonly pool?: ILlmModelPool;
   /** The hosted provider, when the destination is one. */
   readonly provider?: ProviderSpec;
-  /** The InferencePool settings, when the destination is a pool behind an endpoint picker. */
+  /** The InferencePool, when the destination is a pool behind an endpoint picker. */
+  readonly inferencePool?: InferencePool;
+  /** The InferencePool's settings that data planes check, when the destination is one. */
   readonly inference?: InferenceSpec;
   /** Relative weight among the backend's destinations (1 for a single destination). */
   readonly weight: number;
@@ -60,13 +63,9 @@ export interface ProviderSpec {
   readonly modelName?: string;
 }
 
-/** A pool behind an InferencePool and its endpoint picker. */
+/** What a data plane needs to know of an InferencePool's settings (the InferencePool renders the rest itself). */
 export interface InferenceSpec {
   readonly failureMode: 'FailOpen' | 'FailClose';
-  readonly pickerReplicas: number;
-  readonly pickerImage: string;
-  readonly scorers: { readonly queue: number; readonly kvCache: number; readonly prefixCache: number };
-  readonly objectives: ReadonlyArray<{ readonly name: string; readonly priority: number }>;
 }
 
 /** Where a route sends traffic: one destination, a weighted split, or an ordered fallback list. */

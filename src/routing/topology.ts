@@ -1,3 +1,4 @@
+import { LlmModelPool } from '../llm-model-pool';
 import type { DestinationSpec, GatewaySpec, MatchConditions, PolicySpec, RetrySpec, RouteSpec } from './resolved';
 
 /*
@@ -38,16 +39,19 @@ export function mermaidTopology(gateway: GatewaySpec, dataPlane: string, routes:
 function describeDestination(d: DestinationSpec): string {
   const where = d.namespace === undefined ? '' : ` (${d.namespace})`;
   switch (d.kind) {
-    case 'pool': return `pool ${d.name}${where}<br/>model ${d.pool!.modelName}${gpus(d)}`;
-    case 'inferencePool': return `InferencePool ${d.name}${where}<br/>endpoint picker, model ${d.pool!.modelName}${gpus(d)}`;
+    case 'pool': return `pool ${d.name}${where}${model(d)}`;
+    case 'inferencePool': return `InferencePool ${d.name}${where}<br/>endpoint picker${model(d)}`;
     case 'provider': return `provider ${d.name}<br/>${d.provider!.api} ${d.provider!.hostname}`;
     default: return `Service ${d.name}${where}:${d.port}`;
   }
 }
 
-function gpus(d: DestinationSpec): string {
-  const count = d.pool!.accelerator.gpuCount;
-  return count > 0 ? `<br/>${count} GPU per replica` : '<br/>CPU';
+/** The model and GPUs of one of the library's pools; a model server imported from elsewhere says only that. */
+function model(d: DestinationSpec): string {
+  const pool = d.pool;
+  if (!(pool instanceof LlmModelPool)) return '<br/>model server (imported)';
+  const count = pool.accelerator.gpuCount;
+  return `${d.kind === 'pool' ? '<br/>' : ', '}model ${pool.modelName}${count > 0 ? `<br/>${count} GPU per replica` : '<br/>CPU'}`;
 }
 
 function describeMatches(matches: readonly MatchConditions[]): string {
