@@ -15,7 +15,7 @@ import {
   Accelerator, AiGateway, AiGatewayErrors, Backend, DataPlane, GatewayApiChannel, GatewayImplementation, InferencePool, LlmModelPool, ModelServer,
   PickerFailureMode, ProviderApi, RateLimit, RateLimitKey, RouteMatch,
 } from '../src';
-import { buildScenario, gatewayScenario, GatewayScenario, PoliciesScenario, RejectedRoute } from '../tools/arbitraries';
+import { BackendScenario, buildScenario, gatewayScenario, GatewayScenario, PoliciesScenario, RejectedRoute } from '../tools/arbitraries';
 import { Manifest, only } from './support/synth';
 import { formatIssues, validateManifests } from '../tools/validator';
 
@@ -115,8 +115,19 @@ describe('AiGateway on Istio, random scenarios', () => {
     }), { numRuns: RUNS });
   });
 
+  /*
+   * Without InferencePool backends: an InferencePool is the user's construct, made next to its pool before any route
+   * refers to it, so it stays when Istio rejects the route, and whether a second one for the same pool is rejected
+   * (one name per namespace) depends on which routes made one before. test/inference-pool.test.ts covers those.
+   */
   test('a rejected route leaves the gateway as it was', () => {
-    fc.assert(fc.property(gatewayScenario({ intent: 'mixed' }), s => {
+    const usesInferencePool = (b: BackendScenario): boolean => b.kind === 'inferencePool'
+      || (b.kind === 'weighted' && b.targets.some(t => usesInferencePool(t.backend)))
+      || (b.kind === 'fallback' && b.backends.some(usesInferencePool));
+    fc.assert(fc.property(gatewayScenario({ intent: 'mixed' }).map(g => ({
+      ...g,
+      routes: g.routes.filter(r => !usesInferencePool(r.backend) && !(r.mirror !== undefined && usesInferencePool(r.mirror.backend))),
+    })), s => {
       // Add every route to one gateway, going on after each rejected one.
       const rejectedRoutes: RejectedRoute[] = [];
       const skipping = outcome(s, () => buildScenario(s, { rejectedRoutes }));
