@@ -276,7 +276,7 @@ describe('fallback honours the route\'s RetryPolicy (envoyproxy/ai-gateway v1.1.
 describe('settings Envoy AI Gateway v1.1.0 ignores, and values its CRDs reject', () => {
   test('FailOpen is rejected: the extension server always fails closed when the endpoint picker is unavailable (envoyproxy/ai-gateway v1.1.0 internal/extensionserver/inferencepool.go)', () => {
     const { small, gw } = setup();
-    expect(errorOf(() => gw.addRoute('r', { backend: Backend.inferencePool(small, { failureMode: PickerFailureMode.FAIL_OPEN }) })))
+    expect(errorOf(() => gw.addRoute('r', { backend: Backend.inferencePool(pickedBy(small, { failureMode: PickerFailureMode.FAIL_OPEN })) })))
       .toBe("test/gw/r: 'backend.failureMode' (\"PickerFailureMode.FAIL_OPEN\") is ignored by Envoy AI Gateway, whose extension server always fails closed when the endpoint "
         + 'picker is unavailable (v1.1.0); leave failureMode out (FAIL_CLOSE), and run more than one picker replica (pickerReplicas) for availability');
   });

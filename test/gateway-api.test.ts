@@ -403,13 +403,13 @@ describe('what the controllers do with the rendered settings', () => {
   test('a rule to an InferencePool carries no load-balancing setting: the endpoint picker chooses the endpoint (envoyproxy/ai-gateway v1.1.0 internal/extensionserver/post_cluster_modify.go)', () => {
     expect(egRoute({}, 'large').loadBalancer).toEqual({ type: 'LeastRequest' });
     const s = setup('envoy-gateway');
-    s.gw.addRoute('r', { backend: Backend.inferencePool(s.large) });
+    s.gw.addRoute('r', { backend: Backend.inferencePool(pickedBy(s.large)) });
     expect(only(s.validate(), 'BackendTrafficPolicy').spec.loadBalancer).toBeUndefined();
   });
 
   test('FailOpen is rejected with Envoy Gateway, whose InferencePools fail closed (envoyproxy/ai-gateway v1.1.0 internal/extensionserver/inferencepool.go)', () => {
     const s = setup('envoy-gateway');
-    expect(errorOf(() => s.gw.addRoute('r', { backend: Backend.inferencePool(s.large, { failureMode: PickerFailureMode.FAIL_OPEN }) })))
+    expect(errorOf(() => s.gw.addRoute('r', { backend: Backend.inferencePool(pickedBy(s.large, { failureMode: PickerFailureMode.FAIL_OPEN })) })))
       .toContain("test/gw/r: 'backend.failureMode' (\"PickerFailureMode.FAIL_OPEN\") is ignored by Envoy Gateway, whose InferencePools are served by Envoy AI Gateway's extension server");
   });
 
