@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import {
-  AiGateway, Backend, DataPlane, GatewayImplementation, ILlmModelPool, InferencePool, LlmModelPool, ModelServer, ModelServerKind, ModelServiceAttributes,
-  RouteMatch,
+  AiGateway, Backend, DataPlane, GatewayImplementation, ILlmModelPool, InferencePool, LlmModelPool, ModelServer, ModelServerKind,
+  ModelServiceAttributes, RouteMatch,
 } from '../src';
 import { errorOf } from './support/errors';
 import { Manifest, only, synthValid } from './support/synth';
