@@ -181,6 +181,10 @@ interface PickerSettings {
  * const pool = new LlmModelPool(chart, 'llama', { modelName: 'llama-3-8b', server: ModelServer.vllm({ model: 'meta-llama/Llama-3.1-8B-Instruct' }),
  *   accelerator: Accelerator.nvidiaGpu({ count: 1 }) });
  * const picked = new InferencePool(chart, 'llama-picker', { pool, pickerReplicas: 2 });
+ * const gateway = new AiGateway(chart, 'gateway', {
+ *   dataPlane: DataPlane.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() }),
+ *   hostnames: ['llm.example.com'],
+ * });
  * gateway.addRoute('llama', { backend: Backend.inferencePool(picked) });
  */
 export class InferencePool extends Construct {
