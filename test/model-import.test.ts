@@ -92,6 +92,16 @@ describe('an imported model server behind a gateway', () => {
     expect(policy.spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 8000 }]);
   });
 
+  test('imported twice (in two charts) gets one NetworkPolicy per gateway, not two of one name', () => {
+    const app = Testing.app();
+    const models = new Chart(app, 'models', { namespace: 'llm' });
+    const c = new Chart(app, 'test', { namespace: 'llm' });
+    const gw = new AiGateway(c, 'gw', { name: 'gw', dataPlane: DataPlane.istio(), hostnames: ['llm.example.com'] });
+    gw.addRoute('a', { matches: [RouteMatch.header('x-a', '1')], backend: Backend.pool(imported(models)) });
+    gw.addRoute('b', { backend: Backend.pool(imported(c)) });
+    expect(synthValid(c).filter(d => d.kind === 'NetworkPolicy').map(d => d.metadata.name)).toEqual(['gw-to-vllm-llama']);
+  });
+
   test('that Prometheus scrapes needs its namespace admitted, as the library\'s monitored pools do', () => {
     const c = chart();
     const pool = imported(c, { scraped: true });

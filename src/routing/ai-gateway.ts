@@ -170,7 +170,8 @@ export class AiGateway extends Construct {
   private readonly defaults: RoutePolicies;
   private readonly networkIsolation: boolean;
   private readonly allowedNamespaces: string[];
-  private readonly isolatedPools = new Map<ILlmModelPool, Map<string, GatewayPeer>>();
+  /** The peers of each pool's NetworkPolicy, by `<namespace>/<Service>` (two imports of one Service are one pool). */
+  private readonly isolatedPools = new Map<string, Map<string, GatewayPeer>>();
 
   constructor(scope: Construct, id: string, props: AiGatewayProps) {
     super(scope, id);
@@ -343,10 +344,11 @@ export class AiGateway extends Construct {
     for (const d of destinations) {
       const pool = d.pool;
       if (pool === undefined) continue;
-      let peers = this.isolatedPools.get(pool);
+      const key = `${pool.namespaceName ?? ''}/${pool.serviceName}`;
+      let peers = this.isolatedPools.get(key);
       if (peers === undefined) {
         peers = new Map();
-        this.isolatedPools.set(pool, peers);
+        this.isolatedPools.set(key, peers);
         this.addNetworkPolicy(pool, peers);
       }
       for (const peer of this.renderer.peersOf?.(d) ?? []) peers.set(JSON.stringify(peer), peer);
