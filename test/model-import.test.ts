@@ -170,6 +170,14 @@ describe('an imported vLLM server behind an InferencePool', () => {
     checkInferencePool(docs);
   });
 
+  test('shows in the topology as an imported model server behind an endpoint picker', () => {
+    const c = chart();
+    const inferencePool = new InferencePool(c, 'llama-inference-pool', { pool: imported(c) });
+    const gw = new AiGateway(c, 'gw', { name: 'gw', dataPlane: DataPlane.envoyAiGateway({ gatewayClassName: 'eg' }), hostnames: ['llm.example.com'] });
+    gw.addRoute('llama', { backend: Backend.inferencePool(inferencePool) });
+    expect(gw.topology()).toContain('InferencePool vllm-llama (llm)<br/>endpoint picker<br/>model server (imported)');
+  });
+
   test('two gateways on two data planes share the one InferencePool', () => {
     const c = chart();
     const inferencePool = new InferencePool(c, 'llama-inference-pool', { pool: imported(c) });
