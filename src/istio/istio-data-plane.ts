@@ -238,6 +238,8 @@ class IstioGateway implements GatewayRenderer {
     const rateLimit = !route.ownPolicies.has('rateLimit') ? undefined
       : p.rateLimit ? localRateLimit(route.scope, 'rateLimit', p.rateLimit, this.statPrefix(route.id)) : disabledRateLimit(this.statPrefix(route.id));
     for (const x of destinations) this.destinationRules.check(route, x.host);
+    const enrolled = [...route.backend.destinations, ...(route.mirror?.backend.destinations ?? [])];
+    for (const d of enrolled) this.requireEnrollable(route, d);
     for (const x of destinations) this.destinationRules.add(route, x.d, x.host);
     if (rateLimit !== undefined) {
       this.addRateLimitPatch({
@@ -246,7 +248,7 @@ class IstioGateway implements GatewayRenderer {
         patch: { operation: 'MERGE', value: { typed_per_filter_config: { [this.filterName]: rateLimit } } },
       });
     }
-    for (const d of [...route.backend.destinations, ...(route.mirror?.backend.destinations ?? [])]) this.enroll(route, d);
+    for (const d of enrolled) this.enroll(d);
     this.http.push(http);
   }
 
@@ -288,11 +290,14 @@ class IstioGateway implements GatewayRenderer {
     this.rateLimitPatches.push(patch);
   }
 
-  private enroll(route: RouteSpec, d: DestinationSpec) {
-    if (this.mesh === undefined || d.kind !== 'pool') return;
-    if (d.namespace === undefined) {
+  private requireEnrollable(route: RouteSpec, d: DestinationSpec) {
+    if (this.mesh !== undefined && d.kind === 'pool' && d.namespace === undefined) {
       throw invalid(route.scope, 'backend', d.name, 'has no namespace to enroll in the mesh', 'set namespace on the pool or its chart');
     }
+  }
+
+  private enroll(d: DestinationSpec) {
+    if (this.mesh === undefined || d.kind !== 'pool' || d.namespace === undefined) return;
     if (this.enrolled.has(d.namespace)) return;
     this.enrolled.add(d.namespace);
     const namespace = new k8s.KubeNamespace(this.scope, `Namespace-${d.namespace}`, { metadata: { name: d.namespace, labels: this.mesh._labels } });
