@@ -68,8 +68,8 @@ describe('the registry is a construct of the App', () => {
 });
 
 describe('the same host and match on two gateways of one controller', () => {
-  // ingress-nginx v1.15.1 internal/admission/controller/main.go with internal/ingress/controller/controller.go
-  // checkOverlap: the admission webhook rejects an Ingress whose host and path another Ingress of the class serves.
+  // kubernetes/ingress-nginx controller-v1.15.1 internal/ingress/controller/controller.go checkOverlap: the admission
+  // webhook rejects an Ingress whose host and path another Ingress of the class defines (unless one of them is a canary).
   const NGINX_CONFLICT = "test/two/r: 'matches[0]' (\"path prefix /v1/chat/completions\") is also the match of route 'r' of gateway test/one "
     + 'on hostname llm.example.com, port 80, and the same controller (ingress-nginx, IngressClass nginx) cannot route one request to two gateways; '
     + 'give the gateways different hostnames, or route this match on one gateway only';
@@ -161,8 +161,8 @@ describe('the same host and match on two gateways of one controller', () => {
 });
 
 describe('Istio: one DestinationRule per backend host in the App', () => {
-  // istio/istio 1.30.3 pilot/pkg/model/destination_rule.go: rules for one host from several DestinationRules are not
-  // merged when both set a traffic policy; one of them applies to every gateway's traffic to the host.
+  // istio/istio 1.30.3 pilot/pkg/model/destination_rule.go mergeDestinationRule: of several DestinationRules for one
+  // host, the first one's top-level trafficPolicy is kept and the others' dropped, for every gateway's traffic there.
   test('two gateways routing to one pool emit one DestinationRule when they agree', () => {
     const { chart, small } = app();
     const breaker = CircuitBreaker.of({ maxRequests: 100 });
