@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import type { AiGateway } from './ai-gateway';
 import type { DataPlaneInstallation } from './data-plane';
-import type { MatchConditions } from './resolved';
+import type { MatchConditions, ValueCondition } from './resolved';
 import { invalid } from '../validate';
 
 /*
@@ -201,9 +201,10 @@ function describeEntry(i: DataPlaneInstallation): string {
  */
 function matchKey(m: MatchConditions | undefined): string {
   if (m === undefined || isCatchAll(m)) return '*';
-  const sorted = <T extends { readonly name: string }>(xs: readonly T[]) => [...xs].sort((a, b) => a.name.localeCompare(b.name));
+  const sorted = (xs: readonly ValueCondition[], fold: boolean) => xs.map(x => [fold ? x.name.toLowerCase() : x.name, x.kind, x.value ?? ''])
+    .sort((a, b) => a.join('\u0000').localeCompare(b.join('\u0000')));
   return JSON.stringify([m.path?.kind, m.path?.value, m.method, m.model,
-    sorted(m.headers).map(h => [h.name.toLowerCase(), h.kind, h.value]), sorted(m.queryParams).map(q => [q.name, q.kind, q.value])]);
+    sorted(m.headers, true), sorted(m.queryParams, false)]);
 }
 
 function isCatchAll(m: MatchConditions): boolean {
