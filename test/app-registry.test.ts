@@ -1,7 +1,8 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AiGateway, AiGatewayProps, AiGatewayRegistry, Backend, CircuitBreaker, DataPlane, GatewayImplementation, LlmModelPool, ModelServer, RouteMatch, SessionAffinity, Timeouts,
+  AiGateway, AiGatewayProps, AiGatewayRegistry, Backend, CircuitBreaker, DataPlane, GatewayImplementation, LlmModelPool, MeshEnrollment,
+  ModelServer, RouteMatch, SessionAffinity, Timeouts,
 } from '../src';
 import { errorOf } from './support/errors';
 import { Manifest, synthValid } from './support/synth';
@@ -190,6 +191,28 @@ describe('Istio: one DestinationRule per backend host in the App', () => {
     expect(errorOf(() => two.addRoute('r', { backend: Backend.pool(small) }))).toBe(
       "test/two/r: 'sessionAffinity' (\"small.llm.svc.cluster.local\") differs from route 'r' of gateway test/one, which sends to the same backend, "
       + 'and Istio applies one DestinationRule per backend host to every gateway; give every route to this backend, on both gateways, the same sessionAffinity');
+    expect(two.routes).toEqual([]);
+  });
+});
+
+describe('Istio: one Namespace object per enrolled namespace in the App', () => {
+  test('two gateways enrolling one namespace emit it once', () => {
+    const { chart, small } = app();
+    const dataPlane = DataPlane.istio({ meshEnrollment: MeshEnrollment.sidecar() });
+    gateway(chart, 'one', dataPlane, { hostnames: ['a.example.com'] }).addRoute('r', { backend: Backend.pool(small) });
+    gateway(chart, 'two', DataPlane.istio({ meshEnrollment: MeshEnrollment.sidecar() }), { hostnames: ['b.example.com'] }).addRoute('r', { backend: Backend.pool(small) });
+    const namespaces = kindsOf(synthValid(chart), 'Namespace');
+    expect(namespaces.map(n => [n.metadata.name, n.metadata.labels])).toEqual([['llm', { 'istio-injection': 'enabled' }]]);
+  });
+
+  test('sidecar and ambient for one namespace are rejected, naming both gateways', () => {
+    const { chart, small } = app();
+    gateway(chart, 'one', DataPlane.istio({ meshEnrollment: MeshEnrollment.sidecar() }), { hostnames: ['a.example.com'] })
+      .addRoute('r', { backend: Backend.pool(small) });
+    const two = gateway(chart, 'two', DataPlane.istio({ meshEnrollment: MeshEnrollment.ambient() }), { hostnames: ['b.example.com'] });
+    expect(errorOf(() => two.addRoute('r', { backend: Backend.pool(small) }))).toBe(
+      "test/two: 'dataPlane.meshEnrollment' (\"ambient\") enrolls namespace llm (of pool small), which gateway test/one enrolls in sidecar mode, "
+      + 'and a namespace has one mode; give both gateways the same MeshEnrollment, or put the pools in different namespaces');
     expect(two.routes).toEqual([]);
   });
 });

@@ -3,9 +3,9 @@ import { NGINX_CONTRACTS } from './nginx-contracts';
 import { NginxIngressGateway } from './nginx-ingress-gateway';
 import { NginxIngressDataPlaneOptions } from './nginx-options';
 import { resolveOptions, Shared } from './nginx-settings';
-import { AiGatewayRegistry } from '../routing/registry';
 import type { DataPlaneImpl, GatewayWorkload, SupportDeclaration } from '../routing/data-plane';
 import type { FeatureId } from '../routing/features';
+import { AiGatewayRegistry } from '../routing/registry';
 import { SupportLevel } from '../routing/support-level';
 
 export * from './nginx-options';
