@@ -51,6 +51,16 @@ describe('the registry is a construct of the App', () => {
     expect(() => a.synthYaml()).not.toThrow();
   });
 
+  test('a model pool alone creates it too: it holds the names of the objects pools and InferencePools emit', () => {
+    const a = new App();
+    const chart = new Chart(a, 'models', { namespace: 'llm' });
+    new LlmModelPool(chart, 'small', { name: 'small', modelName: 'small', server: ModelServer.demo() });
+    expect(a.node.tryFindChild(AiGatewayRegistry.ID)).toBeInstanceOf(AiGatewayRegistry);
+    expect(AiGatewayRegistry.of(chart).gateways).toEqual([]);
+    expect(() => new LlmModelPool(new Chart(a, 'more', { namespace: 'llm' }), 'small', { name: 'small', modelName: 'small', server: ModelServer.demo() }))
+      .toThrow(/^more\/small: 'name' \("small"\)/);
+  });
+
   test('the id is reserved at the App root', () => {
     const a = new App();
     new Construct(a, AiGatewayRegistry.ID);

@@ -38,10 +38,11 @@ export interface PendingClaims {
  *   Istio gateway pods, the same GatewayClass; and the same listener port): a second gateway claiming the same
  *   match on an overlapping hostname is rejected, naming both;
  * - what a data plane's controller keeps once for all gateways, such as one Istio DestinationRule per backend
- *   host and one ingress-nginx upstream per Service port.
+ *   host, one Namespace object per namespace enrolled in the mesh, and one ingress-nginx upstream per Service port;
+ * - the names of the objects model pools and InferencePools emit, per kind and namespace.
  *
- * It is created on first use as a child of the App (the construct tree's root) with the id
- * `AiGatewayRegistry.ID`, and emits no objects. Find it with `AiGatewayRegistry.of(scope)`.
+ * It is created on first use (the first gateway, pool or InferencePool) as a child of the App (the construct
+ * tree's root) with the id `AiGatewayRegistry.ID`, and emits no objects. Find it with `AiGatewayRegistry.of(scope)`.
  */
 export class AiGatewayRegistry extends Construct {
   /** The id of the registry under the App root. */
