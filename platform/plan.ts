@@ -30,7 +30,7 @@ export function needsOf(gateway: AiGateway): GatewayNeeds {
   return {
     path: gateway.node.path,
     installation: gateway.dataPlane.installation,
-    controllerSettings: gateway.dataPlane.controllerSettings(),
+    controllerSettings: gateway.controllerSettings(),
     usesInferencePools: gateway.usesInferencePools,
     usesGlobalRateLimits: gateway.usesGlobalRateLimits,
   };

@@ -14,6 +14,7 @@ export * from './routing/support-level';
 export * from './routing/contracts';
 export * from './routing/data-plane';
 export * from './routing/ai-gateway';
+export * from './routing/registry';
 export * from './istio/istio-data-plane';
 export * from './gateway-api/gateway-api-data-plane';
 export * from './nginx/nginx-ingress-data-plane';

@@ -1,10 +1,11 @@
 import { IConstruct } from 'constructs';
+import { AiGatewayRegistry } from './routing/registry';
 
 /*
  * Names of the objects the library's model constructs emit, per app and namespace: two constructs whose objects
  * share a kind, namespace and name would overwrite each other on `kubectl apply`. Internal: not exported from the
- * package. Keyed by the app's root construct (a WeakMap, so an app and its names are collected together); a later
- * change moves this into an app-wide construct.
+ * package. Kept in the app's AiGatewayRegistry (the construct at the app root that holds what the app's objects share),
+ * so an app and its names are collected together.
  */
 
 /** Who emits the object of a name. */
@@ -15,16 +16,9 @@ export interface NameOwner {
   readonly description: string;
 }
 
-const registries = new WeakMap<IConstruct, Map<string, NameOwner>>();
-
+/** The names of `scope`'s app, kept in the app's AiGatewayRegistry. */
 function registryOf(scope: IConstruct): Map<string, NameOwner> {
-  const root = scope.node.root;
-  let names = registries.get(root);
-  if (names === undefined) {
-    names = new Map();
-    registries.set(root, names);
-  }
-  return names;
+  return AiGatewayRegistry.of(scope)._state('object-names', () => new Map<string, NameOwner>());
 }
 
 function keyOf(kind: string, namespace: string | undefined, name: string): string {

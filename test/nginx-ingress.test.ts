@@ -347,7 +347,9 @@ describe('controller settings', () => {
   test('reloads must not cut the longest stream: worker-shutdown-timeout follows the longest idle timeout rendered', () => {
     const { small, gw, dataPlane } = setup();
     gw.addRoute('r', { backend: Backend.pool(small), timeouts: Timeouts.of({ request: Duration.seconds(0) }) });
-    expect(dataPlane.controllerSettings()['worker-shutdown-timeout']).toBe('3600s');
+    expect(gw.controllerSettings()['worker-shutdown-timeout']).toBe('3600s');
+    // The DataPlane value is immutable: it gives what every gateway needs, the gateway adds what its App's routes need.
+    expect(dataPlane.controllerSettings()['worker-shutdown-timeout']).toBe('300s');
   });
 });
 
@@ -647,11 +649,12 @@ describe('the example (examples/nginx-ingress): the tutorial\'s NGINX scenarios 
   buildExample(app);
   const charts = Object.fromEntries(app.charts.map(c => [c.node.id, synthValid(c as Chart)]));
 
-  test('three charts, every Ingress strictly valid with known annotations only, all on the tutorial\'s host and path', () => {
+  test('three charts, every Ingress strictly valid with known annotations only, on the tutorial\'s path and a hostname each', () => {
     expect(Object.keys(charts)).toEqual(['nginx-ingress-basic', 'nginx-ingress-rate-limit', 'nginx-ingress-header-canary']);
     const all = Object.values(charts).flatMap(ingresses);
     expect(all.flatMap(d => Object.keys(d.metadata.annotations)).filter(k => k.includes('snippet'))).toEqual([]);
-    expect(new Set(all.flatMap(d => paths(d).map(p => `${p[0]} ${p[1]} ${p[2]}`)))).toEqual(new Set(['llm.example.com Prefix /v1/chat/completions']));
+    expect(new Set(all.flatMap(d => paths(d).map(p => `${p[0]} ${p[1]} ${p[2]}`)))).toEqual(new Set(['llm.example.com Prefix /v1/chat/completions',
+      'rate-limit.llm.example.com Prefix /v1/chat/completions', 'header-canary.llm.example.com Prefix /v1/chat/completions']));
   });
 
   test('the tutorial\'s llm-service (two replicas) with the cookie llm_session for an hour, in whole seconds', () => {

@@ -7,8 +7,10 @@
  *
  * (Envoy Gateway admits exactly the limit at once: there, leave the burst out, or use DataPlane.istio() with a burst of at least the limit.)
  *
- * The tutorial's NGINX scenarios, one chart each, all on llm.example.com and /v1/chat/completions as in the tutorial,
- * so they are alternatives: apply one at a time (ingress-nginx serves a host and path from one Ingress).
+ * The tutorial's NGINX scenarios, one chart each, all on /v1/chat/completions as in the tutorial. ingress-nginx serves a
+ * host and path from one Ingress (its admission webhook rejects a second, and the library rejects two gateways with
+ * the same host and path on one IngressClass), so the basic scenario has the tutorial's llm.example.com and the others
+ * their own hostname (rate-limit.llm.example.com, header-canary.llm.example.com): all three can be applied together.
  * - nginx-ingress-basic: the tutorial's llm-service (two replicas of the demo server) with cookie affinity,
  *   `llm_session` for an hour.
  * - nginx-ingress-rate-limit: the small model, 1 request a second per client IP with bursts of up to 5.
@@ -25,7 +27,7 @@
  *   `limit-rate-after` limit bandwidth in bytes, not requests, so they are not written. The tutorial's
  *   `limit-rpm: "60"` is left out: beside 1 a second, its burst (60 x the multiplier) would never be reached.
  * - Rejections answer 429 only when the controller sets `limit-req-status-code: "429"` (ingress-nginx answers
- *   503 otherwise): `dataPlane.controllerSettings()` lists it with the other controller settings to put in the
+ *   503 otherwise): `gateway.controllerSettings()` lists it with the other controller settings to put in the
  *   chart's `controller.config`.
  * - Header routing is a second Ingress with `canary: "true"`, `canary-by-header` and `canary-by-header-value`
  *   on the same host and path as the main Ingress, not a snippet (snippet annotations are rejected by default
@@ -40,7 +42,7 @@
  *   `ingress.kubernetes.io/rewrite-target: /`, which is not an ingress-nginx annotation.
  *
  * Before applying: ingress-nginx 4.15.1 with the IngressClass `nginx` and `controller.config` set to
- * `dataPlane.controllerSettings()`, the GPU Operator, and the Secret `hf-token` in each namespace.
+ * `gateway.controllerSettings()` of any of the three gateways, the GPU Operator, and the Secret `hf-token` in each namespace.
  */
 import { App, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -76,7 +78,7 @@ export class NginxIngressChart extends Chart {
     const gateway = (extra: AiGatewayProps['defaults'] = {}) => new AiGateway(this, 'gateway', {
       name: 'llm-gateway',
       dataPlane,
-      hostnames: ['llm.example.com'],
+      hostnames: [scenario === 'basic' ? 'llm.example.com' : `${scenario}.llm.example.com`],
       defaults: { ...defaults, ...extra },
     });
     const chat = RouteMatch.pathPrefix('/v1/chat/completions');
@@ -106,7 +108,7 @@ export class NginxIngressChart extends Chart {
 
 /** Adds this example's charts to `app` (scripts/synth-examples.ts calls it). */
 export function build(app: App): void {
-  // One data plane for the three charts: one controller serves them, and controllerSettings() covers them all.
+  // One data plane value for the three charts: one controller serves them, and each gateway's controllerSettings() covers them all.
   const dataPlane = DataPlane.nginxIngress({ ingressClassName: 'nginx' });
   for (const scenario of ['basic', 'rate-limit', 'header-canary'] as Scenario[]) {
     new NginxIngressChart(app, `nginx-ingress-${scenario}`, dataPlane, scenario);

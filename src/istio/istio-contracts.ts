@@ -21,6 +21,15 @@ const ROUTE_DESTINATION = istio('VirtualService route[].destination.host (fully 
   'istiod sends the route to the cluster outbound|<port>||<host>, the Service\'s endpoints; a short name would be resolved in the VirtualService\'s namespace',
   ROUTE, 'a destination is the fully qualified Service host and port');
 
+const ONE_RULE_PER_HOST: UpstreamContract = {
+  renders: 'one DestinationRule per backend host in the whole App, whichever gateways route there (routes to the host must agree on its policies)',
+  behaviour: 'istiod merges the DestinationRules of one host: the first rule\'s top-level trafficPolicy is kept and a later rule\'s is dropped, '
+    + 'for every gateway\'s traffic to the host',
+  ...ISTIO,
+  path: 'pilot/pkg/model/destination_rule.go',
+  test: 'app-registry.test.ts > two gateways routing to one pool emit one DestinationRule when they agree',
+};
+
 /** @internal */
 export const ISTIO_CONTRACTS: Partial<Record<FeatureId, readonly UpstreamContract[]>> = {
   'tls': [istio('Gateway servers[].tls {mode: SIMPLE, credentialName}',
@@ -59,15 +68,15 @@ export const ISTIO_CONTRACTS: Partial<Record<FeatureId, readonly UpstreamContrac
     RETRY, 'perTryTimeout and backoff are passed to Envoy\'s retry policy')],
   'circuitBreaker.limits': [istio('DestinationRule trafficPolicy.connectionPool {tcp.maxConnections, http.http2MaxRequests, http1MaxPendingRequests, maxRetries}',
     'Envoy circuit breaker thresholds max_connections, max_requests, max_pending_requests and max_retries on the backend\'s cluster',
-    CLUSTER, 'connection-pool limits become Envoy circuit breaker thresholds')],
+    CLUSTER, 'connection-pool limits become Envoy circuit breaker thresholds'), ONE_RULE_PER_HOST],
   'circuitBreaker.outlierDetection': [istio('DestinationRule trafficPolicy.outlierDetection {consecutive5xxErrors, interval, baseEjectionTime, maxEjectionPercent}',
     'Envoy outlier detection ejects an endpoint after that many consecutive 5xx (gateway errors and connection failures included)',
-    CLUSTER, 'outlier detection ejects endpoints after consecutive 5xx')],
+    CLUSTER, 'outlier detection ejects endpoints after consecutive 5xx'), ONE_RULE_PER_HOST],
   'sessionAffinity.cookie': [istio('DestinationRule trafficPolicy.loadBalancer.consistentHash.httpCookie {name, ttl, path}',
     'a ring hash on the cookie; Envoy sets the cookie with that TTL when the request has none', ROUTE,
-    'session affinity is a consistent hash on the cookie or header; without it, least request')],
+    'session affinity is a consistent hash on the cookie or header; without it, least request'), ONE_RULE_PER_HOST],
   'sessionAffinity.header': [istio('DestinationRule trafficPolicy.loadBalancer.consistentHash.httpHeaderName', 'a ring hash on the header value',
-    ROUTE, 'session affinity is a consistent hash on the cookie or header; without it, least request')],
+    ROUTE, 'session affinity is a consistent hash on the cookie or header; without it, least request'), ONE_RULE_PER_HOST],
   'rateLimit.requests': [
     istio('EnvoyFilter HTTP_FILTER INSERT_BEFORE envoy.filters.http.router, one filter instance per AiGateway, and VIRTUAL_HOST / HTTP_ROUTE MERGE of '
       + 'typed_per_filter_config matched by the route name (http[].name)', 'istiod names each Envoy route after its http[].name, so the patch configures that route',

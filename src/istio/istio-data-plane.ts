@@ -6,6 +6,7 @@ import { DestinationRules, renderJwtPair } from './istio-policies';
 import { EnvoyFilter, Gateway, GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp, VirtualServiceSpecHttpMatch } from '../imports/networking.istio.io';
 import type { DataPlaneImpl, GatewayRenderer, SupportDeclaration } from '../routing/data-plane';
 import type { FeatureId } from '../routing/features';
+import { AiGatewayRegistry } from '../routing/registry';
 import { fullyQualifiedHost, normalizeWeights } from '../routing/render-helpers';
 import type { DestinationSpec, GatewaySpec, MatchConditions, RateLimitSpec, RouteSpec } from '../routing/resolved';
 import { SupportLevel } from '../routing/support-level';
@@ -146,7 +147,8 @@ class IstioGateway implements GatewayRenderer {
   private readonly destinationRules: DestinationRules;
   private readonly rateLimitPatches: unknown[] = [];
   private rateLimitFilter?: EnvoyFilter;
-  private readonly enrolled = new Set<string>();
+  /** The namespaces enrolled in the mesh in the whole App (one Namespace object each), and by which gateway and mode. */
+  private readonly enrolled: Map<string, { readonly gateway: string; readonly mode: string }>;
   private readonly sharedName: string;
   private readonly filterName: string;
 
@@ -164,6 +166,7 @@ class IstioGateway implements GatewayRenderer {
     // gateways on the same pods must not both count every request.
     this.filterName = `${LOCAL_RATE_LIMIT}.${this.sharedName}`;
     this.destinationRules = new DestinationRules(scope, gateway.name);
+    this.enrolled = AiGatewayRegistry.of(scope)._state('istio/enrolled-namespaces', () => new Map<string, { readonly gateway: string; readonly mode: string }>());
     const metadata = { name: gateway.name, namespace: gateway.namespace };
     new Gateway(scope, 'Resource', {
       metadata,
@@ -238,6 +241,8 @@ class IstioGateway implements GatewayRenderer {
     const rateLimit = !route.ownPolicies.has('rateLimit') ? undefined
       : p.rateLimit ? localRateLimit(route.scope, 'rateLimit', p.rateLimit, this.statPrefix(route.id)) : disabledRateLimit(this.statPrefix(route.id));
     for (const x of destinations) this.destinationRules.check(route, x.host);
+    const enrolled = [...route.backend.destinations, ...(route.mirror?.backend.destinations ?? [])];
+    for (const d of enrolled) this.requireEnrollable(route, d);
     for (const x of destinations) this.destinationRules.add(route, x.d, x.host);
     if (rateLimit !== undefined) {
       this.addRateLimitPatch({
@@ -246,7 +251,7 @@ class IstioGateway implements GatewayRenderer {
         patch: { operation: 'MERGE', value: { typed_per_filter_config: { [this.filterName]: rateLimit } } },
       });
     }
-    for (const d of [...route.backend.destinations, ...(route.mirror?.backend.destinations ?? [])]) this.enroll(route, d);
+    for (const d of enrolled) this.enroll(d);
     this.http.push(http);
   }
 
@@ -288,13 +293,23 @@ class IstioGateway implements GatewayRenderer {
     this.rateLimitPatches.push(patch);
   }
 
-  private enroll(route: RouteSpec, d: DestinationSpec) {
+  private requireEnrollable(route: RouteSpec, d: DestinationSpec) {
     if (this.mesh === undefined || d.kind !== 'pool') return;
     if (d.namespace === undefined) {
       throw invalid(route.scope, 'backend', d.name, 'has no namespace to enroll in the mesh', 'set namespace on the pool or its chart');
     }
+    const other = this.enrolled.get(d.namespace);
+    if (other !== undefined && other.mode !== this.mesh.mode) {
+      throw invalid(this.scope, 'dataPlane.meshEnrollment', this.mesh.mode,
+        `enrolls namespace ${d.namespace} (of pool ${d.name}), which gateway ${other.gateway} enrolls in ${other.mode} mode, and a namespace has one mode`,
+        'give both gateways the same MeshEnrollment, or put the pools in different namespaces');
+    }
+  }
+
+  private enroll(d: DestinationSpec) {
+    if (this.mesh === undefined || d.kind !== 'pool' || d.namespace === undefined) return;
     if (this.enrolled.has(d.namespace)) return;
-    this.enrolled.add(d.namespace);
+    this.enrolled.set(d.namespace, { gateway: this.scope.node.path, mode: this.mesh.mode });
     const namespace = new k8s.KubeNamespace(this.scope, `Namespace-${d.namespace}`, { metadata: { name: d.namespace, labels: this.mesh._labels } });
     // Namespaces are cluster-scoped: drop the metadata.namespace a namespaced chart gives every object.
     if (namespace.metadata.namespace !== undefined) namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));

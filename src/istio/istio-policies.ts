@@ -1,6 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { DestinationRule, DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyLoadBalancerSimple } from '../imports/networking.istio.io';
 import { AuthorizationPolicy, AuthorizationPolicySpecAction, RequestAuthentication } from '../imports/security.istio.io';
+import { AiGatewayRegistry } from '../routing/registry';
 import { samePolicy } from '../routing/render-helpers';
 import type { DestinationSpec, JwtSpec, PolicySpec, RouteSpec } from '../routing/resolved';
 import { invalid } from '../validate';
@@ -12,28 +13,48 @@ import { invalid } from '../validate';
 
 type BackendPolicies = Pick<PolicySpec, 'circuitBreaker' | 'sessionAffinity'>;
 
-/** One DestinationRule per backend host; routes to the same host must agree on its policies. */
-export class DestinationRules {
-  private readonly rules = new Map<string, { readonly route: string; readonly policies: BackendPolicies }>();
+/** The DestinationRule of one backend host, and the gateway and route that created it. */
+interface HostRule {
+  readonly gateway: string;
+  readonly route: string;
+  readonly policies: BackendPolicies;
+}
 
-  constructor(private readonly scope: Construct, private readonly namePrefix: string) {}
+/**
+ * One DestinationRule per backend host in the whole App (Istio applies one rule per host, whichever gateway's
+ * routes send there): routes to the same host, on any gateway, must agree on its policies. The rules live in the
+ * App's AiGatewayRegistry; this object is one gateway's view of them.
+ */
+export class DestinationRules {
+  private readonly rules: Map<string, HostRule>;
+
+  constructor(private readonly scope: Construct, private readonly namePrefix: string) {
+    this.rules = AiGatewayRegistry.of(scope)._state('istio/destination-rules', () => new Map<string, HostRule>());
+  }
 
   /** Throws when `route` asks for other policies for `host` than an earlier route; changes nothing. */
   public check(route: RouteSpec, host: string): void {
     const existing = this.rules.get(host);
-    if (existing !== undefined && !samePolicy(existing.policies, backendPolicies(route))) {
+    if (existing === undefined) return;
+    const mine = backendPolicies(route);
+    if (samePolicy(existing.policies, mine)) return;
+    const differing = (['circuitBreaker', 'sessionAffinity'] as const).filter(k => !samePolicy(existing.policies[k] ?? null, mine[k] ?? null));
+    if (existing.gateway === this.scope.node.path) {
       throw invalid(route.scope, 'circuitBreaker/sessionAffinity', host,
         `differ from route '${existing.route}', which sends to the same backend, and Istio keeps these in one DestinationRule per backend`,
         'give every route to this backend the same circuitBreaker and sessionAffinity (set them in the gateway defaults)');
     }
+    throw invalid(route.scope, differing.join('/'), host,
+      `differs from route '${existing.route}' of gateway ${existing.gateway}, which sends to the same backend, and Istio applies one DestinationRule per backend host to every gateway`,
+      `give every route to this backend, on both gateways, the same ${differing.join(' and ')}`);
   }
 
-  /** Adds the rule for `host` the first time; later routes to the host must ask for the same policies (see check). */
+  /** Adds the rule for `host` the first time in the App; later routes to the host must ask for the same policies (see check). */
   public add(route: RouteSpec, d: DestinationSpec, host: string): void {
     this.check(route, host);
     if (this.rules.has(host)) return;
     const policies = backendPolicies(route);
-    this.rules.set(host, { route: route.id, policies });
+    this.rules.set(host, { gateway: this.scope.node.path, route: route.id, policies });
     new DestinationRule(this.scope, `DestinationRule-${host}`, {
       metadata: { name: `${this.namePrefix}-${d.name}`, namespace: d.namespace },
       spec: { host, trafficPolicy: trafficPolicy(policies) },

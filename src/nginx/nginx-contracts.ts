@@ -31,7 +31,15 @@ export const NGINX_CONTRACTS: Partial<Record<FeatureId, readonly UpstreamContrac
     'internal/ingress/annotations/rewrite/main.go', 'TLS: the main Ingresses carry the Secret; ssl-redirect says whether HTTP is redirected')],
   'match.path': [controller('Ingress paths with pathType Prefix or Exact',
     'Prefix /p becomes the locations "/p/" and "= /p" (element-wise), Exact "= /p"; nginx takes an exact location first, then the longest prefix',
-    'internal/ingress/controller/location.go', 'paths: Prefix is element-wise and Exact exact, and nginx picks the most specific location')],
+    'internal/ingress/controller/location.go', 'paths: Prefix is element-wise and Exact exact, and nginx picks the most specific location'),
+  {
+    renders: 'no two gateways of one IngressClass in the App claim the same host and path (the App\'s AiGatewayRegistry rejects the second)',
+    behaviour: 'the admission webhook (checkOverlap) rejects an Ingress whose host and path another Ingress of the class already defines, '
+      + 'unless exactly one of the two is a canary',
+    ...CONTROLLER,
+    path: 'internal/ingress/controller/controller.go',
+    test: 'app-registry.test.ts > ingress-nginx: rejected naming both routes and the host and path, with two DataPlane values',
+  }],
   'match.header': [HEADER_CANARY],
   'match.headerRegex': [HEADER_CANARY],
   'match.headerPresent': [HEADER_CANARY],

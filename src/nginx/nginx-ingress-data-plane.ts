@@ -1,9 +1,11 @@
+import type { Construct } from 'constructs';
 import { NGINX_CONTRACTS } from './nginx-contracts';
 import { NginxIngressGateway } from './nginx-ingress-gateway';
 import { NginxIngressDataPlaneOptions } from './nginx-options';
 import { resolveOptions, Shared } from './nginx-settings';
 import type { DataPlaneImpl, GatewayWorkload, SupportDeclaration } from '../routing/data-plane';
 import type { FeatureId } from '../routing/features';
+import { AiGatewayRegistry } from '../routing/registry';
 import { SupportLevel } from '../routing/support-level';
 
 export * from './nginx-options';
@@ -27,7 +29,7 @@ export * from './nginx-options';
  * - One canary per host and path; one upstream per Service port (balancing and affinity are per Service).
  *
  * Files: nginx-options.ts (public options), nginx-settings.ts (options resolved, state shared by the gateways of
- * one controller), nginx-ingress-gateway.ts (Ingress objects and their pairing), nginx-paths.ts (nginx's path
+ * one controller, kept in the App's AiGatewayRegistry), nginx-ingress-gateway.ts (Ingress objects and their pairing), nginx-paths.ts (nginx's path
  * precedence), nginx-headers.ts (header conditions), nginx-annotations.ts (policies as annotations),
  * nginx-contracts.ts (the upstream behaviour each setting relies on).
  */
@@ -108,9 +110,11 @@ const DEFAULT_CONTROLLER_LABELS = { 'app.kubernetes.io/name': 'ingress-nginx', '
 export function nginxIngressDataPlane(options: NginxIngressDataPlaneOptions): DataPlaneImpl {
   const controllerNamespace = options.controllerNamespace ?? 'ingress-nginx';
   const controllerPodLabels = options.controllerPodLabels ?? DEFAULT_CONTROLLER_LABELS;
-  // What every gateway of this data plane shares: the controller keeps one upstream per Service port for all
-  // Ingresses, and one worker-shutdown-timeout for all streams.
-  const shared: Shared = { upstreams: new Map(), longestIdleSeconds: 0 };
+  // What every gateway of one controller (IngressClass) in an App shares: the controller keeps one upstream per
+  // Service port for all Ingresses, and one worker-shutdown-timeout for all streams. It lives in the App's
+  // registry, never in this value, which any number of gateways and Apps may share.
+  const shared = (scope: Construct): Shared => AiGatewayRegistry.of(scope)._state(`ingress-nginx/${options.ingressClassName}`,
+    (): Shared => ({ upstreams: new Map(), longestIdleSeconds: 0 }));
   return {
     name: 'ingress-nginx (legacy)',
     installation: { controller: 'ingress-nginx', ingressClassName: options.ingressClassName, gatewayNamespace: controllerNamespace },
@@ -119,9 +123,9 @@ export function nginxIngressDataPlane(options: NginxIngressDataPlaneOptions): Da
     workload: (): GatewayWorkload => ({ namespace: controllerNamespace, labels: { ...controllerPodLabels }, extraPorts: [] }),
     bind: (scope, gateway) => {
       const settings = resolveOptions(scope, options, controllerNamespace, controllerPodLabels);
-      return new NginxIngressGateway(scope, gateway, settings, shared);
+      return new NginxIngressGateway(scope, gateway, settings, shared(scope));
     },
-    controllerSettings: () => ({
+    controllerSettings: (scope?: Construct) => ({
       // upstream-hash-by, mirror-target and auth-url are High-risk annotations; Critical (snippets) stays off.
       'annotations-risk-level': 'High',
       // The model promises 429 for rate-limited requests; ingress-nginx answers 503 unless told otherwise.
@@ -130,7 +134,7 @@ export function nginxIngressDataPlane(options: NginxIngressDataPlaneOptions): Da
       // Each Ingress says itself whether POSTs may be retried (retryNonIdempotent); the global switch must not override it.
       'retry-non-idempotent': 'false',
       // A reload lets old workers finish their streams for this long before cutting them (ingress-nginx's default: 240s).
-      'worker-shutdown-timeout': `${Math.max(300, shared.longestIdleSeconds)}s`,
+      'worker-shutdown-timeout': `${Math.max(300, scope === undefined ? 0 : shared(scope).longestIdleSeconds)}s`,
     }),
   };
 }

@@ -5,7 +5,7 @@ import {
 } from './nginx-annotations';
 import { CanaryCondition, canaryCondition } from './nginx-headers';
 import { compareRank, covers, describeMatch, mayOverlap, PathRule, pathKey, pathOf, pathText, rank, uniquePaths } from './nginx-paths';
-import type { Settings, Shared } from './nginx-settings';
+import type { Settings, Shared, Upstream } from './nginx-settings';
 import type { GatewayRenderer } from '../routing/data-plane';
 import { normalizeWeights, samePolicy } from '../routing/render-helpers';
 import type { DestinationSpec, GatewaySpec, MatchConditions, RouteSpec } from '../routing/resolved';
@@ -121,7 +121,7 @@ export class NginxIngressGateway implements GatewayRenderer {
     for (const [, d, ingress, canary] of upstreams) {
       const key = upstreamKey(d);
       if (!this.shared.upstreams.has(key)) {
-        this.shared.upstreams.set(key, { route: route.id, ingress, canary, affinity: route.policies.sessionAffinity });
+        this.shared.upstreams.set(key, { gateway: this.scope.node.path, route: route.id, ingress, canary, affinity: route.policies.sessionAffinity });
       }
     }
     for (const name of [mainName, canaryName]) if (name !== undefined) this.names.set(name, route.id);
@@ -263,26 +263,32 @@ export class NginxIngressGateway implements GatewayRenderer {
 
   /** ingress-nginx keeps one upstream per Service port: balancing, affinity and the canary role belong to it. */
   private checkUpstreams(route: RouteSpec, upstreams: ReadonlyArray<[string, DestinationSpec, string, boolean]>) {
-    const seen = new Map(this.shared.upstreams);
+    // The route's own upstreams over the App's (no copy of the App's map: a route has at most two).
+    const seen = new Map<string, Upstream>();
     for (const [property, d, ingress, canary] of upstreams) {
       const key = upstreamKey(d);
-      const other = seen.get(key);
+      const other = seen.get(key) ?? this.shared.upstreams.get(key);
       if (other === undefined) {
-        seen.set(key, { route: route.id, ingress, canary, affinity: route.policies.sessionAffinity });
+        seen.set(key, { gateway: this.scope.node.path, route: route.id, ingress, canary, affinity: route.policies.sessionAffinity });
         continue;
       }
       if (other.ingress !== ingress && (other.canary || canary)) {
         throw invalid(route.scope, property, `${d.name}:${d.port}`,
-          `is also the backend of Ingress ${other.ingress} (route '${other.route}'), and ingress-nginx keeps one upstream per Service port, `
+          `is also the backend of Ingress ${other.ingress} (${this.routeOf(other)}), and ingress-nginx keeps one upstream per Service port, `
           + 'so the Service of a canary Ingress cannot serve another Ingress',
           'give the canary its own Service, or use DataPlane.gatewayApi(...)');
       }
       if (!samePolicy(other.affinity ?? null, route.policies.sessionAffinity ?? null)) {
         throw invalid(route.scope, 'sessionAffinity', `${d.name}:${d.port}`,
-          `differs from route '${other.route}', which sends to the same Service port, and ingress-nginx keeps load balancing and affinity per Service port (the first Ingress wins)`,
+          `differs from ${this.routeOf(other)}, which sends to the same Service port, and ingress-nginx keeps load balancing and affinity per Service port (the first Ingress wins)`,
           'give every route to this backend the same sessionAffinity (set it in the gateway defaults)');
       }
     }
+  }
+
+  /** `route 'id'`, with its gateway's path when the route is another gateway's. */
+  private routeOf(u: Upstream): string {
+    return u.gateway === this.scope.node.path ? `route '${u.route}'` : `route '${u.route}' of gateway ${u.gateway}`;
   }
 
   private requireIngressNamespace(route: RouteSpec, property: string, d: DestinationSpec) {

@@ -5,17 +5,21 @@ import type { SessionAffinitySpec } from '../routing/resolved';
 import { invalid, requireDnsLabel, requireDnsSubdomain, requireLabelKeys, requireLabelValue, requireWholeNumber } from '../validate';
 
 /*
- * The data plane's options, checked and resolved once per gateway, and what every gateway of one data plane shares.
+ * The data plane's options, checked and resolved once per gateway, and what every gateway of one controller
+ * (IngressClass) in an App shares, kept in the App's AiGatewayRegistry.
  */
 
 /** A Service port and the Ingress that defines its upstream (balancing and affinity are per upstream). */
 export interface Upstream {
+  /** The construct path of the gateway whose route defines it. */
+  readonly gateway: string;
   readonly route: string;
   readonly ingress: string;
   readonly canary: boolean;
   readonly affinity?: SessionAffinitySpec;
 }
 
+/** What the gateways of one IngressClass in one App share. */
 export interface Shared {
   readonly upstreams: Map<string, Upstream>;
   longestIdleSeconds: number;

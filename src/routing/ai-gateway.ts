@@ -9,6 +9,7 @@ import { FeatureId, featuresOf } from './features';
 import { Listener } from './listener';
 import { RouteMatch } from './match';
 import { CircuitBreaker, FaultInjection, JwtAuth, RateLimit, RequestMirror, RetryPolicy, SessionAffinity, Timeouts } from './policies';
+import { AiGatewayRegistry, PendingClaims } from './registry';
 import { GatewaySpec, PolicySpec, RouteSpec } from './resolved';
 import { SupportLevel } from './support-level';
 import { mermaidTopology } from './topology';
@@ -162,6 +163,7 @@ export class AiGateway extends Construct {
   public readonly dataPlane: DataPlane;
 
   private readonly impl: DataPlaneImpl;
+  private readonly registry: AiGatewayRegistry;
   private readonly spec: GatewaySpec;
   private readonly renderer: GatewayRenderer;
   private readonly routeList: AiGatewayRoute[] = [];
@@ -181,7 +183,8 @@ export class AiGateway extends Construct {
     requireDnsLabel(this, props.name === undefined ? 'id' : 'name', this.name);
     this.namespaceName = props.namespaceName ?? Chart.of(this).namespace;
     if (this.namespaceName !== undefined) requireDnsLabel(this, 'namespaceName', this.namespaceName);
-    registerGateway(this, props.name === undefined ? 'id' : 'name');
+    this.registry = AiGatewayRegistry.of(this);
+    this.registry._registerGateway(this, props.name === undefined ? 'id' : 'name');
     // JavaScript callers get no type check: a missing list is the library's error, not a TypeError.
     if (!Array.isArray(props.hostnames) || props.hostnames.length === 0) {
       throw invalid(this, 'hostnames', [], 'is empty', "give the hostnames clients use, such as ['llm.example.com']");
@@ -243,6 +246,16 @@ export class AiGateway extends Construct {
     return mermaidTopology(this.spec, this.impl.name, this.routeList.map(r => r._spec), this.impl.retried?.bind(this.impl));
   }
 
+  /**
+   * Controller-wide settings the gateway's objects rely on, to set in the controller's Helm values: the data
+   * plane's own (`DataPlane.controllerSettings()`) and those that follow the routes of every gateway of the App on
+   * the same controller (ingress-nginx's `worker-shutdown-timeout` covers the longest stream). Read it after
+   * every route is added. Empty when the data plane needs none.
+   */
+  public controllerSettings(): Record<string, string> {
+    return this.impl.controllerSettings?.(this) ?? {};
+  }
+
   /** The routes, in evaluation order. */
   public get routes(): AiGatewayRoute[] {
     return [...this.routeList];
@@ -265,15 +278,19 @@ export class AiGateway extends Construct {
         `add route '${id}' before '${catchAll.node.id}'`);
     }
     let route: AiGatewayRoute | undefined;
+    let claims: PendingClaims | undefined;
     // A rejected route leaves nothing behind: whatever was added to the gateway during the call is removed.
     withRollback(this, () => {
       route = AiGatewayRoute._create(this, id, scope => this.resolveRoute(scope, id, options));
       for (const use of featuresOf(route._spec)) this.requireSupport(use.feature, use.property, use.value, route);
       if (this.networkIsolation) this.requireScrapeAllowed(route);
+      // Another gateway on the same controller must not claim the same match on an overlapping hostname.
+      claims = this.registry._checkRoute(this, this.impl.installation, this.spec.listeners.map(l => l.port), route._spec);
       // Renderers check everything before they render anything; should one still throw, the rollback drops what it added.
       this.renderer.addRoute(route._spec);
     });
-    if (route === undefined) throw new Error(`${where}: the route was not created`);
+    if (route === undefined || claims === undefined) throw new Error(`${where}: the route was not created`);
+    this.registry._commitRoute(claims);
     if (this.networkIsolation) this.isolate(route._spec);
     this.routeList.push(route);
     if (route.isCatchAll) this.catchAll = route;
@@ -413,28 +430,6 @@ function withRollback(scope: Construct, fn: () => void): void {
   } finally {
     delete node.addChild;
   }
-}
-
-/** The gateways of each app (keyed by its root construct) by `<namespace>/<name>`. */
-const gatewaysByApp = new WeakMap<IConstruct, Map<string, AiGateway>>();
-
-/** Two gateways with one name in one namespace would emit the same objects, and `kubectl apply` keeps the last. */
-function registerGateway(gateway: AiGateway, property: string) {
-  const root = gateway.node.root;
-  let gateways = gatewaysByApp.get(root);
-  if (gateways === undefined) {
-    gateways = new Map();
-    gatewaysByApp.set(root, gateways);
-  }
-  const key = `${gateway.namespaceName ?? ''}/${gateway.name}`;
-  const twin = gateways.get(key);
-  if (twin !== undefined) {
-    const where = gateway.namespaceName === undefined ? 'without a namespace' : `in namespace ${gateway.namespaceName}`;
-    throw invalid(gateway, property, gateway.name,
-      `is already the name of gateway ${twin.node.path} ${where}, and the two would emit objects of the same names, of which kubectl apply keeps only the last`,
-      'give each AiGateway in a namespace its own name');
-  }
-  gateways.set(key, gateway);
 }
 
 /** Route value, else gateway default, else the library default. */

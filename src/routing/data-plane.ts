@@ -106,8 +106,11 @@ export interface DataPlaneImpl {
   readonly contracts?: Readonly<Partial<Record<FeatureId, readonly UpstreamContract[]>>>;
   workload(gateway: GatewaySpec): GatewayWorkload;
   bind(scope: Construct, gateway: GatewaySpec): GatewayRenderer;
-  /** Controller-wide settings the data plane relies on (for the controller's Helm values). */
-  controllerSettings?(): Record<string, string>;
+  /**
+   * Controller-wide settings the data plane relies on (for the controller's Helm values); with `scope`, also those
+   * that follow the routes of the App `scope` belongs to (read from its AiGatewayRegistry).
+   */
+  controllerSettings?(scope?: Construct): Record<string, string>;
   /** The conditions the controller really retries on for `retry`, for the topology (default: the policy's own; empty: none). */
   retried?(retry: RetrySpec): string[];
 }
@@ -182,6 +185,10 @@ export class DataPlane {
   /**
    * Controller-wide settings the rendered objects rely on, to set in the controller's Helm values (for
    * example ingress-nginx's `limit-req-status-code: "429"`). Empty when the data plane needs none.
+   *
+   * A DataPlane is an immutable value, shared by any number of gateways and Apps, so these are the settings
+   * every gateway needs; `AiGateway.controllerSettings()` adds those that follow an App's routes (such as
+   * ingress-nginx's `worker-shutdown-timeout` for long streams).
    */
   public controllerSettings(): Record<string, string> {
     return this.impl.controllerSettings?.() ?? {};
