@@ -23,7 +23,13 @@ export function describe(value: unknown): string {
   if (value === undefined) return 'not set';
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  const json = JSON.stringify(value);
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    // A construct or another object with cycles, passed where a value was expected.
+    return `a ${(value as object).constructor?.name ?? 'value'}`;
+  }
   return json === undefined ? String(value) : json.length > 80 ? json.slice(0, 77) + '...' : json;
 }
 
@@ -61,7 +67,7 @@ export function requireArray<T>(where: IConstruct | string, property: string, va
 export function requireInstance<T>(where: IConstruct | string, property: string, value: T,
   type: { readonly name: string; readonly prototype: unknown }, what: string): T {
   if (!(value instanceof (type as any))) {
-    throw invalid(where, property, value, `is not a ${type.name}`, `build it with ${what}`);
+    throw invalid(where, property, value, `is not an instance of ${type.name}`, `build it with ${what}`);
   }
   return value;
 }
