@@ -1,7 +1,10 @@
 import type { IConstruct } from 'constructs';
-import type { LlmModelPool } from '../llm-model-pool';
+import { LlmModelPool } from '../llm-model-pool';
 import type { SecretKeyReference } from '../model-server';
-import { invalid, requireDnsLabel, requireDnsSubdomain, requireNonEmpty, requirePort, requireServiceName, requireWholeNumber } from '../validate';
+import {
+  invalid, requireArray, requireDnsLabel, requireDnsSubdomain, requireInstance, requireNonEmpty, requireObject, requirePort, requireServiceName,
+  requireWholeNumber,
+} from '../validate';
 import { BackendSpec, DestinationSpec } from './resolved';
 
 /** The API a hosted model provider speaks. */
@@ -164,6 +167,8 @@ type Resolver = (scope: IConstruct, property: string, defaultNamespace: string |
 export class Backend {
   /** An `LlmModelPool`'s Service. */
   public static pool(pool: LlmModelPool, options: PoolBackendOptions = {}): Backend {
+    requireInstance('Backend.pool', 'pool', pool, LlmModelPool, 'new LlmModelPool(scope, id, props)');
+    requireObject('Backend.pool', 'options', options);
     return new Backend('pool', (scope, property) => {
       const port = requirePort(scope, `${property}.port`, options.port ?? pool.servicePort);
       return { mode: 'single', destinations: [{ kind: 'pool', name: pool.serviceName, namespace: pool.namespaceName, port, pool, weight: 1 }] };
@@ -177,6 +182,8 @@ export class Backend {
    * render it; others reject it with an alternative.
    */
   public static inferencePool(pool: LlmModelPool, options: InferencePoolBackendOptions = {}): Backend {
+    requireInstance('Backend.inferencePool', 'pool', pool, LlmModelPool, 'new LlmModelPool(scope, id, props)');
+    requireObject('Backend.inferencePool', 'options', options);
     return new Backend('inferencePool', (scope, property) => {
       if (!pool.accelerator.hasGpu) {
         throw invalid(scope, property, pool.node.path, 'is a pool without GPUs, and an endpoint picker balances GPU queues and KV caches',
@@ -217,6 +224,7 @@ export class Backend {
 
   /** Any Kubernetes Service by name and port. */
   public static service(options: ServiceBackendOptions): Backend {
+    requireObject('Backend.service', 'options', options);
     return new Backend('service', (scope, property, defaultNamespace) => {
       requireServiceName(scope, `${property}.name`, options.name);
       const namespace = options.namespaceName ?? defaultNamespace;
@@ -231,8 +239,12 @@ export class Backend {
    * render it (Envoy AI Gateway); others reject it with an alternative.
    */
   public static provider(options: ProviderBackendOptions): Backend {
+    requireObject('Backend.provider', 'options', options);
     return new Backend('provider', (scope, property) => {
       requireDnsLabel(scope, `${property}.name`, options.name);
+      if (!Object.values(ProviderApi).includes(options.api)) {
+        throw invalid(scope, `${property}.api`, options.api, 'is not a ProviderApi', `use one of ProviderApi.${Object.keys(ProviderApi).join(', ProviderApi.')}`);
+      }
       requireProviderHostname(scope, `${property}.hostname`, options.hostname);
       const port = requirePort(scope, `${property}.port`, options.port ?? 443);
       if (options.apiKey !== undefined) {
@@ -269,12 +281,14 @@ export class Backend {
    * Weights are relative; data planes that need percentages get them normalized to 100.
    */
   public static weighted(targets: WeightedBackend[]): Backend {
+    requireArray('Backend.weighted', 'targets', targets);
     return new Backend('weighted', (scope, property, defaultNamespace) => {
       if (targets.length < 2) {
         throw invalid(scope, property, `${targets.length} backend(s)`, 'is a weighted split of fewer than two backends', 'give two or more backends, or use the backend itself');
       }
       const destinations = targets.map((t, i) => {
         const at = `${property}[${i}]`;
+        requireObject(scope, at, t);
         if (!Number.isInteger(t.weight) || t.weight < 0 || t.weight > MAX_WEIGHT) {
           throw invalid(scope, `${at}.weight`, t.weight, `must be a whole number from 0 to ${MAX_WEIGHT}`, 'use relative weights such as 90 and 10');
         }
@@ -293,6 +307,7 @@ export class Backend {
    * priority-ordered backends render it (Envoy AI Gateway); others reject it with an alternative.
    */
   public static fallback(backends: Backend[]): Backend {
+    requireArray('Backend.fallback', 'backends', backends);
     return new Backend('fallback', (scope, property, defaultNamespace) => {
       if (backends.length < 2) {
         throw invalid(scope, property, `${backends.length} backend(s)`, 'is a fallback list of fewer than two backends', 'give the primary backend and at least one fallback');
@@ -336,6 +351,7 @@ function requireProviderHostname(scope: IConstruct, property: string, hostname: 
 
 function singleDestination(backend: Backend, scope: IConstruct, property: string, defaultNamespace: string | undefined,
   within: string): DestinationSpec {
+  requireInstance(scope, property, backend, Backend, 'Backend.pool(...), Backend.service(...) or Backend.provider(...)');
   const spec = backend._resolve(scope, property, defaultNamespace);
   if (spec.mode !== 'single') {
     throw invalid(scope, property, `Backend.${backend._kind}`, `cannot be nested in a ${within} list`, 'list pools, Services and providers directly');
