@@ -3,6 +3,7 @@ import type { UpstreamContract } from './contracts';
 import { FeatureId, FEATURES } from './features';
 import type { DestinationSpec, GatewaySpec, RetrySpec, RouteSpec } from './resolved';
 import { SupportLevel } from './support-level';
+import { requireObject, requireStringMap } from '../validate';
 import { EnvoyAiGatewayDataPlaneOptions, envoyAiGatewayDataPlane } from '../envoy-ai-gateway/envoy-ai-gateway-data-plane';
 import { GatewayApiDataPlaneOptions, gatewayApiDataPlane } from '../gateway-api/gateway-api-data-plane';
 import { IstioDataPlaneOptions, istioDataPlane } from '../istio/istio-data-plane';
@@ -129,6 +130,8 @@ export class DataPlane {
    * RequestAuthentication with an AuthorizationPolicy, and an EnvoyFilter for local rate limits.
    */
   public static istio(options: IstioDataPlaneOptions = {}): DataPlane {
+    requireObject('DataPlane.istio', 'options', options);
+    if (options.gatewaySelector !== undefined && options.gatewaySelector !== null) requireStringMap('DataPlane.istio', 'gatewaySelector', options.gatewaySelector);
     return new DataPlane(istioDataPlane(options));
   }
 
@@ -138,7 +141,7 @@ export class DataPlane {
    * `Backend.inferencePool` backends.
    */
   public static gatewayApi(options: GatewayApiDataPlaneOptions): DataPlane {
-    return new DataPlane(gatewayApiDataPlane(options));
+    return new DataPlane(gatewayApiDataPlane(requireObject('DataPlane.gatewayApi', 'options', options)));
   }
 
   /**
@@ -147,7 +150,7 @@ export class DataPlane {
    * providers, token budgets per tenant, and InferencePools with an endpoint picker.
    */
   public static envoyAiGateway(options: EnvoyAiGatewayDataPlaneOptions): DataPlane {
-    return new DataPlane(envoyAiGatewayDataPlane(options));
+    return new DataPlane(envoyAiGatewayDataPlane(requireObject('DataPlane.envoyAiGateway', 'options', options)));
   }
 
   /**
@@ -156,6 +159,10 @@ export class DataPlane {
    * `DataPlane.gatewayApi(...)`, which is a one-line change here.
    */
   public static nginxIngress(options: NginxIngressDataPlaneOptions): DataPlane {
+    requireObject('DataPlane.nginxIngress', 'options', options);
+    if (options.controllerPodLabels !== undefined && options.controllerPodLabels !== null) {
+      requireStringMap('DataPlane.nginxIngress', 'controllerPodLabels', options.controllerPodLabels);
+    }
     return new DataPlane(nginxIngressDataPlane(options));
   }
 
