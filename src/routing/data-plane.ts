@@ -3,11 +3,11 @@ import type { UpstreamContract } from './contracts';
 import { FeatureId, FEATURES } from './features';
 import type { DestinationSpec, GatewaySpec, RetrySpec, RouteSpec } from './resolved';
 import { SupportLevel } from './support-level';
-import { requireObject, requireStringMap } from '../validate';
 import { EnvoyAiGatewayDataPlaneOptions, envoyAiGatewayDataPlane } from '../envoy-ai-gateway/envoy-ai-gateway-data-plane';
 import { GatewayApiDataPlaneOptions, gatewayApiDataPlane } from '../gateway-api/gateway-api-data-plane';
 import { IstioDataPlaneOptions, istioDataPlane } from '../istio/istio-data-plane';
 import { NginxIngressDataPlaneOptions, nginxIngressDataPlane } from '../nginx/nginx-ingress-data-plane';
+import { requireObject, requireStringMap } from '../validate';
 
 /** What a data plane declares about one feature. */
 export interface FeatureSupport {

@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import {
-  INT32_MAX, invalid, requireArray, requireHeaderName, requireHttpPath, requireInstance, requireNonEmpty, requireObject, requireString, requireWholeNumber, wholeMillis,
-  wholeSeconds,
+  INT32_MAX, invalid, requireArray, requireHeaderName, requireHttpPath, requireInstance, requireNonEmpty, requireObject, requireString,
+  requireWholeNumber, wholeMillis, wholeSeconds,
 } from '../validate';
 import { Backend } from './backend';
 import {
