@@ -16,8 +16,8 @@
  */
 import * as fc from 'fast-check';
 import {
-  checkAny, checkUnsupported, checkValid, DATA_PLANES, DataPlaneId, expectedMarkers, gatewayScenario, GatewayScenario, OutputMarker, reachableFeatures,
-  twoGatewaysOutcome, unsupportedFeatures,
+  checkAny, checkUnsupported, checkValid, DATA_PLANES, DataPlaneId, expectedMarkers, gatewayScenario, GatewayScenario, OutputMarker,
+  reachableFeatures, twoGatewaysOutcome, unsupportedFeatures,
 } from '../tools/arbitraries';
 
 /**
@@ -32,9 +32,9 @@ const seed = process.env.FC_SEED === undefined ? SEED : Number(process.env.FC_SE
  * Runs per data plane and property in CI: enough for every declared feature to come up (the scenarios are dense),
  * few enough for the whole suite to stay under a minute. Long runs belong to `npm run fuzz`.
  */
-const VALID_RUNS = 40;
+const VALID_RUNS = 30;
 const UNSUPPORTED_RUNS = 15;
-const ANY_RUNS = 25;
+const ANY_RUNS = 20;
 const CONFLICT_RUNS = 5;
 
 const params = (numRuns: number): fc.Parameters<[GatewayScenario]> => ({ seed, numRuns });

@@ -18,7 +18,7 @@
  * `gatewayScenario({ dataPlane })` draws valid half of the time and each other intent a quarter of the time.
  */
 import { isDeepStrictEqual } from 'util';
-import { Chart, Duration, Testing, Yaml } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import {
@@ -26,8 +26,8 @@ import {
   GatewayImplementation, HttpMethod, JwtAuth, Listener, LlmModelPool, MeshEnrollment, ModelServer, PickerFailureMode, ProviderApi, RateLimit,
   RateLimitKey, RequestMirror, RetryCondition, RetryPolicy, RouteMatch, RoutePolicies, SessionAffinity, SupportLevel, Timeouts,
 } from '../src';
-import { FeatureId, featuresOf } from '../src/routing/features';
 import { formatIssues, validateManifests } from './validator';
+import { FeatureId, featuresOf } from '../src/routing/features';
 
 // ---------------------------------------------------------------------------------------------------------
 // Scenario data
@@ -360,7 +360,15 @@ const PATHS = ['/v1/chat/completions', '/v1/completions', '/v1/embeddings', '/v1
 const MODELS = ['llama-3-8b', 'mistral-7b', 'qwen-2-5-7b', 'gpt-4o-mini'];
 const POOL_NAMES = ['small', 'large', 'canary', 'llama'];
 /** The Secret key each provider API's credentials are under (Envoy AI Gateway reads that key). */
-const PROVIDERS: Record<ProviderApi, { readonly name: string; readonly hostname: string; readonly key: string; readonly region?: string; readonly project?: string; readonly modelName?: string }> = {
+interface ProviderValues {
+  readonly name: string;
+  readonly hostname: string;
+  readonly key: string;
+  readonly region?: string;
+  readonly project?: string;
+  readonly modelName?: string;
+}
+const PROVIDERS: Record<ProviderApi, ProviderValues> = {
   [ProviderApi.OPENAI]: { name: 'openai', hostname: 'api.openai.com', key: 'apiKey', modelName: 'gpt-4o-mini' },
   [ProviderApi.ANTHROPIC]: { name: 'anthropic', hostname: 'api.anthropic.com', key: 'apiKey' },
   [ProviderApi.AZURE_OPENAI]: { name: 'azure', hostname: 'acme.openai.azure.com', key: 'apiKey' },
@@ -401,7 +409,8 @@ class Valid {
 
   public pools(): fc.Arbitrary<PoolScenario[]> {
     // ingress-nginx reaches Services in the Ingress namespace only.
-    const otherNamespace = this.nginx ? fc.constant(false) : fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 });
+    const otherNamespace = this.nginx ? fc.constant(false)
+      : fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 });
     return fc.uniqueArray(fc.record({
       name: fc.constantFrom(...POOL_NAMES),
       otherNamespace,
@@ -423,8 +432,8 @@ class Valid {
     return fc.record({
       name: optional(fc.constantFrom('llm-gateway', 'gw', 'g' + 'w'.repeat(40))),
       hostnames: fc.uniqueArray(fc.constantFrom('llm.example.com', '*.example.com', 'api.example.org', 'llm', 'a-b.c-d.example.net'), { minLength: 1, maxLength: 3 }),
-      listeners: optional(this.listeners()),
-      defaults: optional(this.policies('defaults')),
+      listeners: optional(this.listeners(), 4),
+      defaults: optional(this.policies('defaults'), 4),
       networkIsolation: optional(fc.boolean()),
       allowedNamespaces: optional(fc.uniqueArray(fc.constantFrom('monitoring', 'prometheus'), { minLength: 1, maxLength: 2 }), 3),
       istio: fc.record({
@@ -490,9 +499,9 @@ class Valid {
       : this.httpRouteRetry ? fc.oneof(
         fc.constantFrom<string | number>('CONNECT_FAILURE', 'REFUSED_STREAM', 'RESET_BEFORE_REQUEST', 'GATEWAY_ERROR', 'FIVE_XX'),
         fc.constantFrom<string | number>(503, 429, 400, 599))
-      : fc.oneof(
-        fc.constantFrom<string | number>('CONNECT_FAILURE', 'REFUSED_STREAM', 'RESET_BEFORE_REQUEST', 'RESET', 'GATEWAY_ERROR', 'FIVE_XX', 'RETRIABLE_4XX'),
-        fc.constantFrom<string | number>(503, 429, 400, 599));
+        : fc.oneof(
+          fc.constantFrom<string | number>('CONNECT_FAILURE', 'REFUSED_STREAM', 'RESET_BEFORE_REQUEST', 'RESET', 'GATEWAY_ERROR', 'FIVE_XX', 'RETRIABLE_4XX'),
+          fc.constantFrom<string | number>(503, 429, 400, 599));
     const perTryTimeoutSeconds = this.has('retry.perTryTimeout') ? optional(fc.integer({ min: 1, max: 5 }), 2) : fc.constant(undefined);
     return fc.oneof(
       fc.constant<RetryScenario>({ kind: 'none' }),
@@ -548,10 +557,10 @@ class Valid {
 
   private rateLimitKeys(): Array<fc.Arbitrary<RateLimitKeyScenario | undefined>> {
     const keys: Array<fc.Arbitrary<RateLimitKeyScenario | undefined>> = [];
-    if (this.has('rateLimit.requests.global')) keys.push(fc.constant(undefined), fc.constant({ kind: 'global' }));
+    if (this.has('rateLimit.requests.global')) keys.push(fc.constantFrom<RateLimitKeyScenario | undefined>(undefined, { kind: 'global' }));
     if (this.has('rateLimit.requests.clientIp')) keys.push(fc.constant({ kind: 'clientIp' }));
     if (this.has('rateLimit.requests.header')) keys.push(fc.record({ kind: fc.constant<'header'>('header'), name: fc.constantFrom('x-tenant', 'x-api-key') }));
-    // Turned into a header key (or dropped) where no JwtAuth applies: see validScenario.
+    // Where no JwtAuth applies, the route (or the defaults) gets one: see makeValidFor.
     if (this.has('rateLimit.requests.jwtClaim')) keys.push(fc.record({ kind: fc.constant<'jwtClaim'>('jwtClaim'), claim: fc.constantFrom('sub', 'tenant') }));
     return keys;
   }
@@ -680,7 +689,9 @@ class Valid {
     const splitTarget = this.has('backend.provider') ? fc.oneof({ arbitrary: single, weight: 3 }, { arbitrary: provider, weight: 1 }) : single;
     if (this.has('backend.weighted')) {
       // ingress-nginx splits between one main and one canary Ingress.
-      const targets = fc.array(fc.record({ backend: splitTarget, weight: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 100 }), weight: 4 }, { arbitrary: fc.integer({ min: 0, max: 1_000_000 }), weight: 1 }) }),
+      const weight = fc.oneof({ arbitrary: fc.integer({ min: 0, max: 100 }), weight: 4 },
+        { arbitrary: fc.integer({ min: 0, max: 1_000_000 }), weight: 1 });
+      const targets = fc.array(fc.record({ backend: splitTarget, weight }),
         { minLength: 2, maxLength: this.nginx ? 2 : 3 })
         .map(ts => ts.every(t => t.weight === 0) ? [{ ...ts[0], weight: 1 }, ...ts.slice(1)] : ts);
       options.push({ arbitrary: targets.map(ts => ({ kind: 'weighted' as const, targets: ts })), weight: 2 });
@@ -784,17 +795,17 @@ function makeValidFor(p: DataPlaneProfile, input: GatewayScenario): GatewayScena
   };
   s = { ...s, routes: s.routes.map(r => ({ ...r, backend: fixBackend(r.backend) })) };
 
-  // A JWT claim can key a rate limit only where a JwtAuth applies.
-  const defaultsJwt = s.gateway.defaults?.jwt?.kind === 'of';
-  const claimKeyFix = (rl: RateLimitScenario | undefined, jwt: boolean): RateLimitScenario | undefined =>
-    rl !== undefined && rl.kind !== 'none' && rl.key?.kind === 'jwtClaim' && !jwt ? { ...rl, key: { kind: 'header', name: 'x-tenant' } } : rl;
-  if (s.gateway.defaults?.rateLimit !== undefined) {
-    // Valid routes never turn JWT off, so with JWT in the defaults every route has one.
-    s = { ...s, gateway: { ...s.gateway, defaults: compact({ ...s.gateway.defaults, rateLimit: claimKeyFix(s.gateway.defaults.rateLimit, defaultsJwt) }) } };
+  // A JWT claim can key a rate limit only where a JwtAuth applies: a limit keyed on a claim brings one along
+  // (valid routes never turn JWT off, so one in the defaults covers every route).
+  const byClaim = (rl: RateLimitScenario | undefined) => rl !== undefined && rl.kind !== 'none' && rl.key?.kind === 'jwtClaim';
+  const defaults = s.gateway.defaults;
+  if (defaults !== undefined && byClaim(defaults.rateLimit) && defaults.jwt?.kind !== 'of') {
+    s = { ...s, gateway: { ...s.gateway, defaults: { ...defaults, jwt: JWT } } };
   }
+  const defaultsJwt = s.gateway.defaults?.jwt?.kind === 'of';
   s = {
     ...s,
-    routes: s.routes.map(r => compact({ ...r, rateLimit: claimKeyFix(r.rateLimit, r.jwt === undefined ? defaultsJwt : r.jwt.kind === 'of') })),
+    routes: s.routes.map(r => byClaim(r.rateLimit ?? s.gateway.defaults?.rateLimit) && !defaultsJwt && r.jwt?.kind !== 'of' ? { ...r, jwt: JWT } : r),
   };
 
   if (p.family === 'envoyAiGateway') {
@@ -804,8 +815,10 @@ function makeValidFor(p: DataPlaneProfile, input: GatewayScenario): GatewayScena
       const { outlierDetection: _, ...rest } = cb;
       return Object.keys(rest).length > 1 ? rest : undefined;
     };
-    const defaults = s.gateway.defaults;
-    if (defaults?.circuitBreaker !== undefined) s = { ...s, gateway: { ...s.gateway, defaults: compact({ ...defaults, circuitBreaker: noOutlier(defaults.circuitBreaker) }) } };
+    const own = s.gateway.defaults;
+    if (own?.circuitBreaker !== undefined) {
+      s = { ...s, gateway: { ...s.gateway, defaults: compact({ ...own, circuitBreaker: noOutlier(own.circuitBreaker) }) } };
+    }
     s = {
       ...s,
       routes: s.routes.map(r => {
@@ -819,13 +832,13 @@ function makeValidFor(p: DataPlaneProfile, input: GatewayScenario): GatewayScena
   if (p.family === 'gatewayApi') {
     // An endpoint picker chooses the replica: no affinity on routes to InferencePools; and with the Istio
     // implementation no circuit breaker either (no DestinationRule to hold it).
-    const defaults = s.gateway.defaults ?? {};
+    const gatewayDefaults = s.gateway.defaults ?? {};
     s = {
       ...s,
       routes: s.routes.map(r => {
         if (!backendKinds(r.backend).includes('inferencePool')) return r;
-        const affinity = effective(r.sessionAffinity ?? defaults.sessionAffinity) === undefined ? r.sessionAffinity : { kind: 'none' as const };
-        const breaker = p.implementation !== 'istio' || effective(r.circuitBreaker ?? defaults.circuitBreaker) === undefined ? r.circuitBreaker : { kind: 'none' as const };
+        const affinity = effective(r.sessionAffinity ?? gatewayDefaults.sessionAffinity) === undefined ? r.sessionAffinity : { kind: 'none' as const };
+        const breaker = p.implementation !== 'istio' || effective(r.circuitBreaker ?? gatewayDefaults.circuitBreaker) === undefined ? r.circuitBreaker : { kind: 'none' as const };
         return compact({ ...r, sessionAffinity: affinity, circuitBreaker: breaker });
       }),
     };
@@ -901,7 +914,8 @@ function specificityOrder(routes: readonly RouteScenario[]): RouteScenario[] {
   const sorted = [...routes].sort((a, b) => compareRanks(best(b), best(a)));
   const kept: RouteScenario[] = [];
   for (const route of sorted) {
-    const outranks = kept.some(earlier => ranks(route).some(m => ranks(earlier).some(e => pathsOverlap(m.path, e.path) && compareRanks(m.rank, e.rank) > 0)));
+    const outranks = kept.some(earlier => ranks(route).some(m => ranks(earlier)
+      .some(e => pathsOverlap(m.path, e.path) && compareRanks(m.rank, e.rank) > 0)));
     if (!outranks) kept.push(route);
   }
   return kept;
@@ -1926,10 +1940,12 @@ export function checkValid(s: GatewayScenario): Reached {
   if (first.kind === 'rejected') throw new Error(`rejected a valid scenario on ${s.dataPlane}: ${first.message}`);
   const issues = validateManifests(first.docs, { gatewayApiChannel: profile(s.dataPlane).channel });
   if (issues.length > 0) throw new Error(`${issues.length} validation issue(s) on ${s.dataPlane}:\n${formatIssues(issues)}`);
+  // cdk8s writes the YAML from these documents, in this order and key order: the same JSON gives the same YAML.
   const second = outcome(s);
-  const yaml = (o: Outcome) => o.kind === 'synthesized' ? Yaml.stringify(...o.docs) : o.message;
-  if (yaml(second) !== yaml(first)) throw new Error(`the same scenario gave different YAML on ${s.dataPlane}`);
-  return { features: first.features, markers: (Object.keys(OUTPUT_MARKERS) as OutputMarker[]).filter(m => OUTPUT_MARKERS[m](first.docs)), docs: first.docs };
+  const text = (o: Outcome) => o.kind === 'synthesized' ? JSON.stringify(o.docs) : o.message;
+  if (text(second) !== text(first)) throw new Error(`the same scenario gave different YAML on ${s.dataPlane}`);
+  const markers = (Object.keys(OUTPUT_MARKERS) as OutputMarker[]).filter(m => OUTPUT_MARKERS[m](first.docs));
+  return { features: first.features, markers, docs: first.docs };
 }
 
 /** A scenario with an unsupported feature: rejected with the library's error, which names the data plane. */
