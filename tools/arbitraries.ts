@@ -468,7 +468,7 @@ class Valid {
     const circuitBreaker = this.has('circuitBreaker.limits') || this.has('circuitBreaker.outlierDetection')
       ? optional(this.circuitBreaker(), 3) : fc.constant(undefined);
     const sessionAffinity = this.has('sessionAffinity.cookie') || this.has('sessionAffinity.header') ? optional(this.sessionAffinity(), 3) : fc.constant(undefined);
-    const rateLimit = this.has('rateLimit.requests') || this.has('rateLimit.tokens') ? optional(this.rateLimit(), 3) : fc.constant(undefined);
+    const rateLimit = this.has('rateLimit.requests') || this.has('rateLimit.tokens') ? optional(this.rateLimit(), 4) : fc.constant(undefined);
     return fc.record({
       timeouts: optional(this.timeouts(), 2),
       retry: optional(this.retry(), 2),
@@ -504,15 +504,15 @@ class Valid {
           fc.constantFrom<string | number>(503, 429, 400, 599));
     const perTryTimeoutSeconds = this.has('retry.perTryTimeout') ? optional(fc.integer({ min: 1, max: 5 }), 2) : fc.constant(undefined);
     return fc.oneof(
-      fc.constant<RetryScenario>({ kind: 'none' }),
-      fc.record({ kind: fc.constant<'llmSafe'>('llmSafe'), attempts: optional(attempts), backoffMillis }).map(compact),
-      fc.record({
+      { arbitrary: fc.constant<RetryScenario>({ kind: 'none' }), weight: 1 },
+      { arbitrary: fc.record({ kind: fc.constant<'llmSafe'>('llmSafe'), attempts: optional(attempts), backoffMillis }).map(compact), weight: 1 },
+      { arbitrary: fc.record({
         kind: fc.constant<'custom'>('custom'),
         attempts,
         conditions: fc.uniqueArray(condition, { minLength: 1, maxLength: 3 }),
         perTryTimeoutSeconds,
         backoffMillis,
-      }).map(compact),
+      }).map(compact), weight: 2 },
     );
   }
 
@@ -931,7 +931,7 @@ function specificityOrder(routes: readonly RouteScenario[]): RouteScenario[] {
  */
 function nginxScenario(v: Valid): fc.Arbitrary<GatewayScenario> {
   const group = fc.record({
-    canary: fc.boolean(),
+    canary: fc.oneof({ arbitrary: fc.constant(true), weight: 2 }, { arbitrary: fc.constant(false), weight: 1 }),
     exact: fc.boolean(),
     header: fc.oneof(
       fc.record({ kind: fc.constant<'header'>('header'), name: fc.constantFrom('x-llm-model-type', 'x-canary'), value: fc.constantFrom('large', 'always', 'gold tier', 'a:b/c') }),
