@@ -72,13 +72,6 @@ export function requireInstance<T>(where: IConstruct | string, property: string,
   return value;
 }
 
-/** A map of strings, such as labels. @internal */
-export function requireStringMap(where: IConstruct | string, property: string, value: Record<string, string>): Record<string, string> {
-  requireObject(where, property, value);
-  for (const [key, v] of Object.entries(value)) requireString(where, `${property}.${key}`, v);
-  return value;
-}
-
 /** @internal */
 export function requireWholeNumber(where: IConstruct | string, property: string, value: number, min: number, max?: number): number {
   const inRange = Number.isInteger(value) && value >= min && (max === undefined || value <= max);
