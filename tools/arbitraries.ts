@@ -496,8 +496,10 @@ class Valid {
     const backoffMillis = this.has('retry.backoff') ? optional(fc.integer({ min: 1, max: 2000 }), 2) : fc.constant(undefined);
     const condition = this.nginx
       ? fc.oneof(fc.constantFrom<string | number>(...NGINX_RETRY_CONDITIONS), fc.constantFrom<string | number>(...NGINX_RETRY_STATUSES))
+      // Istio's HTTPRoute retry retries connect-failure and refused-stream only, besides the status codes.
       : this.httpRouteRetry ? fc.oneof(
-        fc.constantFrom<string | number>('CONNECT_FAILURE', 'REFUSED_STREAM', 'RESET_BEFORE_REQUEST', 'GATEWAY_ERROR', 'FIVE_XX'),
+        fc.constantFrom<string | number>('CONNECT_FAILURE', 'REFUSED_STREAM', 'GATEWAY_ERROR', 'FIVE_XX',
+          ...(this.p.implementation === 'istio' ? [] : ['RESET_BEFORE_REQUEST'])),
         fc.constantFrom<string | number>(503, 429, 400, 599))
         : fc.oneof(
           fc.constantFrom<string | number>('CONNECT_FAILURE', 'REFUSED_STREAM', 'RESET_BEFORE_REQUEST', 'RESET', 'GATEWAY_ERROR', 'FIVE_XX', 'RETRIABLE_4XX'),
@@ -702,7 +704,8 @@ class Valid {
           kind: fc.constant<'inferencePool'>('inferencePool'),
           pool: fc.nat({ max: 2 }),
           pickerReplicas: optional(fc.integer({ min: 1, max: 3 })),
-          failOpen: optional(fc.boolean()),
+          // Envoy Gateway's InferencePools (Envoy AI Gateway's extension server) always fail closed.
+          failOpen: this.p.implementation === 'envoyGateway' || this.p.family === 'envoyAiGateway' ? optional(fc.constant(false)) : optional(fc.boolean()),
           objectives: optional(fc.uniqueArray(fc.constantFrom('interactive', 'batch'), { maxLength: 2 })),
         }).map(compact),
         weight: 2,
@@ -828,6 +831,17 @@ function makeValidFor(p: DataPlaneProfile, input: GatewayScenario): GatewayScena
     };
     // An InferencePool is alone in its rule.
     s = { ...s, routes: s.routes.map(r => ({ ...r, backend: unmixInferencePool(r.backend) })) };
+    // Fallback moves to the next backend by retrying: at least one retry per fallback backend.
+    const inherited = s.gateway.defaults?.retry;
+    s = {
+      ...s,
+      routes: s.routes.map(r => {
+        if (r.backend.kind !== 'fallback') return r;
+        const retry = r.retry ?? inherited;
+        const attempts = retry === undefined ? 2 : retry.kind === 'none' ? 0 : retry.attempts ?? 2;
+        return attempts >= r.backend.backends.length - 1 ? r : { ...r, retry: { kind: 'llmSafe' as const } };
+      }),
+    };
   }
   if (p.family === 'gatewayApi') {
     // An endpoint picker chooses the replica: no affinity on routes to InferencePools; and with the Istio
