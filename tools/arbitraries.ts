@@ -508,13 +508,16 @@ class Valid {
     return fc.oneof(
       { arbitrary: fc.constant<RetryScenario>({ kind: 'none' }), weight: 1 },
       { arbitrary: fc.record({ kind: fc.constant<'llmSafe'>('llmSafe'), attempts: optional(attempts), backoffMillis }).map(compact), weight: 1 },
-      { arbitrary: fc.record({
-        kind: fc.constant<'custom'>('custom'),
-        attempts,
-        conditions: fc.uniqueArray(condition, { minLength: 1, maxLength: 3 }),
-        perTryTimeoutSeconds,
-        backoffMillis,
-      }).map(compact), weight: 2 },
+      {
+        arbitrary: fc.record({
+          kind: fc.constant<'custom'>('custom'),
+          attempts,
+          conditions: fc.uniqueArray(condition, { minLength: 1, maxLength: 3 }),
+          perTryTimeoutSeconds,
+          backoffMillis,
+        }).map(compact),
+        weight: 2,
+      },
     );
   }
 
