@@ -375,9 +375,8 @@ const PROVIDERS: Record<ProviderApi, ProviderValues> = {
   [ProviderApi.AWS_BEDROCK]: { name: 'bedrock', hostname: 'bedrock-runtime.us-east-1.amazonaws.com', key: 'credentials', region: 'us-east-1', modelName: 'meta.llama3-1-70b-instruct-v1:0' },
   [ProviderApi.GCP_VERTEX_AI]: { name: 'vertex', hostname: 'europe-west4-aiplatform.googleapis.com', key: 'service_account.json', region: 'europe-west4', project: 'acme' },
 };
-/** ingress-nginx retries on these conditions and statuses only (proxy-next-upstream). */
-const NGINX_RETRY_CONDITIONS = ['CONNECT_FAILURE', 'REFUSED_STREAM', 'RESET_BEFORE_REQUEST', 'RESET', 'GATEWAY_ERROR', 'FIVE_XX'];
-const NGINX_RETRY_STATUSES = [500, 502, 503, 504, 403, 404, 429];
+/** ingress-nginx retries a completion (a POST) only on these conditions (proxy-next-upstream before sending). */
+const NGINX_RETRY_CONDITIONS = ['CONNECT_FAILURE', 'REFUSED_STREAM', 'RESET_BEFORE_REQUEST'];
 
 /** `arb`, or absent 1 time in `freq`. */
 function optional<T>(arb: fc.Arbitrary<T>, freq = 2): fc.Arbitrary<T | undefined> {
@@ -494,8 +493,9 @@ class Valid {
     if (!this.has('retry')) return fc.constant({ kind: 'none' });
     const attempts = fc.integer({ min: 1, max: 10 });
     const backoffMillis = this.has('retry.backoff') ? optional(fc.integer({ min: 1, max: 2000 }), 2) : fc.constant(undefined);
+    // ingress-nginx sends a POST again only while no replica has it: only conditions before sending (without retryNonIdempotent).
     const condition = this.nginx
-      ? fc.oneof(fc.constantFrom<string | number>(...NGINX_RETRY_CONDITIONS), fc.constantFrom<string | number>(...NGINX_RETRY_STATUSES))
+      ? fc.constantFrom<string | number>(...NGINX_RETRY_CONDITIONS)
       // Istio's HTTPRoute retry retries connect-failure and refused-stream only, besides the status codes.
       : this.httpRouteRetry ? fc.oneof(
         fc.constantFrom<string | number>('CONNECT_FAILURE', 'REFUSED_STREAM', 'GATEWAY_ERROR', 'FIVE_XX',
@@ -575,8 +575,10 @@ class Valid {
     const keys = this.rateLimitKeys();
     if (this.has('rateLimit.requests') && keys.length > 0) {
       // ingress-nginx admits a whole multiple of the limit at once: burst 0, 1 or 2 times the limit.
-      const burst = (limit: number) => this.nginx ? optional(fc.integer({ min: 0, max: 2 }).map(m => m * limit))
-        : this.burst ? optional(fc.integer({ min: 0, max: 1000 })) : fc.constant(undefined);
+      // A burst is the requests admitted at once (1 or more); ingress-nginx admits the limit times a whole multiplier, plus 1.
+      const burst = (limit: number) => this.nginx ? optional(fc.integer({ min: 1, max: 2 }).map(m => m * limit + 1))
+        // Istio's local rate limit refills the whole limit into a bucket of burst tokens: a burst of at least the limit.
+        : this.burst ? optional(fc.integer({ min: 0, max: 1000 }).map(extra => limit + extra)) : fc.constant(undefined);
       options.push(fc.integer({ min: 1, max: 100_000 }).chain(limit => fc.record({
         kind: fc.constant<'requests'>('requests'),
         per: fc.constantFrom<'second' | 'minute'>('second', 'minute'),
