@@ -167,6 +167,14 @@ const bench = project.addTask('bench', {
 });
 bench.prependSpawn(importTask);
 
+// The property tests' properties, long or replayed (jest runs them briefly with a fixed seed): docs/testing.md.
+const fuzz = project.addTask('fuzz', {
+  description: 'Run the property tests long with a random or given seed: npm run fuzz -- --seed N --runs 10000 [--data-plane X]',
+  exec: `${tsNode} scripts/fuzz.ts`,
+  receiveArgs: true,
+});
+fuzz.prependSpawn(importTask);
+
 // Every code sample in the README and the doc comments compiles, so that it translates to every jsii language
 // (rosetta/default.ts-fixture is the program around a sample). Writes the tablet .jsii.tabl.json for pacmak.
 const rosetta = project.addTask('rosetta:extract', {

@@ -10,7 +10,7 @@ import { ModelCache } from './model-cache';
 import { ModelServer } from './model-server';
 import { claimName, ownerOf } from './object-names';
 import {
-  cpuQuantity, INT32_MAX, invalid, quantityOfKibibytes, requireDnsLabel, requireDnsSubdomain, requireLabels, requireLabelValue,
+  cpuQuantity, INT32_MAX, invalid, quantityOfKibibytes, requireDnsLabel, requireDnsSubdomain, requireLabels, requireLabelValue, requireObject,
   requirePort, requireServiceName, requireWholeNumber, sizeInKibibytes, wholeSeconds,
 } from './validate';
 
@@ -320,6 +320,7 @@ export class LlmModelPool extends Construct implements ILlmModelPool {
 
   constructor(scope: Construct, id: string, props: LlmModelPoolProps) {
     super(scope, id);
+    requireObject(this, 'props', props);
     // JavaScript callers get no type check: a wrong kind of value is the library's error, not a TypeError.
     if (!(props.server instanceof ModelServer)) {
       throw invalid(this, 'server', props.server, 'is not a ModelServer', 'use ModelServer.vllm(...), ModelServer.custom(...) or ModelServer.demo()');

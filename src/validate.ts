@@ -23,13 +23,54 @@ export function describe(value: unknown): string {
   if (value === undefined) return 'not set';
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  const json = JSON.stringify(value);
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    // A construct or another object with cycles, passed where a value was expected.
+    return `a ${(value as object).constructor?.name ?? 'value'}`;
+  }
   return json === undefined ? String(value) : json.length > 80 ? json.slice(0, 77) + '...' : json;
 }
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/*
+ * Type checks for callers without a type checker (JavaScript, or a jsii language passing null): a wrong type
+ * gets the library's error naming the property, instead of a TypeError deep inside or a mangled value.
+ * (The string and Duration checks are part of the helpers below.)
+ */
+
+/** A string. @internal */
+export function requireString(where: IConstruct | string, property: string, value: unknown): string {
+  if (typeof value !== 'string') throw invalid(where, property, value, 'is not a string', `pass '${property}' as a string`);
+  return value;
+}
+
+/** An object with properties (an options struct), not null, an array or a primitive. @internal */
+export function requireObject<T>(where: IConstruct | string, property: string, value: T): T {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalid(where, property, value, 'is not an object', `pass '${property}' as an object literal such as { ... }`);
+  }
+  return value;
+}
+
+/** An array. @internal */
+export function requireArray<T>(where: IConstruct | string, property: string, value: T[]): T[] {
+  if (!Array.isArray(value)) throw invalid(where, property, value, 'is not a list', `pass '${property}' as a list [...]`);
+  return value;
+}
+
+/** An instance of one of the library's value classes, made by its factories (`what` names them). @internal */
+export function requireInstance<T>(where: IConstruct | string, property: string, value: T,
+  type: { readonly name: string; readonly prototype: unknown }, what: string): T {
+  if (!(value instanceof (type as any))) {
+    throw invalid(where, property, value, `is not an instance of ${type.name}`, `build it with ${what}`);
+  }
+  return value;
+}
 
 /** @internal */
 export function requireWholeNumber(where: IConstruct | string, property: string, value: number, min: number, max?: number): number {

@@ -1,32 +1,39 @@
 /*
- * fast-check arbitraries for random AiGateways on the Istio data plane.
+ * fast-check arbitraries for random AiGateways on every data plane, shared by the property tests
+ * (test/ai-gateway.property.test.ts), the fuzzer (npm run fuzz, scripts/fuzz.ts) and the benchmark.
  *
  * A scenario is plain data (strings, numbers, arrays, records), so a shrunk counterexample prints as
  * something one can read and paste into a test; `buildScenario` turns it into a cdk8s Chart through the
  * public API only.
  *
- * Scenarios come in two intents:
- * - 'valid': only values the API documents as valid for Istio, combined so the gateway as a whole is valid too
- *   (unique names and ids, a catch-all only at the end, retries that fit the timeout, one circuit breaker and
- *   session affinity per backend host). The library must synthesize every one of them.
- * - 'mixed': the same values plus, now and then, invalid ones and settings Istio cannot express (a rejected
- *   value, a catch-all in the middle, duplicate ids, conflicting matches, provider and fallback backends,
- *   token budgets, per-route JWT, ...). Most are rejected, some get through.
- * `gatewayScenario()` draws each intent half of the time, so both the synthesis and the rejection paths run.
+ * Scenarios come in three intents, generated per data plane (`DATA_PLANES`):
+ * - 'valid': only features the data plane declares (`DataPlane.capabilities()`, level other than
+ *   unsupported), with values the API documents as valid, combined so the gateway as a whole is valid on that
+ *   data plane too (route order its precedence keeps, one circuit breaker per Istio host, ingress-nginx canary
+ *   pairs, ...). The library must synthesize every one of them.
+ * - 'unsupported': a valid scenario with one feature the data plane declares unsupported put into one route
+ *   (or the gateway's defaults). The library must reject it with its own error, naming the data plane.
+ * - 'mixed': valid and invalid values mixed (rejected values, a catch-all in the middle, duplicate ids,
+ *   conflicting matches, unsupported features, ...). Most are rejected, some get through; none may crash.
+ * `gatewayScenario({ dataPlane })` draws valid half of the time and each other intent a quarter of the time.
  */
+import { isDeepStrictEqual } from 'util';
 import { Chart, Duration, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import {
-  Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayErrors, Backend, CircuitBreaker, DataPlane, FaultInjection, HttpMethod, JwtAuth,
-  Listener, LlmModelPool, MeshEnrollment, ModelServer, ProviderApi, RateLimit, RateLimitKey, RequestMirror, RetryCondition, RetryPolicy,
-  RouteMatch, RoutePolicies, SessionAffinity, Timeouts, PickerFailureMode, InferencePool, InferencePoolProps,
+  Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayErrors, Backend, CircuitBreaker, DataPlane, FaultInjection, GatewayApiChannel,
+  GatewayImplementation, HttpMethod, JwtAuth, Listener, InferencePool, InferencePoolProps, LlmModelPool, MeshEnrollment, ModelServer, PickerFailureMode, ProviderApi, RateLimit,
+  RateLimitKey, RequestMirror, RetryCondition, RetryPolicy, RouteMatch, RoutePolicies, SessionAffinity, SupportLevel, Timeouts,
 } from '../src';
+import { formatIssues, validateManifests } from './validator';
+import { FeatureId, featuresOf } from '../src/routing/features';
 
 // ---------------------------------------------------------------------------------------------------------
 // Scenario data
 
-/** What the generator meant: only valid values, or valid and invalid ones mixed. */
-export type ScenarioIntent = 'valid' | 'mixed';
+/** What the generator meant (see the file comment). */
+export type ScenarioIntent = 'valid' | 'unsupported' | 'mixed';
 
 /** An LlmModelPool. */
 export interface PoolScenario {
@@ -171,7 +178,7 @@ export type ListenerScenario =
   | { readonly protocol: 'http'; readonly port?: number }
   | { readonly protocol: 'https'; readonly port?: number; readonly tlsSecret: string };
 
-/** DataPlane.istio options. */
+/** DataPlane.istio options (used only when the scenario's data plane is Istio). */
 export interface IstioScenario {
   readonly gatewayNamespace?: string;
   readonly gatewaySelector?: Readonly<Record<string, string>>;
@@ -190,14 +197,883 @@ export interface GatewayPropsScenario {
   readonly istio: IstioScenario;
 }
 
-/** A chart with 1 to 3 pools and one AiGateway on Istio with 0 to 6 routes. */
+/** A chart with 1 to 3 pools and one AiGateway with 0 to 8 routes. */
 export interface GatewayScenario {
   readonly intent: ScenarioIntent;
+  /** The data plane the gateway is rendered for (Istio's options come from `gateway.istio`). */
+  readonly dataPlane: DataPlaneId;
+  /** For 'unsupported' scenarios: the unsupported feature put into the gateway. */
+  readonly unsupported?: FeatureId;
   /** The chart's namespace; none means the objects have none. */
   readonly namespace?: string;
   readonly pools: readonly PoolScenario[];
   readonly gateway: GatewayPropsScenario;
   readonly routes: readonly RouteScenario[];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Data planes
+
+/** Every data plane variant the properties run on. */
+export type DataPlaneId =
+  | 'istio'
+  | 'gatewayApi-envoyGateway' | 'gatewayApi-envoyGateway-experimental'
+  | 'gatewayApi-istio' | 'gatewayApi-istio-experimental'
+  | 'gatewayApi-generic' | 'gatewayApi-generic-experimental'
+  | 'envoyAiGateway'
+  | 'nginxIngress';
+
+/** A data plane variant: how to make it, and the shape rules its generator follows beyond the capability declarations. */
+export interface DataPlaneProfile {
+  readonly id: DataPlaneId;
+  readonly family: 'istio' | 'gatewayApi' | 'envoyAiGateway' | 'nginx';
+  /** Gateway API implementation. */
+  readonly implementation?: 'envoyGateway' | 'istio' | 'generic';
+  /** The Gateway API channel whose CRDs the validator checks against. */
+  readonly channel: 'standard' | 'experimental';
+  /** A new DataPlane value (some hold state per value, so each scenario gets its own). */
+  readonly make: () => DataPlane;
+  /**
+   * The most routes a valid scenario has: one HTTPRoute holds 16 rules and one AIGatewayRoute 15, and the
+   * library does not spread a gateway over several yet (issue 11); raise these when it does.
+   */
+  readonly maxRoutes: number;
+}
+
+function gatewayApiProfile(implementation: 'envoyGateway' | 'istio' | 'generic', channel: 'standard' | 'experimental'): DataPlaneProfile {
+  const className = { envoyGateway: 'eg', istio: 'istio', generic: 'nginx' }[implementation];
+  return {
+    id: `gatewayApi-${implementation}${channel === 'experimental' ? '-experimental' : ''}` as DataPlaneId,
+    family: 'gatewayApi',
+    implementation,
+    channel,
+    maxRoutes: 16,
+    make: () => DataPlane.gatewayApi({
+      gatewayClassName: className,
+      implementation: GatewayImplementation[implementation](),
+      channel: channel === 'experimental' ? GatewayApiChannel.EXPERIMENTAL : GatewayApiChannel.STANDARD,
+    }),
+  };
+}
+
+/** The data planes, in the order reports list them. */
+export const DATA_PLANES: readonly DataPlaneProfile[] = [
+  { id: 'istio', family: 'istio', channel: 'standard', maxRoutes: 100, make: () => DataPlane.istio() },
+  gatewayApiProfile('envoyGateway', 'standard'),
+  gatewayApiProfile('envoyGateway', 'experimental'),
+  gatewayApiProfile('istio', 'standard'),
+  gatewayApiProfile('istio', 'experimental'),
+  gatewayApiProfile('generic', 'standard'),
+  gatewayApiProfile('generic', 'experimental'),
+  { id: 'envoyAiGateway', family: 'envoyAiGateway', channel: 'standard', maxRoutes: 15, make: () => DataPlane.envoyAiGateway({ gatewayClassName: 'eg' }) },
+  { id: 'nginxIngress', family: 'nginx', channel: 'standard', maxRoutes: 100, make: () => DataPlane.nginxIngress({ ingressClassName: 'nginx' }) },
+];
+
+export function profile(id: DataPlaneId): DataPlaneProfile {
+  const p = DATA_PLANES.find(x => x.id === id);
+  if (p === undefined) throw new Error(`unknown data plane ${id}; one of ${DATA_PLANES.map(x => x.id).join(', ')}`);
+  return p;
+}
+
+const declared = new Map<DataPlaneId, { supported: Set<FeatureId>; unsupported: FeatureId[] }>();
+
+function declarations(id: DataPlaneId) {
+  let d = declared.get(id);
+  if (d === undefined) {
+    const capabilities = profile(id).make().capabilities();
+    d = {
+      supported: new Set(capabilities.filter(c => c.level !== SupportLevel.UNSUPPORTED).map(c => c.feature as FeatureId)),
+      unsupported: capabilities.filter(c => c.level === SupportLevel.UNSUPPORTED).map(c => c.feature as FeatureId),
+    };
+    declared.set(id, d);
+  }
+  return d;
+}
+
+/** The features the data plane declares it expresses (natively, on its channel, or by an implementation policy). */
+export function supportedFeatures(id: DataPlaneId): ReadonlySet<FeatureId> {
+  return declarations(id).supported;
+}
+
+/** Features that only come with another one: a per-try timeout or backoff is part of a RetryPolicy, a key of a request limit. */
+const PREREQUISITES: Partial<Record<FeatureId, FeatureId>> = {
+  'retry.perTryTimeout': 'retry',
+  'retry.backoff': 'retry',
+  'rateLimit.requests.global': 'rateLimit.requests',
+  'rateLimit.requests.clientIp': 'rateLimit.requests',
+  'rateLimit.requests.header': 'rateLimit.requests',
+  'rateLimit.requests.jwtClaim': 'rateLimit.requests',
+};
+
+/**
+ * The declared features a user can reach: supported, and so is what they come with. A feature declared supported
+ * whose prerequisite is not (on the Gateway API standard channel without Envoy Gateway, `retry.perTryTimeout`
+ * without `retry`) cannot be used through the API.
+ */
+export function reachableFeatures(id: DataPlaneId): FeatureId[] {
+  const supported = supportedFeatures(id);
+  return [...supported].filter(f => PREREQUISITES[f] === undefined || supported.has(PREREQUISITES[f]!)).sort();
+}
+
+/** The features the data plane declares it cannot express. */
+export function unsupportedFeatures(id: DataPlaneId): readonly FeatureId[] {
+  return declarations(id).unsupported;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Arbitraries
+
+/** Options for `gatewayScenario`. */
+export interface GatewayScenarioOptions {
+  /**
+   * The data plane.
+   * @default 'istio'
+   */
+  readonly dataPlane?: DataPlaneId;
+  /**
+   * Only one intent.
+   * @default - 'valid' half of the time, 'unsupported' and 'mixed' a quarter each ('valid' and 'mixed' when
+   * the data plane supports every feature)
+   */
+  readonly intent?: ScenarioIntent;
+}
+
+/** Random gateway scenarios for one data plane. */
+export function gatewayScenario(options: GatewayScenarioOptions = {}): fc.Arbitrary<GatewayScenario> {
+  const p = profile(options.dataPlane ?? 'istio');
+  switch (options.intent) {
+    case 'valid': return validScenario(p);
+    case 'unsupported': return unsupportedScenario(p);
+    case 'mixed': return mixedScenario(p);
+    case undefined: {
+      const others = [{ arbitrary: mixedScenario(p), weight: 1 }];
+      if (unsupportedFeatures(p.id).length > 0) others.push({ arbitrary: unsupportedScenario(p), weight: 1 });
+      return fc.oneof({ arbitrary: validScenario(p), weight: others.length }, ...others);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Valid scenarios, per data plane
+
+const PATHS = ['/v1/chat/completions', '/v1/completions', '/v1/embeddings', '/v1/models', '/v1', '/'];
+const MODELS = ['llama-3-8b', 'mistral-7b', 'qwen-2-5-7b', 'gpt-4o-mini'];
+const POOL_NAMES = ['small', 'large', 'canary', 'llama'];
+/** The Secret key each provider API's credentials are under (Envoy AI Gateway reads that key). */
+interface ProviderValues {
+  readonly name: string;
+  readonly hostname: string;
+  readonly key: string;
+  readonly region?: string;
+  readonly project?: string;
+  readonly modelName?: string;
+}
+const PROVIDERS: Record<ProviderApi, ProviderValues> = {
+  [ProviderApi.OPENAI]: { name: 'openai', hostname: 'api.openai.com', key: 'apiKey', modelName: 'gpt-4o-mini' },
+  [ProviderApi.ANTHROPIC]: { name: 'anthropic', hostname: 'api.anthropic.com', key: 'apiKey' },
+  [ProviderApi.AZURE_OPENAI]: { name: 'azure', hostname: 'acme.openai.azure.com', key: 'apiKey' },
+  [ProviderApi.AWS_BEDROCK]: { name: 'bedrock', hostname: 'bedrock-runtime.us-east-1.amazonaws.com', key: 'credentials', region: 'us-east-1', modelName: 'meta.llama3-1-70b-instruct-v1:0' },
+  [ProviderApi.GCP_VERTEX_AI]: { name: 'vertex', hostname: 'europe-west4-aiplatform.googleapis.com', key: 'service_account.json', region: 'europe-west4', project: 'acme' },
+};
+/** ingress-nginx retries a completion (a POST) only on these conditions (proxy-next-upstream before sending). */
+const NGINX_RETRY_CONDITIONS = ['CONNECT_FAILURE', 'REFUSED_STREAM', 'RESET_BEFORE_REQUEST'];
+
+/** `arb`, or absent 1 time in `freq`. */
+function optional<T>(arb: fc.Arbitrary<T>, freq = 2): fc.Arbitrary<T | undefined> {
+  return fc.option(arb, { nil: undefined, freq });
+}
+
+/** `arb` present 1 time in `freq`, absent otherwise. */
+function sometimes<T>(arb: fc.Arbitrary<T>, freq: number): fc.Arbitrary<T | undefined> {
+  return fc.oneof({ arbitrary: arb, weight: 1 }, { arbitrary: fc.constant(undefined), weight: freq - 1 });
+}
+
+/** Valid values, restricted to what one data plane declares. */
+class Valid {
+  private readonly has: (f: FeatureId) => boolean;
+  private readonly nginx: boolean;
+
+  /** Envoy Gateway's rate limits have no burst allowance. */
+  private readonly burst: boolean;
+  /** An HTTPRoute retry (Gateway API other than Envoy Gateway) lists status codes, connection errors implied. */
+  private readonly httpRouteRetry: boolean;
+
+  constructor(private readonly p: DataPlaneProfile) {
+    const supported = supportedFeatures(p.id);
+    this.has = f => supported.has(f);
+    this.nginx = p.family === 'nginx';
+    this.burst = p.family !== 'envoyAiGateway' && p.implementation !== 'envoyGateway';
+    this.httpRouteRetry = p.family === 'gatewayApi' && p.implementation !== 'envoyGateway';
+  }
+
+  public pools(): fc.Arbitrary<PoolScenario[]> {
+    // ingress-nginx reaches Services in the Ingress namespace only.
+    const otherNamespace = this.nginx ? fc.constant(false)
+      : fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 });
+    return fc.uniqueArray(fc.record({
+      name: fc.constantFrom(...POOL_NAMES),
+      otherNamespace,
+      modelName: fc.constantFrom('llama-3-8b', 'mistral-7b', 'demo', 'Qwen2.5-7B-Instruct', 'm'),
+      gpus: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 4 }), weight: 3 }, { arbitrary: fc.constant(0), weight: 1 }),
+      replicas: optional(fc.integer({ min: 0, max: 5 })),
+    }), { minLength: 1, maxLength: 3, selector: p => p.name }).map(pools => pools.map((p, i) => compact({
+      id: `pool-${i}`,
+      name: p.name,
+      namespace: p.otherNamespace ? 'models' : undefined,
+      modelName: p.modelName,
+      server: p.gpus === 0 ? 'demo' as const : 'vllm' as const,
+      gpus: p.gpus,
+      replicas: p.replicas,
+    })));
+  }
+
+  public gatewayProps(): fc.Arbitrary<GatewayPropsScenario> {
+    return fc.record({
+      name: optional(fc.constantFrom('llm-gateway', 'gw', 'g' + 'w'.repeat(40))),
+      hostnames: fc.uniqueArray(fc.constantFrom('llm.example.com', '*.example.com', 'api.example.org', 'llm', 'a-b.c-d.example.net'), { minLength: 1, maxLength: 3 }),
+      listeners: optional(this.listeners(), 4),
+      defaults: optional(this.policies('defaults'), 4),
+      networkIsolation: optional(fc.boolean()),
+      allowedNamespaces: optional(fc.uniqueArray(fc.constantFrom('monitoring', 'prometheus'), { minLength: 1, maxLength: 2 }), 3),
+      istio: fc.record({
+        gatewayNamespace: optional(fc.constantFrom('istio-ingress', 'istio-system'), 3),
+        gatewaySelector: optional(fc.constantFrom<Record<string, string>>({ istio: 'ingress' }, { app: 'istio-ingressgateway', istio: 'ingressgateway' }), 3),
+        mesh: optional(fc.constantFrom<'sidecar' | 'ambient'>('sidecar', 'ambient')),
+      }).map(compact),
+    }).map(compact);
+  }
+
+  private listeners(): fc.Arbitrary<ListenerScenario[]> {
+    const tls = this.has('tls');
+    if (this.nginx) {
+      // The controller serves every Ingress on 80 and 443.
+      const http = fc.constant<ListenerScenario>({ protocol: 'http' });
+      const https = fc.record({ protocol: fc.constant<'https'>('https'), tlsSecret: fc.constantFrom('llm-tls', 'tls.example.com') });
+      return tls ? fc.oneof(fc.tuple(http).map(l => [...l]), fc.tuple(https).map(l => [...l]), fc.tuple(http, https).map(l => [...l])) : fc.constant([{ protocol: 'http' }]);
+    }
+    const port = optional(fc.oneof(fc.constantFrom(80, 443, 8080, 8443, 1, 65535), fc.integer({ min: 1, max: 65535 })));
+    const listener: fc.Arbitrary<ListenerScenario> = tls
+      ? fc.oneof(
+        fc.record({ protocol: fc.constant<'http'>('http'), port }).map(compact),
+        fc.record({ protocol: fc.constant<'https'>('https'), port, tlsSecret: fc.constantFrom('llm-tls', 'tls.example.com') }).map(compact))
+      : fc.record({ protocol: fc.constant<'http'>('http'), port }).map(compact);
+    return fc.uniqueArray(listener, { minLength: 1, maxLength: 2, selector: l => l.port ?? (l.protocol === 'http' ? 80 : 443) });
+  }
+
+  /** Policies for the gateway's defaults or a route. */
+  public policies(where: 'defaults' | 'route'): fc.Arbitrary<PoliciesScenario> {
+    const jwt = where === 'defaults' ? (this.has('jwt') ? optional(this.jwt(), 3) : fc.constant(undefined))
+      : (this.has('jwt.route') ? sometimes(this.jwt(), 6) : fc.constant(undefined));
+    const circuitBreaker = this.has('circuitBreaker.limits') || this.has('circuitBreaker.outlierDetection')
+      ? optional(this.circuitBreaker(), 3) : fc.constant(undefined);
+    const sessionAffinity = this.has('sessionAffinity.cookie') || this.has('sessionAffinity.header') ? optional(this.sessionAffinity(), 3) : fc.constant(undefined);
+    const rateLimit = this.has('rateLimit.requests') || this.has('rateLimit.tokens') ? optional(this.rateLimit(), 4) : fc.constant(undefined);
+    return fc.record({
+      timeouts: optional(this.timeouts(), 2),
+      retry: optional(this.retry(), 2),
+      circuitBreaker,
+      sessionAffinity,
+      rateLimit,
+      jwt,
+    }).map(compact);
+  }
+
+  private timeouts(): fc.Arbitrary<TimeoutsScenario> {
+    // Requests are 0 (no limit) or at least 60 s, and per-try timeouts at most 5 s with at most 10 retries,
+    // so every valid retry fits every valid timeout.
+    const request = fc.oneof(fc.constantFrom(0, 60, 300, 3600), fc.integer({ min: 60, max: 7200 }));
+    const streamIdle = this.has('timeout.streamIdle') ? optional(fc.constantFrom(30, 60, 300), 2) : fc.constant(undefined);
+    return fc.oneof(
+      { arbitrary: fc.constant<TimeoutsScenario>({ kind: 'llmDefaults' }), weight: 1 },
+      { arbitrary: fc.record({ kind: fc.constant<'of'>('of'), requestSeconds: optional(request, 4), streamIdleSeconds: streamIdle }).map(compact), weight: 3 },
+    );
+  }
+
+  private retry(): fc.Arbitrary<RetryScenario> {
+    if (!this.has('retry')) return fc.constant({ kind: 'none' });
+    const attempts = fc.integer({ min: 1, max: 10 });
+    const backoffMillis = this.has('retry.backoff') ? optional(fc.integer({ min: 1, max: 2000 }), 2) : fc.constant(undefined);
+    // ingress-nginx sends a POST again only while no replica has it: only conditions before sending (without retryNonIdempotent).
+    const condition = this.nginx
+      ? fc.constantFrom<string | number>(...NGINX_RETRY_CONDITIONS)
+      // Istio's HTTPRoute retry retries connect-failure and refused-stream only, besides the status codes.
+      : this.httpRouteRetry ? fc.oneof(
+        fc.constantFrom<string | number>('CONNECT_FAILURE', 'REFUSED_STREAM', 'GATEWAY_ERROR', 'FIVE_XX',
+          ...(this.p.implementation === 'istio' ? [] : ['RESET_BEFORE_REQUEST'])),
+        fc.constantFrom<string | number>(503, 429, 400, 599))
+        : fc.oneof(
+          fc.constantFrom<string | number>('CONNECT_FAILURE', 'REFUSED_STREAM', 'RESET_BEFORE_REQUEST', 'RESET', 'GATEWAY_ERROR', 'FIVE_XX', 'RETRIABLE_4XX'),
+          fc.constantFrom<string | number>(503, 429, 400, 599));
+    const perTryTimeoutSeconds = this.has('retry.perTryTimeout') ? optional(fc.integer({ min: 1, max: 5 }), 2) : fc.constant(undefined);
+    return fc.oneof(
+      { arbitrary: fc.constant<RetryScenario>({ kind: 'none' }), weight: 1 },
+      { arbitrary: fc.record({ kind: fc.constant<'llmSafe'>('llmSafe'), attempts: optional(attempts), backoffMillis }).map(compact), weight: 1 },
+      {
+        arbitrary: fc.record({
+          kind: fc.constant<'custom'>('custom'),
+          attempts,
+          conditions: fc.uniqueArray(condition, { minLength: 1, maxLength: 3 }),
+          perTryTimeoutSeconds,
+          backoffMillis,
+        }).map(compact),
+        weight: 2,
+      },
+    );
+  }
+
+  private circuitBreaker(): fc.Arbitrary<CircuitBreakerScenario> {
+    const limit = this.has('circuitBreaker.limits') ? optional(fc.integer({ min: 1, max: 100_000 }), 2) : fc.constant(undefined);
+    const outlier = fc.record({
+      consecutiveErrors: optional(fc.integer({ min: 1, max: 100 })),
+      intervalSeconds: optional(fc.integer({ min: 1, max: 60 })),
+      baseEjectionSeconds: optional(fc.integer({ min: 1, max: 300 })),
+      maxEjectionPercent: optional(fc.integer({ min: 1, max: 100 })),
+    }).map(compact);
+    const of = fc.record({
+      kind: fc.constant<'of'>('of'),
+      maxConnections: limit,
+      maxPendingRequests: limit,
+      maxRequests: limit,
+      maxRetries: limit,
+      outlierDetection: this.has('circuitBreaker.outlierDetection') ? optional(outlier, 2) : fc.constant(undefined),
+    }).map(compact).map(cb => {
+      if (Object.keys(cb).length > 1) return cb;
+      return this.has('circuitBreaker.limits') ? { ...cb, maxConnections: 100 } : { ...cb, outlierDetection: {} };
+    });
+    return fc.oneof({ arbitrary: fc.constant<CircuitBreakerScenario>({ kind: 'none' }), weight: 1 }, { arbitrary: of, weight: 4 });
+  }
+
+  private sessionAffinity(): fc.Arbitrary<SessionAffinityScenario> {
+    const options: Array<fc.Arbitrary<SessionAffinityScenario>> = [fc.constant({ kind: 'none' })];
+    if (this.has('sessionAffinity.cookie')) {
+      options.push(fc.record({
+        kind: fc.constant<'cookie'>('cookie'),
+        name: fc.constantFrom('llm-session', 'SESSION'),
+        ttlSeconds: fc.integer({ min: 1, max: 86_400 }),
+        // HTTPRoute sessionPersistence has no cookie path.
+        path: this.p.implementation === 'generic' ? fc.constant(undefined) : optional(fc.constantFrom('/', '/v1')),
+      }).map(compact));
+    }
+    if (this.has('sessionAffinity.header')) {
+      options.push(fc.record({ kind: fc.constant<'header'>('header'), name: fc.constantFrom('x-session-id', 'X-User') }));
+    }
+    return fc.oneof(...options);
+  }
+
+  private rateLimitKeys(): Array<fc.Arbitrary<RateLimitKeyScenario | undefined>> {
+    const keys: Array<fc.Arbitrary<RateLimitKeyScenario | undefined>> = [];
+    if (this.has('rateLimit.requests.global')) keys.push(fc.constantFrom<RateLimitKeyScenario | undefined>(undefined, { kind: 'global' }));
+    if (this.has('rateLimit.requests.clientIp')) keys.push(fc.constant({ kind: 'clientIp' }));
+    if (this.has('rateLimit.requests.header')) keys.push(fc.record({ kind: fc.constant<'header'>('header'), name: fc.constantFrom('x-tenant', 'x-api-key') }));
+    // Where no JwtAuth applies, the route (or the defaults) gets one: see makeValidFor.
+    if (this.has('rateLimit.requests.jwtClaim')) keys.push(fc.record({ kind: fc.constant<'jwtClaim'>('jwtClaim'), claim: fc.constantFrom('sub', 'tenant') }));
+    return keys;
+  }
+
+  private rateLimit(): fc.Arbitrary<RateLimitScenario> {
+    const options: Array<fc.Arbitrary<RateLimitScenario>> = [fc.constant({ kind: 'none' })];
+    const keys = this.rateLimitKeys();
+    if (this.has('rateLimit.requests') && keys.length > 0) {
+      // ingress-nginx admits a whole multiple of the limit at once: burst 0, 1 or 2 times the limit.
+      // A burst is the requests admitted at once (1 or more); ingress-nginx admits the limit times a whole multiplier, plus 1.
+      const burst = (limit: number) => this.nginx ? optional(fc.integer({ min: 1, max: 2 }).map(m => m * limit + 1))
+        // Istio's local rate limit refills the whole limit into a bucket of burst tokens: a burst of at least the limit.
+        : this.burst ? optional(fc.integer({ min: 0, max: 1000 }).map(extra => limit + extra)) : fc.constant(undefined);
+      options.push(fc.integer({ min: 1, max: 100_000 }).chain(limit => fc.record({
+        kind: fc.constant<'requests'>('requests'),
+        per: fc.constantFrom<'second' | 'minute'>('second', 'minute'),
+        limit: fc.constant(limit),
+        burst: burst(limit),
+        key: fc.oneof(...keys),
+      }).map(compact)));
+    }
+    if (this.has('rateLimit.tokens')) {
+      options.push(fc.record({
+        kind: fc.constant<'tokens'>('tokens'),
+        per: fc.constantFrom<'minute' | 'hour' | 'day'>('minute', 'hour', 'day'),
+        limit: fc.integer({ min: 1, max: 10_000_000 }),
+        key: keys.length > 0 ? fc.oneof(...keys) : fc.constant(undefined),
+      }).map(compact));
+    }
+    return fc.oneof(...options);
+  }
+
+  private jwt(): fc.Arbitrary<JwtScenario> {
+    const keySource = fc.oneof(
+      fc.record({ jwksUri: fc.constantFrom('https://auth.example.com/.well-known/jwks.json', 'http://idp/jwks') }),
+      fc.record({ jwks: fc.constantFrom('{"keys":[]}', '{"keys":[{"kty":"RSA","e":"AQAB","n":"abc"}]}') }));
+    const claim = fc.record({
+      claim: fc.constantFrom('tier', 'groups'),
+      values: fc.uniqueArray(fc.constantFrom('gold', 'silver', 'admin'), { minLength: 1, maxLength: 2 }),
+    });
+    // Envoy Gateway's SecurityPolicy cannot forward the token: only Istio's RequestAuthentication can.
+    const forwards = this.p.family === 'istio' || this.p.implementation === 'istio';
+    return fc.record({
+      kind: fc.constant<'of'>('of'),
+      issuer: fc.constantFrom('https://auth.example.com', 'auth.example.com'),
+      keySource,
+      audiences: optional(fc.uniqueArray(fc.constantFrom('llm', 'api'), { minLength: 1, maxLength: 2 })),
+      requiredClaims: optional(fc.uniqueArray(claim, { minLength: 1, maxLength: 2, selector: c => c.claim })),
+      forwardToken: forwards ? optional(fc.boolean()) : fc.constant(undefined),
+    }).map(({ keySource: source, ...rest }) => compact({ ...rest, ...source }));
+  }
+
+  public match(): fc.Arbitrary<MatchScenario> {
+    const path = fc.constantFrom(...PATHS);
+    const headerName = fc.constantFrom('x-llm-model-type', 'x-tenant', 'X-Priority', 'x-priority-class');
+    const value = fc.oneof(
+      { arbitrary: fc.constantFrom('large', 'small', 'gold tier'), weight: 6 },
+      { arbitrary: fc.constantFrom('yes', 'off', 'null', '~', '1:20', '0x1F', '1e3', '.inf', '- x', '#x', '*a', '!tag', "'", '"', ': x'), weight: 1 },
+      { arbitrary: fc.string({ unit: fc.constantFrom(...'abcXYZ019-_.:/=+*~!'), minLength: 1, maxLength: 6 }), weight: 1 });
+    const leaves: Array<[FeatureId, fc.Arbitrary<MatchScenario>]> = [
+      ['match.path', fc.record({ kind: fc.constant<'pathPrefix'>('pathPrefix'), path })],
+      ['match.path', fc.record({ kind: fc.constant<'pathExact'>('pathExact'), path })],
+      ['match.header', fc.record({ kind: fc.constant<'header'>('header'), name: headerName, value })],
+      ['match.headerRegex', fc.record({ kind: fc.constant<'headerRegex'>('headerRegex'), name: headerName, regex: fc.constantFrom('llama-.*', '(a|b)', '[0-9]+') })],
+      ['match.headerPresent', fc.record({ kind: fc.constant<'headerPresent'>('headerPresent'), name: headerName })],
+      ['match.method', fc.record({ kind: fc.constant<'method'>('method'), method: fc.constantFrom(...Object.values(HttpMethod)) })],
+      ['match.query', fc.record({ kind: fc.constant<'queryParam'>('queryParam'), name: fc.constantFrom('model', 'tier', 'Tier'), value })],
+      ['match.model', fc.record({ kind: fc.constant<'model'>('model'), name: fc.constantFrom(...MODELS) })],
+    ];
+    const usable = leaves.filter(([f]) => this.has(f)).map(([, arb]) => arb);
+    const leaf = fc.oneof(...usable);
+    // RouteMatch.all of at most one path, method and model, and distinct header and query names.
+    const all = fc.array(leaf, { minLength: 2, maxLength: 4 }).map(of => {
+      const seen = new Set<string>();
+      return of.filter(m => {
+        const key = m.kind === 'header' || m.kind === 'headerRegex' || m.kind === 'headerPresent' ? `h:${m.name.toLowerCase()}`
+          : m.kind === 'queryParam' ? `q:${m.name}` : m.kind.startsWith('path') ? 'path' : m.kind;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+    }).map(of => of.length === 1 ? of[0] : { kind: 'all' as const, of });
+    return fc.oneof({ arbitrary: leaf, weight: 3 }, { arbitrary: all, weight: 1 });
+  }
+
+  /** A pool or Service, what splits, fallbacks and mirrors take. */
+  public singleBackend(): fc.Arbitrary<BackendScenario> {
+    const port = fc.oneof(fc.constantFrom(80, 8000, 8080), fc.integer({ min: 1, max: 65535 }));
+    const options: Array<fc.WeightedArbitrary<BackendScenario>> = [];
+    if (this.has('backend.pool')) {
+      options.push({ arbitrary: fc.record({ kind: fc.constant<'pool'>('pool'), pool: fc.nat({ max: 2 }), port: sometimes(port, 6) }).map(compact), weight: 3 });
+    }
+    if (this.has('backend.service')) {
+      options.push({
+        arbitrary: fc.record({
+          kind: fc.constant<'service'>('service'),
+          name: fc.constantFrom('legacy-llm', 'embeddings', 'small', 'llm1'),
+          port,
+          namespace: this.nginx ? fc.constant(undefined) : optional(fc.constant('other'), 3),
+        }).map(compact),
+        weight: 1,
+      });
+    }
+    return fc.oneof(...options);
+  }
+
+  public provider(): fc.Arbitrary<BackendScenario> {
+    return fc.record({ api: fc.constantFrom(...Object.values(ProviderApi)), override: fc.boolean() }).map(({ api, override }) => {
+      const p = PROVIDERS[api];
+      // One name, one provider: the model name override is part of the name.
+      return compact({
+        kind: 'provider' as const,
+        name: override && p.modelName !== undefined ? `${p.name}-override` : p.name,
+        api,
+        hostname: p.hostname,
+        apiKey: p.key,
+        region: p.region,
+        project: p.project,
+        modelName: override ? p.modelName : undefined,
+      });
+    });
+  }
+
+  public backend(): fc.Arbitrary<BackendScenario> {
+    const single = this.singleBackend();
+    const options: Array<fc.WeightedArbitrary<BackendScenario>> = [{ arbitrary: single, weight: 6 }];
+    const provider = this.provider();
+    const splitTarget = this.has('backend.provider') ? fc.oneof({ arbitrary: single, weight: 3 }, { arbitrary: provider, weight: 1 }) : single;
+    if (this.has('backend.weighted')) {
+      // ingress-nginx splits between one main and one canary Ingress.
+      const weight = fc.oneof({ arbitrary: fc.integer({ min: 0, max: 100 }), weight: 4 },
+        { arbitrary: fc.integer({ min: 0, max: 1_000_000 }), weight: 1 });
+      const targets = fc.array(fc.record({ backend: splitTarget, weight }),
+        { minLength: 2, maxLength: this.nginx ? 2 : 3 })
+        .map(ts => ts.every(t => t.weight === 0) ? [{ ...ts[0], weight: 1 }, ...ts.slice(1)] : ts);
+      options.push({ arbitrary: targets.map(ts => ({ kind: 'weighted' as const, targets: ts })), weight: 2 });
+    }
+    if (this.has('backend.inferencePool')) {
+      options.push({
+        arbitrary: fc.record({
+          kind: fc.constant<'inferencePool'>('inferencePool'),
+          pool: fc.nat({ max: 2 }),
+          pickerReplicas: optional(fc.integer({ min: 1, max: 3 })),
+          // Envoy Gateway's InferencePools (Envoy AI Gateway's extension server) always fail closed.
+          failOpen: this.p.implementation === 'envoyGateway' || this.p.family === 'envoyAiGateway' ? optional(fc.constant(false)) : optional(fc.boolean()),
+          objectives: optional(fc.uniqueArray(fc.constantFrom('interactive', 'batch'), { maxLength: 2 })),
+        }).map(compact),
+        weight: 2,
+      });
+    }
+    if (this.has('backend.provider')) options.push({ arbitrary: provider, weight: 2 });
+    if (this.has('backend.fallback')) {
+      options.push({ arbitrary: fc.array(splitTarget, { minLength: 2, maxLength: 3 }).map(backends => ({ kind: 'fallback' as const, backends })), weight: 2 });
+    }
+    return fc.oneof(...options);
+  }
+
+  public mirror(): fc.Arbitrary<MirrorScenario> {
+    // ingress-nginx mirrors every request.
+    const percent = this.nginx ? optional(fc.constant(100)) : optional(fc.constantFrom(0, 0.5, 10, 12.5, 100));
+    return fc.record({ backend: this.singleBackend(), percent }).map(compact);
+  }
+
+  public fault(): fc.Arbitrary<FaultScenario> {
+    const percent = fc.constantFrom(0, 5, 50, 100, 0.1);
+    const delay = fc.record({ delayMillis: fc.integer({ min: 1, max: 10_000 }), delayPercent: optional(percent) }).map(compact);
+    const abort = fc.record({ abortHttpStatus: fc.constantFrom(200, 429, 500, 503, 599), abortPercent: optional(percent) }).map(compact);
+    return fc.oneof(delay, abort, fc.record({ delay, abort }).map(({ delay: d, abort: a }) => ({ ...d, ...a })));
+  }
+
+  /** A route with matches (the scenario may make the last one the catch-all). */
+  public route(): fc.Arbitrary<Omit<RouteScenario, 'id'>> {
+    return fc.record({
+      matches: fc.array(this.match(), { minLength: 1, maxLength: 2 }),
+      backend: this.backend(),
+      policies: this.policies('route'),
+      mirror: this.has('mirror') ? sometimes(this.mirror(), 5) : fc.constant(undefined),
+      fault: this.has('fault') ? sometimes(this.fault(), 6) : fc.constant(undefined),
+    }).map(({ policies, ...route }) => compact({ ...route, ...policies }));
+  }
+}
+
+const ROUTE_IDS = ['chat', 'embeddings', 'large', 'small', 'canary', 'default', 'r-1', 'r'.repeat(63), 'tenant-a', 'tenant-b', 'batch', 'models'];
+
+function validScenario(p: DataPlaneProfile): fc.Arbitrary<GatewayScenario> {
+  const v = new Valid(p);
+  if (p.family === 'nginx') return nginxScenario(v);
+  return fc.record({
+    pools: v.pools(),
+    gateway: v.gatewayProps(),
+    routes: fc.array(v.route(), { minLength: 1, maxLength: Math.min(8, p.maxRoutes) }),
+    ids: fc.shuffledSubarray(ROUTE_IDS, { minLength: ROUTE_IDS.length, maxLength: ROUTE_IDS.length }),
+    lastIsCatchAll: fc.boolean(),
+  }).map(({ pools, gateway, routes, ids, lastIsCatchAll }) => {
+    let s: GatewayScenario = {
+      intent: 'valid',
+      dataPlane: p.id,
+      namespace: 'llm',
+      pools,
+      gateway,
+      routes: routes.map((r, i) => ({ ...r, id: ids[i] })),
+    };
+    if (lastIsCatchAll) {
+      const { matches: _, ...last } = s.routes[s.routes.length - 1];
+      s = { ...s, routes: [...s.routes.slice(0, -1), last] };
+    }
+    return makeValidFor(p, s);
+  });
+}
+
+/** The shape rules of each data plane that capability declarations do not carry. */
+function makeValidFor(p: DataPlaneProfile, input: GatewayScenario): GatewayScenario {
+  let s = input;
+  const gpuPool = (i: number) => {
+    const pool = s.pools[i % s.pools.length];
+    return pool.gpus > 0 && pool.server === 'vllm';
+  };
+  // An endpoint picker needs a GPU pool serving vLLM metrics; on Envoy AI Gateway it must be in the gateway's
+  // namespace; one pool has one picker, so every route to it asks for the same settings.
+  const pickerOf = new Map<number, BackendScenario>();
+  const fixBackend = (b: BackendScenario): BackendScenario => {
+    if (b.kind === 'inferencePool') {
+      const index = b.pool % s.pools.length;
+      const pool = s.pools[index];
+      if (!gpuPool(index) || (p.family === 'envoyAiGateway' && pool.namespace !== undefined)) return { kind: 'pool', pool: b.pool };
+      if (!pickerOf.has(index)) {
+        // Objective names are unique per namespace: prefix them with the pool's name.
+        pickerOf.set(index, { ...b, objectives: b.objectives?.map(o => `${pool.name}-${o}`) });
+      }
+      return pickerOf.get(index)!;
+    }
+    if (b.kind === 'weighted') return { ...b, targets: b.targets.map(t => ({ ...t, backend: fixBackend(t.backend) })) };
+    if (b.kind === 'fallback') return { ...b, backends: b.backends.map(fixBackend) };
+    return b;
+  };
+  s = { ...s, routes: s.routes.map(r => ({ ...r, backend: fixBackend(r.backend) })) };
+
+  // A JWT claim can key a rate limit only where a JwtAuth applies: a limit keyed on a claim brings one along
+  // (valid routes never turn JWT off, so one in the defaults covers every route).
+  const byClaim = (rl: RateLimitScenario | undefined) => rl !== undefined && rl.kind !== 'none' && rl.key?.kind === 'jwtClaim';
+  const defaults = s.gateway.defaults;
+  if (defaults !== undefined && byClaim(defaults.rateLimit) && defaults.jwt?.kind !== 'of') {
+    s = { ...s, gateway: { ...s.gateway, defaults: { ...defaults, jwt: JWT } } };
+  }
+  const defaultsJwt = s.gateway.defaults?.jwt?.kind === 'of';
+  s = {
+    ...s,
+    routes: s.routes.map(r => byClaim(r.rateLimit ?? s.gateway.defaults?.rateLimit) && !defaultsJwt && r.jwt?.kind !== 'of' ? { ...r, jwt: JWT } : r),
+  };
+
+  if (p.family === 'envoyAiGateway') {
+    // Outlier detection would eject a whole pool or Service (one address): only for InferencePools and providers.
+    const noOutlier = (cb: CircuitBreakerScenario | undefined): CircuitBreakerScenario | undefined => {
+      if (cb === undefined || cb.kind === 'none' || cb.outlierDetection === undefined) return cb;
+      const { outlierDetection: _, ...rest } = cb;
+      return Object.keys(rest).length > 1 ? rest : undefined;
+    };
+    const own = s.gateway.defaults;
+    if (own?.circuitBreaker !== undefined) {
+      s = { ...s, gateway: { ...s.gateway, defaults: compact({ ...own, circuitBreaker: noOutlier(own.circuitBreaker) }) } };
+    }
+    s = {
+      ...s,
+      routes: s.routes.map(r => {
+        const addresses = backendKinds(r.backend).some(k => k === 'pool' || k === 'service');
+        return addresses ? compact({ ...r, circuitBreaker: noOutlier(r.circuitBreaker) }) : r;
+      }),
+    };
+    // An InferencePool is alone in its rule.
+    s = { ...s, routes: s.routes.map(r => ({ ...r, backend: unmixInferencePool(r.backend) })) };
+    // Fallback moves to the next backend by retrying: at least one retry per fallback backend.
+    const inherited = s.gateway.defaults?.retry;
+    s = {
+      ...s,
+      routes: s.routes.map(r => {
+        if (r.backend.kind !== 'fallback') return r;
+        const retry = r.retry ?? inherited;
+        const attempts = retry === undefined ? 2 : retry.kind === 'none' ? 0 : retry.attempts ?? 2;
+        return attempts >= r.backend.backends.length - 1 ? r : { ...r, retry: { kind: 'llmSafe' as const } };
+      }),
+    };
+  }
+  if (p.family === 'gatewayApi') {
+    // An endpoint picker chooses the replica: no affinity on routes to InferencePools; and with the Istio
+    // implementation no circuit breaker either (no DestinationRule to hold it).
+    const gatewayDefaults = s.gateway.defaults ?? {};
+    s = {
+      ...s,
+      routes: s.routes.map(r => {
+        if (!backendKinds(r.backend).includes('inferencePool')) return r;
+        const affinity = effective(r.sessionAffinity ?? gatewayDefaults.sessionAffinity) === undefined ? r.sessionAffinity : { kind: 'none' as const };
+        const breaker = p.implementation !== 'istio' || effective(r.circuitBreaker ?? gatewayDefaults.circuitBreaker) === undefined ? r.circuitBreaker : { kind: 'none' as const };
+        return compact({ ...r, sessionAffinity: affinity, circuitBreaker: breaker });
+      }),
+    };
+  }
+  if (p.family === 'istio' || p.implementation === 'istio') {
+    s = { ...s, routes: consistentPolicies(s) };
+  }
+  if (p.family === 'gatewayApi' || p.family === 'envoyAiGateway') {
+    s = { ...s, routes: specificityOrder(s.routes) };
+  }
+  return { ...s, routes: s.routes.slice(0, p.maxRoutes) };
+}
+
+function backendKinds(b: BackendScenario): string[] {
+  if (b.kind === 'weighted') return b.targets.flatMap(t => backendKinds(t.backend));
+  if (b.kind === 'fallback') return b.backends.flatMap(backendKinds);
+  return [b.kind];
+}
+
+function unmixInferencePool(b: BackendScenario): BackendScenario {
+  if (b.kind === 'weighted' && b.targets.some(t => t.backend.kind === 'inferencePool')) {
+    return { ...b, targets: b.targets.map(t => t.backend.kind === 'inferencePool' ? { ...t, backend: { kind: 'pool', pool: t.backend.pool } } : t) };
+  }
+  return b;
+}
+
+/*
+ * Gateway API (and Envoy AI Gateway) rank matches by specificity before rule order (Gateway API v1.6.1
+ * apis/v1/httproute_types.go, HTTPRouteRule "Precedence"): exact path, longest prefix, method, number of
+ * headers, number of query parameters. A valid route list keeps the user's order wherever two matches may
+ * take the same request: routes are sorted by their most specific match, and a route that would still outrank
+ * an earlier one whose paths overlap is left out. Overlap is judged by path alone (more conservative than the
+ * library), so the generator never relies on the library's own analysis.
+ */
+interface Rank { readonly exact: number; readonly length: number; readonly method: number; readonly headers: number; readonly queries: number }
+
+function leafMatches(m: MatchScenario): MatchScenario[] {
+  return m.kind === 'all' ? m.of.flatMap(leafMatches) : [m];
+}
+
+function rankOf(m: MatchScenario | undefined): { rank: number[]; path: { exact: boolean; value: string } } {
+  const leaves = m === undefined ? [] : leafMatches(m);
+  const path = leaves.find((l): l is Extract<MatchScenario, { kind: 'pathPrefix' | 'pathExact' }> => l.kind === 'pathPrefix' || l.kind === 'pathExact');
+  const exact = path?.kind === 'pathExact';
+  const value = path?.path ?? '/';
+  const headers = leaves.filter(l => l.kind === 'header' || l.kind === 'headerRegex' || l.kind === 'headerPresent' || l.kind === 'model').length;
+  const r: Rank = {
+    exact: exact ? 1 : 0,
+    length: value.length,
+    method: leaves.some(l => l.kind === 'method') ? 1 : 0,
+    headers,
+    queries: leaves.filter(l => l.kind === 'queryParam').length,
+  };
+  return { rank: [r.exact, r.length, r.method, r.headers, r.queries], path: { exact, value } };
+}
+
+function compareRanks(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
+function pathsOverlap(a: { exact: boolean; value: string }, b: { exact: boolean; value: string }): boolean {
+  const within = (path: string, prefix: string) => prefix === '/' || path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
+  if (a.exact && b.exact) return a.value === b.value;
+  if (a.exact) return within(a.value, b.value);
+  if (b.exact) return within(b.value, a.value);
+  return within(a.value, b.value) || within(b.value, a.value);
+}
+
+function specificityOrder(routes: readonly RouteScenario[]): RouteScenario[] {
+  const ranks = (r: RouteScenario) => (r.matches ?? [undefined as MatchScenario | undefined]).map(rankOf);
+  const best = (r: RouteScenario) => ranks(r).map(x => x.rank).sort((a, b) => compareRanks(b, a))[0];
+  const sorted = [...routes].sort((a, b) => compareRanks(best(b), best(a)));
+  const kept: RouteScenario[] = [];
+  for (const route of sorted) {
+    const outranks = kept.some(earlier => ranks(route).some(m => ranks(earlier)
+      .some(e => pathsOverlap(m.path, e.path) && compareRanks(m.rank, e.rank) > 0)));
+    if (!outranks) kept.push(route);
+  }
+  return kept;
+}
+
+/*
+ * ingress-nginx: one Ingress per route and a canary Ingress per header route or split, so a valid gateway is a
+ * list of disjoint paths (and "/" last), each served either by one route (one backend or a split of two) or by
+ * a header route (the canary) followed by a route without headers on the same path (its main Ingress). A
+ * canary runs with its main Ingress's location settings, so both routes take timeouts, retries, rate limits and
+ * mirrors from the gateway's defaults; its Service serves no other Ingress (ingress-nginx keeps one upstream per
+ * Service port); affinity comes from the defaults, and a cookie only when no route is a canary.
+ */
+function nginxScenario(v: Valid): fc.Arbitrary<GatewayScenario> {
+  const group = fc.record({
+    canary: fc.oneof({ arbitrary: fc.constant(true), weight: 2 }, { arbitrary: fc.constant(false), weight: 1 }),
+    exact: fc.boolean(),
+    header: fc.oneof(
+      fc.record({ kind: fc.constant<'header'>('header'), name: fc.constantFrom('x-llm-model-type', 'x-canary'), value: fc.constantFrom('large', 'always', 'gold tier', 'a:b/c') }),
+      fc.record({ kind: fc.constant<'headerRegex'>('headerRegex'), name: fc.constantFrom('x-llm-model-type', 'x-canary'), regex: fc.constantFrom('llama-.*', '(a|b)', '[0-9]+') }),
+      fc.record({ kind: fc.constant<'headerPresent'>('headerPresent'), name: fc.constantFrom('x-llm-model-type', 'x-canary') })),
+    main: v.backend(),
+    own: v.policies('route'),
+    mirror: sometimes(v.mirror(), 4),
+  });
+  const paths = fc.uniqueArray(fc.constantFrom('/v1/chat/completions', '/v1/completions', '/v1/embeddings', '/v1/models', '/api'), { minLength: 1, maxLength: 4 });
+  return fc.record({
+    pools: v.pools(),
+    gateway: v.gatewayProps(),
+    paths,
+    groups: fc.array(group, { minLength: 5, maxLength: 5 }),
+    rootGroup: fc.boolean(),
+    // Half the gateways have no header canary, so a cookie affinity (which a canary cannot take) comes up too.
+    noCanary: fc.boolean(),
+    affinity: fc.oneof(
+      { arbitrary: fc.constant<SessionAffinityScenario>({ kind: 'cookie', name: 'llm-session', ttlSeconds: 3600, path: '/v1' }), weight: 2 },
+      { arbitrary: fc.constant<SessionAffinityScenario>({ kind: 'header', name: 'x-session-id' }), weight: 1 },
+      { arbitrary: fc.constant(undefined), weight: 1 }),
+    ids: fc.shuffledSubarray(ROUTE_IDS, { minLength: ROUTE_IDS.length, maxLength: ROUTE_IDS.length }),
+  }).map(({ pools, gateway, paths: ps, groups: drawn, rootGroup, noCanary, affinity: noCanaryAffinity, ids }) => {
+    const all = rootGroup ? [...ps, '/'] : ps;
+    const groups = noCanary ? drawn.map(g => ({ ...g, canary: false })) : drawn;
+    const anyCanary = all.some((_, i) => groups[i].canary);
+    const defaults = gateway.defaults ?? {};
+    // Affinity per Service port, so in the defaults only; a cookie cannot be on a canary or its main route.
+    const affinity = noCanary ? noCanaryAffinity : defaults.sessionAffinity?.kind === 'cookie' && anyCanary ? undefined : defaults.sessionAffinity;
+    const gatewayProps = { ...gateway, defaults: compact({ ...defaults, sessionAffinity: affinity }) };
+    const routes: RouteScenario[] = [];
+    let exclusive = 0;
+    // A canary's Service is its own.
+    const ownService = (): BackendScenario => ({ kind: 'service', name: `canary-${exclusive++}`, port: 8000 });
+    all.forEach((path, i) => {
+      const g = groups[i];
+      const pathMatch: MatchScenario = path === '/' ? { kind: 'pathPrefix', path } : { kind: g.exact ? 'pathExact' : 'pathPrefix', path };
+      const weighted = g.main.kind === 'weighted';
+      const main: BackendScenario = g.main.kind === 'weighted'
+        ? { ...g.main, targets: [g.main.targets[0], { ...g.main.targets[1], backend: ownService() }] }
+        : g.main;
+      if (g.canary && !weighted) {
+        routes.push({ id: '', matches: [{ kind: 'all', of: [pathMatch, g.header] }], backend: ownService() });
+        routes.push({ id: '', matches: [pathMatch], backend: main });
+      } else {
+        const { sessionAffinity: _, jwt: _j, ...own } = g.own;
+        routes.push(compact({ id: '', matches: [pathMatch], backend: main, ...own, mirror: g.mirror }));
+      }
+    });
+    return {
+      intent: 'valid' as const,
+      dataPlane: 'nginxIngress' as const,
+      namespace: 'llm',
+      pools: pools.map(p => compact({ ...p, namespace: undefined })),
+      gateway: gatewayProps,
+      routes: routes.map((r, i) => ({ ...r, id: ids[i] })),
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Unsupported features
+
+/** A valid scenario with one unsupported feature in one route (or in the gateway's defaults). */
+function unsupportedScenario(p: DataPlaneProfile): fc.Arbitrary<GatewayScenario> {
+  const features = unsupportedFeatures(p.id);
+  if (features.length === 0) return validScenario(p);
+  return fc.record({ s: validScenario(p), feature: fc.constantFrom(...features), at: fc.nat() })
+    .map(({ s, feature, at }) => withFeature({ ...s, intent: 'unsupported', unsupported: feature }, feature, at % s.routes.length));
+}
+
+const JWT: JwtScenario = { kind: 'of', issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/.well-known/jwks.json' };
+
+/** The scenario with `feature` used by route `index` (values valid on a data plane that supports it). */
+function withFeature(s: GatewayScenario, feature: FeatureId, index: number): GatewayScenario {
+  const set = (change: Partial<RouteScenario>): GatewayScenario => ({ ...s, routes: s.routes.map((r, i) => i === index ? { ...r, ...change } : r) });
+  const match = (m: MatchScenario) => set({ matches: [m] });
+  // A GPU pool serving vLLM metrics, in the chart's namespace, for an InferencePool.
+  const gpuPools = (): GatewayScenario => ({ ...s, pools: s.pools.map((pool, i) => i === 0 ? { ...pool, gpus: 1, server: 'vllm', namespace: undefined } : pool) });
+  switch (feature) {
+    case 'tls': return { ...s, gateway: { ...s.gateway, listeners: [{ protocol: 'https', tlsSecret: 'llm-tls' }] } };
+    case 'networkIsolation': return { ...s, gateway: { ...s.gateway, networkIsolation: true } };
+    case 'match.path': return match({ kind: 'pathPrefix', path: '/v1' });
+    case 'match.header': return match({ kind: 'header', name: 'x-tenant', value: 'gold' });
+    case 'match.headerRegex': return match({ kind: 'headerRegex', name: 'x-tenant', regex: 'gold|silver' });
+    case 'match.headerPresent': return match({ kind: 'headerPresent', name: 'x-tenant' });
+    case 'match.method': return match({ kind: 'method', method: 'POST' });
+    case 'match.query': return match({ kind: 'queryParam', name: 'tier', value: 'gold' });
+    case 'match.model': return match({ kind: 'model', name: 'llama-3-8b' });
+    case 'backend.pool': return set({ backend: { kind: 'pool', pool: 0 } });
+    case 'backend.service': return set({ backend: { kind: 'service', name: 'legacy-llm', port: 8080 } });
+    case 'backend.inferencePool': return { ...gpuPools(), routes: gpuPools().routes.map((r, i) => i === index ? { ...r, backend: { kind: 'inferencePool', pool: 0 } } : r) };
+    case 'backend.weighted': return set({ backend: { kind: 'weighted', targets: [{ backend: { kind: 'pool', pool: 0 }, weight: 9 }, { backend: { kind: 'service', name: 'legacy-llm', port: 8080 }, weight: 1 }] } });
+    case 'backend.provider': return set({ backend: { kind: 'provider', name: 'openai', api: ProviderApi.OPENAI, hostname: 'api.openai.com', apiKey: 'apiKey' } });
+    case 'backend.fallback': return set({ backend: { kind: 'fallback', backends: [{ kind: 'pool', pool: 0 }, { kind: 'service', name: 'legacy-llm', port: 8080 }] } });
+    case 'mirror': return set({ mirror: { backend: { kind: 'pool', pool: 0 } } });
+    case 'fault': return set({ fault: { abortHttpStatus: 503 } });
+    case 'timeout.request': return set({ timeouts: { kind: 'of', requestSeconds: 300 } });
+    case 'timeout.streamIdle': return set({ timeouts: { kind: 'of', streamIdleSeconds: 30 } });
+    case 'retry': return set({ retry: { kind: 'custom', attempts: 2, conditions: ['CONNECT_FAILURE'] } });
+    case 'retry.perTryTimeout': return set({ retry: { kind: 'custom', attempts: 2, conditions: ['CONNECT_FAILURE'], perTryTimeoutSeconds: 1 } });
+    case 'retry.backoff': return set({ retry: { kind: 'llmSafe', backoffMillis: 100 } });
+    case 'circuitBreaker.limits': return set({ circuitBreaker: { kind: 'of', maxConnections: 100 } });
+    case 'circuitBreaker.outlierDetection': return set({ circuitBreaker: { kind: 'of', outlierDetection: { consecutiveErrors: 5 } } });
+    case 'sessionAffinity.cookie': return set({ sessionAffinity: { kind: 'cookie', name: 'llm-session', ttlSeconds: 3600 } });
+    case 'sessionAffinity.header': return set({ sessionAffinity: { kind: 'header', name: 'x-session-id' } });
+    case 'rateLimit.requests': return set({ rateLimit: { kind: 'requests', per: 'second', limit: 10, key: { kind: 'clientIp' } } });
+    case 'rateLimit.requests.global': return set({ rateLimit: { kind: 'requests', per: 'second', limit: 10, key: { kind: 'global' } } });
+    case 'rateLimit.requests.clientIp': return set({ rateLimit: { kind: 'requests', per: 'second', limit: 10, key: { kind: 'clientIp' } } });
+    case 'rateLimit.requests.header': return set({ rateLimit: { kind: 'requests', per: 'second', limit: 10, key: { kind: 'header', name: 'x-tenant' } } });
+    case 'rateLimit.requests.jwtClaim': return set({ rateLimit: { kind: 'requests', per: 'second', limit: 10, key: { kind: 'jwtClaim', claim: 'sub' } }, jwt: JWT });
+    case 'rateLimit.tokens': return set({ rateLimit: { kind: 'tokens', per: 'hour', limit: 100_000, key: { kind: 'header', name: 'x-tenant' } } });
+    case 'jwt': return { ...s, gateway: { ...s.gateway, defaults: { ...s.gateway.defaults, jwt: JWT } } };
+    case 'jwt.route': return set({ jwt: JWT });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Mixed scenarios
+
+function mixedScenario(p: DataPlaneProfile): fc.Arbitrary<GatewayScenario> {
+  return scenario('mixed').map(s => ({ ...s, dataPlane: p.id }));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -225,24 +1101,13 @@ function invalidMillis(...amounts: number[]): fc.Arbitrary<number> {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Arbitraries
+// The mixed generator
 
-/** Options for `gatewayScenario`. */
-export interface GatewayScenarioOptions {
-  /**
-   * Only one intent.
-   * @default - 'valid' and 'mixed', each half of the time
-   */
-  readonly intent?: ScenarioIntent;
-}
-
-/** Random gateway scenarios: about half valid by construction, half mixed (mostly rejected). */
-export function gatewayScenario(options: GatewayScenarioOptions = {}): fc.Arbitrary<GatewayScenario> {
-  if (options.intent !== undefined) return scenario(options.intent);
-  return fc.oneof(scenario('valid'), scenario('mixed'));
-}
-
-function scenario(intent: ScenarioIntent): fc.Arbitrary<GatewayScenario> {
+/*
+ * The mixed generator (built for Istio first, used on every data plane): the valid values of the first
+ * version of these tests plus invalid ones and features some data plane cannot express.
+ */
+function scenario(intent: 'valid' | 'mixed'): fc.Arbitrary<GatewayScenario> {
   const g = new Generator(intent);
   return fc.record({
     namespace: g.pick(fc.constantFrom('llm', 'default'), fc.constantFrom(undefined, undefined, 'LLM', 'llm_ns')),
@@ -253,6 +1118,7 @@ function scenario(intent: ScenarioIntent): fc.Arbitrary<GatewayScenario> {
   }).map(({ namespace, pools, gateway, routes, lastIsCatchAll }) => {
     const s: GatewayScenario = compact({
       intent,
+      dataPlane: 'istio' as const,
       namespace,
       pools: pools.map((p, i) => compact({ ...p, id: `pool-${i}` })),
       gateway,
@@ -277,7 +1143,7 @@ const OFTEN = 40;
 
 /** Builds the arbitraries for one intent. */
 class Generator {
-  constructor(private readonly intent: ScenarioIntent) {}
+  constructor(private readonly intent: 'valid' | 'mixed') {}
 
   /** `valid`; in mixed scenarios sometimes (1 in validWeight + 1) `invalid`. */
   public pick<T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>, validWeight = OFTEN): fc.Arbitrary<T> {
@@ -590,7 +1456,7 @@ class Generator {
     }).map(compact);
     const service = fc.record({
       kind: fc.constant<'service'>('service'),
-      name: this.pick(fc.constantFrom('legacy-llm', 'embeddings', 'small', '1st-llm'), fc.constantFrom('Legacy', '', 'svc.x')),
+      name: this.pick(fc.constantFrom('legacy-llm', 'embeddings', 'small', 'llm-1st'), fc.constantFrom('Legacy', '', 'svc.x')),
       port,
       namespace: this.optional(this.pick(fc.constant('other'), fc.constantFrom('Other', '')), 3),
     }).map(compact);
@@ -795,15 +1661,26 @@ export interface BuildScenarioOptions {
    */
   readonly rejectedRoutes?: RejectedRoute[];
   /**
-   * Render for this data plane instead of the scenario's Istio options.
-   * @default - DataPlane.istio with the scenario's options
+   * Create the InferencePools these routes' backends name before the gateway, as a user creates them next to
+   * their pools: an InferencePool is the user's construct, so it stays when a route to it is rejected.
+   * @default - each InferencePool is created when the first route to it is added
+   */
+  readonly inferencePoolsOf?: readonly RouteScenario[];
+  /**
+   * Render for this data plane instead of the scenario's.
+   * @default - the scenario's data plane (Istio with the scenario's options)
    */
   readonly dataPlane?: () => DataPlane;
+  /**
+   * The App to add the chart to, and the chart's id in it.
+   * @default - a new App, chart 'test'
+   */
+  readonly app?: { readonly app: Construct; readonly chartId: string };
 }
 
 /** Builds the scenario's chart through the public API. Errors the library throws propagate (see options). */
 export function buildScenario(s: GatewayScenario, options: BuildScenarioOptions = {}): Chart {
-  const chart = new Chart(Testing.app(), 'test', { namespace: s.namespace });
+  const chart = new Chart(options.app?.app ?? Testing.app(), options.app?.chartId ?? 'test', { namespace: s.namespace });
   const pools = s.pools.map(p => new LlmModelPool(chart, p.id, {
     name: p.name,
     namespaceName: p.namespace,
@@ -812,13 +1689,14 @@ export function buildScenario(s: GatewayScenario, options: BuildScenarioOptions 
     accelerator: p.gpus === 0 ? Accelerator.none() : Accelerator.nvidiaGpu({ count: p.gpus }),
     replicas: p.replicas,
   }));
+  for (const r of options.inferencePoolsOf ?? []) inferencePoolsIn(r.backend, pools);
   const g = s.gateway;
   const gateway = new AiGateway(chart, 'gateway', {
-    dataPlane: options.dataPlane?.() ?? DataPlane.istio({
+    dataPlane: options.dataPlane?.() ?? (s.dataPlane !== undefined && s.dataPlane !== 'istio' ? profile(s.dataPlane).make() : DataPlane.istio({
       gatewayNamespace: g.istio.gatewayNamespace,
       gatewaySelector: g.istio.gatewaySelector === undefined ? undefined : { ...g.istio.gatewaySelector },
       meshEnrollment: g.istio.mesh === undefined ? undefined : g.istio.mesh === 'sidecar' ? MeshEnrollment.sidecar() : MeshEnrollment.ambient(),
-    }),
+    })),
     hostnames: [...g.hostnames],
     listeners: g.listeners?.map(toListener),
     defaults: g.defaults === undefined ? undefined : toPolicies(g.defaults),
@@ -894,6 +1772,26 @@ function inferencePoolOf(pool: LlmModelPool, settings: Omit<InferencePoolProps, 
   return inferencePool;
 }
 
+function inferencePoolFor(b: Extract<BackendScenario, { kind: 'inferencePool' }>, pools: LlmModelPool[]): InferencePool {
+  return inferencePoolOf(pools[b.pool % pools.length], {
+    pickerReplicas: b.pickerReplicas,
+    failureMode: b.failOpen === undefined ? undefined : b.failOpen ? PickerFailureMode.FAIL_OPEN : PickerFailureMode.FAIL_CLOSE,
+    objectives: b.objectives?.map((name, i) => ({ name, priority: i })),
+  });
+}
+
+/** Creates the InferencePools a backend names (see BuildScenarioOptions.inferencePoolsOf); settings the library rejects are left to the route. */
+function inferencePoolsIn(b: BackendScenario, pools: LlmModelPool[]): void {
+  if (b.kind === 'weighted') b.targets.forEach(t => inferencePoolsIn(t.backend, pools));
+  if (b.kind === 'fallback') b.backends.forEach(x => inferencePoolsIn(x, pools));
+  if (b.kind !== 'inferencePool') return;
+  try {
+    inferencePoolFor(b, pools);
+  } catch (e) {
+    if (!AiGatewayErrors.isAiGatewayError(e)) throw e;
+  }
+}
+
 function toBackend(b: BackendScenario, pools: LlmModelPool[]): Backend {
   switch (b.kind) {
     case 'pool': return Backend.pool(pools[b.pool % pools.length], { port: b.port });
@@ -909,11 +1807,7 @@ function toBackend(b: BackendScenario, pools: LlmModelPool[]): Backend {
       modelName: b.modelName,
       apiKey: b.apiKey === undefined ? undefined : { secretName: 'provider-credentials', key: b.apiKey },
     });
-    case 'inferencePool': return Backend.inferencePool(inferencePoolOf(pools[b.pool % pools.length], {
-      pickerReplicas: b.pickerReplicas,
-      failureMode: b.failOpen === undefined ? undefined : b.failOpen ? PickerFailureMode.FAIL_OPEN : PickerFailureMode.FAIL_CLOSE,
-      objectives: b.objectives?.map((name, i) => ({ name, priority: i })),
-    }));
+    case 'inferencePool': return Backend.inferencePool(inferencePoolFor(b, pools));
     case 'fallback': return Backend.fallback(b.backends.map(x => toBackend(x, pools)));
   }
 }
@@ -1016,4 +1910,171 @@ function toJwt(j: JwtScenario): JwtAuth {
 /** The object without its undefined properties, so scenarios print without `key: undefined` noise. */
 function compact<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Checks, shared by the property tests and the fuzzer: each throws on a failure.
+
+/** A synthesized Kubernetes document, loosely typed. */
+export type Doc = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [key: string]: any }; [key: string]: any };
+
+/** What building and synthesizing a scenario gave. */
+export type Outcome =
+  | { readonly kind: 'synthesized'; readonly docs: Doc[]; readonly features: FeatureId[] }
+  | { readonly kind: 'rejected'; readonly message: string };
+
+/**
+ * What the library reports at synth (node.addValidation) rather than by throwing in a constructor: a gateway
+ * without routes, and (ingress-nginx) a canary route no later route pairs with.
+ */
+const SYNTH_VALIDATIONS = ['the gateway has no routes', 'ingress-nginx drops a canary'];
+
+/** Whether `e` is a rejection of the input, as opposed to a bug. */
+export function isRejection(e: unknown): boolean {
+  return AiGatewayErrors.isAiGatewayError(e)
+    || (e instanceof Error && e.message.startsWith('Validation failed') && SYNTH_VALIDATIONS.some(m => e.message.includes(m)));
+}
+
+/** Builds and synthesizes the scenario; rethrows anything that is not a rejection. */
+export function outcome(s: GatewayScenario, options: BuildScenarioOptions = {}): Outcome {
+  try {
+    const chart = buildScenario(s, options);
+    const docs = Testing.synth(chart) as Doc[];
+    return { kind: 'synthesized', docs, features: gatewayFeatures(chart) };
+  } catch (e) {
+    if (isRejection(e)) return { kind: 'rejected', message: (e as Error).message };
+    throw e;
+  }
+}
+
+/** The features the gateway's routes use, as the library resolved them (`featuresOf`), and TLS and isolation. */
+function gatewayFeatures(chart: Chart): FeatureId[] {
+  const gateway = chart.node.tryFindChild('gateway') as AiGateway | undefined;
+  if (gateway === undefined) return [];
+  const features = new Set<FeatureId>(gateway.routes.flatMap(r => featuresOf(r._spec).map(u => u.feature)));
+  const spec = (gateway as unknown as { spec: { listeners: Array<{ protocol: string }> } }).spec;
+  if (spec.listeners.some(l => l.protocol === 'HTTPS')) features.add('tls');
+  if ((gateway as unknown as { networkIsolation: boolean }).networkIsolation) features.add('networkIsolation');
+  return [...features].sort();
+}
+
+/** Shapes of output the issue asks the generators to reach, recognised in the synthesized documents. */
+export const OUTPUT_MARKERS = {
+  'canary Ingress': (docs: Doc[]) => docs.some(d => d.kind === 'Ingress' && d.metadata.annotations?.['nginx.ingress.kubernetes.io/canary'] === 'true'),
+  'several route objects': (docs: Doc[]) => docs.filter(d => ['VirtualService', 'HTTPRoute', 'AIGatewayRoute', 'Ingress'].includes(d.kind)).length > 1,
+  'InferencePool': (docs: Doc[]) => docs.some(d => d.kind === 'InferencePool'),
+  'fallback chain': (docs: Doc[]) => docs.some(d => d.kind === 'AIGatewayRoute' && (d.spec.rules ?? []).some((r: any) => (r.backendRefs ?? []).some((b: any) => (b.priority ?? 0) > 0))),
+  'token budget': (docs: Doc[]) => docs.some(d => d.kind === 'AIGatewayRoute' && d.spec.llmRequestCosts !== undefined),
+  'JWT': (docs: Doc[]) => docs.some(d => d.kind === 'RequestAuthentication' || (d.kind === 'SecurityPolicy' && d.spec.jwt !== undefined)),
+  'mirror': (docs: Doc[]) => docs.some(d => /"mirrors?"|RequestMirror|mirror-target/.test(JSON.stringify(d))),
+  'cross-namespace backend': (docs: Doc[]) => docs.some(d => d.kind === 'ReferenceGrant' || /\.(models|other)\.svc\.cluster\.local/.test(JSON.stringify(d))),
+} as const;
+
+export type OutputMarker = keyof typeof OUTPUT_MARKERS;
+
+/** The markers a data plane's valid scenarios must reach, from its declarations (and what it renders today). */
+export function expectedMarkers(id: DataPlaneId): OutputMarker[] {
+  const has = (f: FeatureId) => supportedFeatures(id).has(f);
+  const p = profile(id);
+  const markers: OutputMarker[] = [];
+  // ingress-nginx renders a header route or a split as a canary Ingress, and one Ingress per route; the others
+  // one route object per gateway until the library spreads large gateways over several (issue 11).
+  if (p.family === 'nginx') markers.push('canary Ingress', 'several route objects');
+  if (has('backend.inferencePool')) markers.push('InferencePool');
+  if (has('backend.fallback')) markers.push('fallback chain');
+  if (has('rateLimit.tokens')) markers.push('token budget');
+  if (has('jwt') || has('jwt.route')) markers.push('JWT');
+  if (has('mirror')) markers.push('mirror');
+  if (p.family !== 'nginx') markers.push('cross-namespace backend');
+  return markers;
+}
+
+/** What a valid scenario reached. */
+export interface Reached {
+  readonly features: FeatureId[];
+  readonly markers: OutputMarker[];
+  readonly docs: Doc[];
+}
+
+/**
+ * A valid scenario: synthesizes (never rejected), every document passes the validator, and the same input
+ * twice gives identical YAML.
+ */
+export function checkValid(s: GatewayScenario): Reached {
+  const first = outcome(s);
+  if (first.kind === 'rejected') throw new Error(`rejected a valid scenario on ${s.dataPlane}: ${first.message}`);
+  const issues = validateManifests(first.docs, { gatewayApiChannel: profile(s.dataPlane).channel });
+  if (issues.length > 0) throw new Error(`${issues.length} validation issue(s) on ${s.dataPlane}:\n${formatIssues(issues)}`);
+  // cdk8s writes the YAML from these documents, in this order and key order: the same JSON gives the same YAML.
+  const second = outcome(s);
+  const text = (o: Outcome) => o.kind === 'synthesized' ? JSON.stringify(o.docs) : o.message;
+  if (text(second) !== text(first)) throw new Error(`the same scenario gave different YAML on ${s.dataPlane}`);
+  const markers = (Object.keys(OUTPUT_MARKERS) as OutputMarker[]).filter(m => OUTPUT_MARKERS[m](first.docs));
+  return { features: first.features, markers, docs: first.docs };
+}
+
+/** A scenario with an unsupported feature: rejected with the library's error, which names the data plane. */
+export function checkUnsupported(s: GatewayScenario): void {
+  const result = outcome(s);
+  if (result.kind === 'synthesized') throw new Error(`synthesized ${s.unsupported}, which ${s.dataPlane} declares unsupported`);
+  const name = profile(s.dataPlane).make().name;
+  if (!result.message.includes(`cannot be expressed by the ${name} data plane`)) {
+    throw new Error(`rejected ${s.unsupported} on ${s.dataPlane} without naming the data plane: ${result.message}`);
+  }
+}
+
+/**
+ * Any scenario: synthesizes to valid manifests or is rejected with the library's error (never another
+ * exception); and a rejected route leaves no trace: adding every route to one gateway, going on after each
+ * rejected one, gives the same output as adding only the accepted routes, and each rejected route is
+ * rejected for the same reason by a gateway that never saw the ones after it.
+ */
+export function checkAny(s: GatewayScenario): Outcome {
+  const rejectedRoutes: RejectedRoute[] = [];
+  // The user's InferencePools exist whichever routes are accepted.
+  const inferencePoolsOf = s.routes;
+  const skipping = outcome(s, { rejectedRoutes, inferencePoolsOf });
+  if (skipping.kind === 'synthesized') {
+    const issues = validateManifests(skipping.docs, { gatewayApiChannel: profile(s.dataPlane).channel });
+    if (issues.length > 0) throw new Error(`${issues.length} validation issue(s) on ${s.dataPlane}:\n${formatIssues(issues)}`);
+  }
+  const rejected = new Set(rejectedRoutes.map(r => r.index));
+  const acceptedBefore = (index: number) => s.routes.filter((_, i) => i < index && !rejected.has(i));
+  const only = outcome({ ...s, routes: acceptedBefore(s.routes.length) }, { inferencePoolsOf });
+  if (!isDeepStrictEqual(only, skipping)) {
+    throw new Error(`a rejected route left a trace on ${s.dataPlane}: rejected ${[...rejected].join(', ')}; output differs from adding only the accepted routes`);
+  }
+  for (const { index, message } of rejectedRoutes) {
+    const alone = outcome({ ...s, routes: [...acceptedBefore(index), s.routes[index]] }, { inferencePoolsOf });
+    if (alone.kind !== 'rejected' || alone.message !== message) {
+      throw new Error(`route ${index} was rejected after the others (${message}) but ${alone.kind === 'rejected' ? `for another reason (${alone.message})` : 'accepted'} without them`);
+    }
+  }
+  return skipping;
+}
+
+/**
+ * Two copies of a valid gateway in one App (in two charts, the second gateway named differently): the same
+ * hostnames and routes, so every route conflicts with its twin. Returns how the library took it.
+ */
+export function twoGatewaysOutcome(s: GatewayScenario): Outcome {
+  const app = Testing.app();
+  try {
+    buildScenario(s, { app: { app, chartId: 'first' } });
+    // Its own pools (and InferenceObjectives, which are named by the header value clients send): only the routes conflict.
+    const own = (b: BackendScenario): BackendScenario => b.kind === 'inferencePool' ? compact({ ...b, objectives: b.objectives?.map(o => `${o}-twin`) })
+      : b.kind === 'weighted' ? { ...b, targets: b.targets.map(t => ({ ...t, backend: own(t.backend) })) }
+        : b.kind === 'fallback' ? { ...b, backends: b.backends.map(own) } : b;
+    const twin: GatewayScenario = {
+      ...s,
+      routes: s.routes.map(r => ({ ...r, backend: own(r.backend) })),
+      pools: s.pools.map(p => compact({ ...p, name: `${p.name ?? p.id}-twin` })),
+      gateway: { ...s.gateway, name: `${s.gateway.name ?? 'gateway'}-twin` },
+    };
+    buildScenario(twin, { app: { app, chartId: 'second' } });
+    return { kind: 'synthesized', docs: app.charts.flatMap(c => Testing.synth(c)) as Doc[], features: [] };
+  } catch (e) {
+    if (isRejection(e)) return { kind: 'rejected', message: (e as Error).message };
+    throw e;
+  }
 }

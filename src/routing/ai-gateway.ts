@@ -2,7 +2,7 @@ import { Chart, Lazy, Names } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import type { ILlmModelPool } from '../llm-model-pool';
-import { invalid, requireDnsLabel } from '../validate';
+import { invalid, requireArray, requireDnsLabel, requireInstance, requireObject, requireString } from '../validate';
 import { Backend } from './backend';
 import { DataPlane, DataPlaneImpl, GatewayPeer, GatewayRenderer } from './data-plane';
 import { FeatureId, featuresOf } from './features';
@@ -177,6 +177,8 @@ export class AiGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: AiGatewayProps) {
     super(scope, id);
+    requireObject(this, 'props', props);
+    requireInstance(this, 'dataPlane', props.dataPlane, DataPlane, 'DataPlane.istio(), DataPlane.gatewayApi(...) or another DataPlane factory');
     this.dataPlane = props.dataPlane;
     this.impl = props.dataPlane._impl;
     this.name = props.name ?? Names.toDnsLabel(this);
@@ -193,15 +195,16 @@ export class AiGateway extends Construct {
     if (new Set(this.hostnames).size !== this.hostnames.length) {
       throw invalid(this, 'hostnames', props.hostnames, 'lists a hostname twice', 'list each hostname once');
     }
-    const listeners = (props.listeners ?? [Listener.http()]).map((l, i) => l._resolve(this, `listeners[${i}]`));
+    const listeners = requireArray(this, 'listeners', props.listeners ?? [Listener.http()])
+      .map((l, i) => requireInstance(this, `listeners[${i}]`, l, Listener, 'Listener.http(...) or Listener.https(...)')._resolve(this, `listeners[${i}]`));
     if (listeners.length === 0) throw invalid(this, 'listeners', [], 'is empty', 'give at least one Listener, or leave listeners out for HTTP on port 80');
     const ports = listeners.map(l => l.port);
     if (new Set(ports).size !== ports.length) {
       throw invalid(this, 'listeners', ports, 'use a port twice', 'give each listener its own port');
     }
-    this.defaults = props.defaults ?? {};
+    this.defaults = requireObject(this, 'defaults', props.defaults ?? {});
     this.networkIsolation = props.networkIsolation ?? true;
-    this.allowedNamespaces = (props.allowedNamespaces ?? []).map((n, i) => requireDnsLabel(this, `allowedNamespaces[${i}]`, n));
+    this.allowedNamespaces = requireArray(this, 'allowedNamespaces', props.allowedNamespaces ?? []).map((n, i) => requireDnsLabel(this, `allowedNamespaces[${i}]`, n));
 
     this.spec = {
       name: this.name,
@@ -301,13 +304,15 @@ export class AiGateway extends Construct {
     if (!(options?.backend instanceof Backend)) {
       throw invalid(scope, 'backend', options?.backend, 'is not a Backend', 'pass Backend.pool(...), Backend.service(...) or another Backend factory');
     }
-    const notMatch = (options.matches ?? []).findIndex(m => !(m instanceof RouteMatch));
+    const notMatch = requireArray(scope, 'matches', options.matches ?? []).findIndex(m => !(m instanceof RouteMatch));
     if (notMatch >= 0) {
       throw invalid(scope, `matches[${notMatch}]`, options.matches![notMatch], 'is not a RouteMatch', 'build matches with RouteMatch.pathPrefix(...), RouteMatch.header(...) and the like');
     }
     if (options.matches !== undefined && options.matches.length === 0) {
       throw invalid(scope, 'matches', [], 'is empty', 'leave matches out for a catch-all route, or give at least one RouteMatch');
     }
+    if (options.mirror !== undefined) requireInstance(scope, 'mirror', options.mirror, RequestMirror, 'RequestMirror.to(backend)');
+    if (options.fault !== undefined) requireInstance(scope, 'fault', options.fault, FaultInjection, 'FaultInjection.of(...)');
     const policies = resolvePolicies(scope, '', options, this.defaults);
     const ownPolicies = new Set((Object.keys(policies) as Array<keyof PolicySpec>).filter(k => options[k] !== undefined));
     const retry = policies.retry;
@@ -435,6 +440,10 @@ function withRollback(scope: Construct, fn: () => void): void {
 /** Route value, else gateway default, else the library default. */
 function resolvePolicies(scope: Construct, prefix: string, own: RoutePolicies, inherited: RoutePolicies): PolicySpec {
   const at = (name: string) => prefix === '' ? name : `${prefix}.${name}`;
+  for (const [name, [type, factory]] of Object.entries(POLICY_TYPES)) {
+    const value = own[name as keyof RoutePolicies];
+    if (value !== undefined) requireInstance(scope, at(name), value, type, factory);
+  }
   return {
     timeouts: (own.timeouts ?? inherited.timeouts ?? Timeouts.llmDefaults())._resolve(scope, at('timeouts')),
     retry: own.retry ?? inherited.retry ? (own.retry ?? inherited.retry)!._resolve(scope, at('retry')) : defaultRetry(scope, at('retry')),
@@ -444,6 +453,16 @@ function resolvePolicies(scope: Construct, prefix: string, own: RoutePolicies, i
     jwt: (own.jwt ?? inherited.jwt)?._resolve(scope, at('jwt')),
   };
 }
+
+/** The value class of each policy, and how to make one: JavaScript callers may pass anything. */
+const POLICY_TYPES: Record<keyof RoutePolicies, [{ readonly name: string; readonly prototype: unknown }, string]> = {
+  timeouts: [Timeouts, 'Timeouts.of(...) or Timeouts.llmDefaults()'],
+  retry: [RetryPolicy, 'RetryPolicy.llmSafe(...), RetryPolicy.custom(...) or RetryPolicy.none()'],
+  circuitBreaker: [CircuitBreaker, 'CircuitBreaker.of(...) or CircuitBreaker.none()'],
+  sessionAffinity: [SessionAffinity, 'SessionAffinity.cookie(...), SessionAffinity.header(...) or SessionAffinity.none()'],
+  rateLimit: [RateLimit, 'RateLimit.requestsPerSecond(...) and the other RateLimit factories'],
+  jwt: [JwtAuth, 'JwtAuth.of(...) or JwtAuth.none()'],
+};
 
 /**
  * The library's default retries. A data plane that cannot retry leaves them out (they are the library's
@@ -457,6 +476,7 @@ function defaultRetry(scope: Construct, property: string) {
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 function requireHostname(scope: Construct, property: string, host: string): string {
+  requireString(scope, property, host);
   if (host.length > 253 || !HOSTNAME.test(host)) {
     throw invalid(scope, property, host, 'is not a hostname', 'use a lowercase DNS name such as llm.example.com, optionally starting with "*."');
   }

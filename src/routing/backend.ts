@@ -2,7 +2,9 @@ import type { IConstruct } from 'constructs';
 import { InferencePool } from '../inference-pool';
 import type { ILlmModelPool } from '../llm-model-pool';
 import type { SecretKeyReference } from '../model-server';
-import { invalid, requireDnsLabel, requireDnsSubdomain, requireNonEmpty, requirePort, requireServiceName } from '../validate';
+import {
+  invalid, requireArray, requireDnsLabel, requireDnsSubdomain, requireInstance, requireNonEmpty, requireObject, requirePort, requireServiceName,
+} from '../validate';
 import { BackendSpec, DestinationSpec } from './resolved';
 
 /** The API a hosted model provider speaks. */
@@ -104,6 +106,7 @@ export class Backend {
    * Gateways with network isolation admit only themselves to its pods.
    */
   public static pool(pool: ILlmModelPool, options: PoolBackendOptions = {}): Backend {
+    requireObject('Backend.pool', 'options', options);
     return new Backend('pool', (scope, property) => {
       requirePool(scope, property, pool);
       const port = requirePort(scope, `${property}.port`, options.port ?? pool.servicePort);
@@ -143,6 +146,7 @@ export class Backend {
 
   /** Any Kubernetes Service by name and port. */
   public static service(options: ServiceBackendOptions): Backend {
+    requireObject('Backend.service', 'options', options);
     return new Backend('service', (scope, property, defaultNamespace) => {
       requireServiceName(scope, `${property}.name`, options.name);
       const namespace = options.namespaceName ?? defaultNamespace;
@@ -157,8 +161,12 @@ export class Backend {
    * render it (Envoy AI Gateway); others reject it with an alternative.
    */
   public static provider(options: ProviderBackendOptions): Backend {
+    requireObject('Backend.provider', 'options', options);
     return new Backend('provider', (scope, property) => {
       requireDnsLabel(scope, `${property}.name`, options.name);
+      if (!Object.values(ProviderApi).includes(options.api)) {
+        throw invalid(scope, `${property}.api`, options.api, 'is not a ProviderApi', `use one of ProviderApi.${Object.keys(ProviderApi).join(', ProviderApi.')}`);
+      }
       requireProviderHostname(scope, `${property}.hostname`, options.hostname);
       const port = requirePort(scope, `${property}.port`, options.port ?? 443);
       if (options.apiKey !== undefined) {
@@ -195,12 +203,14 @@ export class Backend {
    * Weights are relative; data planes that need percentages get them normalized to 100.
    */
   public static weighted(targets: WeightedBackend[]): Backend {
+    requireArray('Backend.weighted', 'targets', targets);
     return new Backend('weighted', (scope, property, defaultNamespace) => {
       if (targets.length < 2) {
         throw invalid(scope, property, `${targets.length} backend(s)`, 'is a weighted split of fewer than two backends', 'give two or more backends, or use the backend itself');
       }
       const destinations = targets.map((t, i) => {
         const at = `${property}[${i}]`;
+        requireObject(scope, at, t);
         if (!Number.isInteger(t.weight) || t.weight < 0 || t.weight > MAX_WEIGHT) {
           throw invalid(scope, `${at}.weight`, t.weight, `must be a whole number from 0 to ${MAX_WEIGHT}`, 'use relative weights such as 90 and 10');
         }
@@ -219,6 +229,7 @@ export class Backend {
    * priority-ordered backends render it (Envoy AI Gateway); others reject it with an alternative.
    */
   public static fallback(backends: Backend[]): Backend {
+    requireArray('Backend.fallback', 'backends', backends);
     return new Backend('fallback', (scope, property, defaultNamespace) => {
       if (backends.length < 2) {
         throw invalid(scope, property, `${backends.length} backend(s)`, 'is a fallback list of fewer than two backends', 'give the primary backend and at least one fallback');
@@ -262,6 +273,7 @@ function requireProviderHostname(scope: IConstruct, property: string, hostname: 
 
 function singleDestination(backend: Backend, scope: IConstruct, property: string, defaultNamespace: string | undefined,
   within: string): DestinationSpec {
+  requireInstance(scope, property, backend, Backend, 'Backend.pool(...), Backend.service(...) or Backend.provider(...)');
   const spec = backend._resolve(scope, property, defaultNamespace);
   if (spec.mode !== 'single') {
     throw invalid(scope, property, `Backend.${backend._kind}`, `cannot be nested in a ${within} list`, 'list pools, Services and providers directly');

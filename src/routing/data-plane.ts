@@ -7,6 +7,7 @@ import { EnvoyAiGatewayDataPlaneOptions, envoyAiGatewayDataPlane } from '../envo
 import { GatewayApiDataPlaneOptions, gatewayApiDataPlane } from '../gateway-api/gateway-api-data-plane';
 import { IstioDataPlaneOptions, istioDataPlane } from '../istio/istio-data-plane';
 import { NginxIngressDataPlaneOptions, nginxIngressDataPlane } from '../nginx/nginx-ingress-data-plane';
+import { requireObject, requireStringMap } from '../validate';
 
 /** What a data plane declares about one feature. */
 export interface FeatureSupport {
@@ -132,6 +133,8 @@ export class DataPlane {
    * RequestAuthentication with an AuthorizationPolicy, and an EnvoyFilter for local rate limits.
    */
   public static istio(options: IstioDataPlaneOptions = {}): DataPlane {
+    requireObject('DataPlane.istio', 'options', options);
+    if (options.gatewaySelector !== undefined && options.gatewaySelector !== null) requireStringMap('DataPlane.istio', 'gatewaySelector', options.gatewaySelector);
     return new DataPlane(istioDataPlane(options));
   }
 
@@ -141,7 +144,7 @@ export class DataPlane {
    * `Backend.inferencePool` backends.
    */
   public static gatewayApi(options: GatewayApiDataPlaneOptions): DataPlane {
-    return new DataPlane(gatewayApiDataPlane(options));
+    return new DataPlane(gatewayApiDataPlane(requireObject('DataPlane.gatewayApi', 'options', options)));
   }
 
   /**
@@ -150,7 +153,7 @@ export class DataPlane {
    * providers, token budgets per tenant, and InferencePools with an endpoint picker.
    */
   public static envoyAiGateway(options: EnvoyAiGatewayDataPlaneOptions): DataPlane {
-    return new DataPlane(envoyAiGatewayDataPlane(options));
+    return new DataPlane(envoyAiGatewayDataPlane(requireObject('DataPlane.envoyAiGateway', 'options', options)));
   }
 
   /**
@@ -159,6 +162,10 @@ export class DataPlane {
    * `DataPlane.gatewayApi(...)`, which is a one-line change here.
    */
   public static nginxIngress(options: NginxIngressDataPlaneOptions): DataPlane {
+    requireObject('DataPlane.nginxIngress', 'options', options);
+    if (options.controllerPodLabels !== undefined && options.controllerPodLabels !== null) {
+      requireStringMap('DataPlane.nginxIngress', 'controllerPodLabels', options.controllerPodLabels);
+    }
     return new DataPlane(nginxIngressDataPlane(options));
   }
 

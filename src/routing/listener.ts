@@ -1,5 +1,5 @@
 import type { IConstruct } from 'constructs';
-import { requireDnsSubdomain, requirePort } from '../validate';
+import { requireDnsSubdomain, requireObject, requirePort } from '../validate';
 import { ListenerSpec } from './resolved';
 
 /** Options for `Listener.http`. */
@@ -29,11 +29,13 @@ export interface HttpsListenerOptions {
 export class Listener {
   /** Plain HTTP. */
   public static http(options: HttpListenerOptions = {}): Listener {
+    requireObject('Listener.http', 'options', options);
     return new Listener((scope, property) => ({ protocol: 'HTTP', port: requirePort(scope, `${property}.port`, options.port ?? 80) }));
   }
 
   /** HTTPS, terminating TLS at the gateway with the certificate in a Secret. */
   public static https(options: HttpsListenerOptions): Listener {
+    requireObject('Listener.https', 'options', options);
     return new Listener((scope, property) => ({
       protocol: 'HTTPS',
       port: requirePort(scope, `${property}.port`, options.port ?? 443),

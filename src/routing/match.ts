@@ -1,4 +1,4 @@
-import { invalid, requireHeaderName, requireNonEmpty } from '../validate';
+import { invalid, requireArray, requireHeaderName, requireInstance, requireNonEmpty, requireString } from '../validate';
 import { MatchConditions, ValueCondition } from './resolved';
 
 /** HTTP request methods a route can match. */
@@ -61,6 +61,9 @@ export class RouteMatch {
 
   /** The request method. */
   public static method(method: HttpMethod): RouteMatch {
+    if (!Object.values(HttpMethod).includes(method)) {
+      throw invalid('RouteMatch.method', 'method', method, 'is not an HTTP method this library matches', `use one of HttpMethod.${Object.keys(HttpMethod).join(', HttpMethod.')}`);
+    }
     return new RouteMatch({ headers: [], queryParams: [], method });
   }
 
@@ -85,6 +88,8 @@ export class RouteMatch {
    * condition; a header or query parameter may be named once.
    */
   public static all(matches: RouteMatch[]): RouteMatch {
+    requireArray('RouteMatch.all', 'matches', matches);
+    matches.forEach((m, i) => requireInstance('RouteMatch.all', `matches[${i}]`, m, RouteMatch, 'RouteMatch.pathPrefix(...), RouteMatch.header(...) and the like'));
     if (matches.length === 0) {
       throw invalid('RouteMatch.all', 'matches', [], 'is empty', 'pass at least one RouteMatch, or leave the route without matches to take every request');
     }
@@ -120,6 +125,7 @@ const MAX_PATH = 1024;
  * rules could not match on any data plane either.
  */
 function requirePath(where: string, path: string): string {
+  requireString(where, 'path', path);
   const fix = 'start it with "/", percent-encode other characters (a space is %20, "{" is %7B, "é" is %C3%A9), and leave out "?", "#", '
     + 'empty segments ("//"), dot segments ("/./", "/../") and encoded slashes (%2F)';
   if (typeof path !== 'string' || !path.startsWith('/')) throw invalid(where, 'path', path, 'is not a request path', fix);
@@ -148,6 +154,7 @@ function requireName(where: string, name: string): string {
 const MATCH_VALUE = /^[!-~]+([\t ]?[!-~]+)*$/;
 
 function requireValue(where: string, value: string, fix: string, max = 4096) {
+  requireString(where, 'value', value);
   if (typeof value !== 'string' || value.length === 0) throw invalid(where, 'value', value, 'is empty, which Gateway API based data planes cannot match', fix);
   if (!MATCH_VALUE.test(value) || value.length > max) {
     throw invalid(where, 'value', value, `is not a value Gateway API can match (visible ASCII with single inner spaces, at most ${max} characters)`,

@@ -1,7 +1,10 @@
 import { Duration } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import { INT32_MAX, invalid, requireHeaderName, requireHttpPath, requireNonEmpty, requireWholeNumber, wholeMillis, wholeSeconds } from '../validate';
-import type { Backend } from './backend';
+import {
+  INT32_MAX, invalid, requireArray, requireHeaderName, requireHttpPath, requireInstance, requireNonEmpty, requireObject, requireString,
+  requireWholeNumber, wholeMillis, wholeSeconds,
+} from '../validate';
+import { Backend } from './backend';
 import {
   CircuitBreakerSpec, FaultSpec, JwtSpec, MirrorSpec, RateLimitKeySpec, RateLimitSpec, RateLimitUnit, RetryConditionSpec, RetrySpec,
   SessionAffinitySpec, TimeoutSpec,
@@ -43,7 +46,7 @@ export class Timeouts {
 
   /** Explicit timeouts. */
   public static of(options: TimeoutsOptions): Timeouts {
-    return new Timeouts(options);
+    return new Timeouts(requireObject('Timeouts.of', 'options', options));
   }
 
   private constructor(private readonly options: TimeoutsOptions) {}
@@ -145,6 +148,7 @@ export class RetryPolicy {
    * capability table says so.
    */
   public static llmSafe(options: LlmSafeRetryOptions = {}): RetryPolicy {
+    requireObject('RetryPolicy.llmSafe', 'options', options);
     return new RetryPolicy(options.backoff !== undefined, {
       attempts: options.attempts ?? 2,
       conditions: [
@@ -156,6 +160,7 @@ export class RetryPolicy {
 
   /** Your own conditions, attempts and timeouts (for example a tutorial's `5xx` with a 2 s per-try timeout). */
   public static custom(options: CustomRetryOptions): RetryPolicy {
+    requireObject('RetryPolicy.custom', 'options', options);
     return new RetryPolicy(options.backoff !== undefined, options);
   }
 
@@ -175,6 +180,8 @@ export class RetryPolicy {
     const o = this.options;
     if (o === undefined) return undefined;
     const attempts = requireWholeNumber(scope, `${property}.attempts`, o.attempts, 1, 10);
+    requireArray(scope, `${property}.conditions`, o.conditions).forEach((c, i) => requireInstance(scope, `${property}.conditions[${i}]`, c, RetryCondition,
+      'RetryCondition.CONNECT_FAILURE, RetryCondition.httpStatus(503) and the other RetryCondition values'));
     if (o.conditions.length === 0) {
       throw invalid(scope, `${property}.conditions`, [], 'is empty, so nothing would be retried', 'list the conditions to retry on, or use RetryPolicy.none()');
     }
@@ -248,7 +255,7 @@ export interface CircuitBreakerOptions {
 export class CircuitBreaker {
   /** Connection-pool limits and optional outlier detection. */
   public static of(options: CircuitBreakerOptions): CircuitBreaker {
-    return new CircuitBreaker(options);
+    return new CircuitBreaker(requireObject('CircuitBreaker.of', 'options', options));
   }
 
   /** No circuit breaking (replaces a gateway default on one route). */
@@ -306,6 +313,7 @@ export interface CookieAffinityOptions {
 export class SessionAffinity {
   /** By a cookie the gateway sets. */
   public static cookie(options: CookieAffinityOptions): SessionAffinity {
+    requireObject('SessionAffinity.cookie', 'options', options);
     return new SessionAffinity((scope, property) => {
       requireNonEmpty(scope, `${property}.name`, options.name);
       if (options.path !== undefined) requireHttpPath(scope, `${property}.path`, options.path);
@@ -449,6 +457,7 @@ export class RateLimit {
         'a limit of 0 would reject every request: use RateLimit.none() for no limit, or a positive limit');
     }
     const burst = this.burst === undefined ? undefined : requireWholeNumber(scope, `${property}.burst`, this.burst, 1, INT32_MAX);
+    if (this.key !== undefined) requireInstance(scope, `${property}.key`, this.key, RateLimitKey, 'RateLimitKey.clientIp(), RateLimitKey.header(name) and the like');
     const key = (this.key ?? RateLimitKey.allClients())._resolve(scope, `${property}.key`);
     return { counts: this.counts, limit: this.limit, unit: this.unit, burst, key };
   }
@@ -503,7 +512,7 @@ export interface JwtAuthOptions {
 export class JwtAuth {
   /** Validate tokens from one issuer. */
   public static of(options: JwtAuthOptions): JwtAuth {
-    return new JwtAuth(options);
+    return new JwtAuth(requireObject('JwtAuth.of', 'options', options));
   }
 
   /** No JWT validation (replaces a gateway default on one route, where the data plane can). */
@@ -517,6 +526,7 @@ export class JwtAuth {
   public _resolve(scope: IConstruct, property: string): JwtSpec | undefined {
     const o = this.options;
     if (o === undefined) return undefined;
+    if (o.issuer !== undefined) requireString(scope, `${property}.issuer`, o.issuer);
     if (o.issuer === undefined || o.issuer.trim() === '') {
       throw invalid(scope, `${property}.issuer`, o.issuer, 'is missing, so any issuer would be trusted', "set 'issuer' to the iss of your identity provider");
     }
@@ -539,14 +549,15 @@ export class JwtAuth {
         throw invalid(scope, `${property}.jwks`, o.jwks, 'is not a JWKS document (JSON with a "keys" list)', 'paste the issuer\'s JWKS JSON, or use jwksUri');
       }
     }
-    (o.audiences ?? []).forEach((a, i) => {
+    requireArray(scope, `${property}.audiences`, o.audiences ?? []).forEach((a, i) => {
       if (typeof a !== 'string' || a.trim() === '') {
         throw invalid(scope, `${property}.audiences[${i}]`, a, 'is empty, and no token carries an empty audience', 'give the aud value your tokens carry, or leave audiences out to accept any');
       }
     });
-    const requiredClaims = (o.requiredClaims ?? []).map((c, i) => {
+    const requiredClaims = requireArray(scope, `${property}.requiredClaims`, o.requiredClaims ?? []).map((c, i) => {
+      requireObject(scope, `${property}.requiredClaims[${i}]`, c);
       requireNonEmpty(scope, `${property}.requiredClaims[${i}].claim`, c.claim);
-      if (c.values.length === 0) {
+      if (requireArray(scope, `${property}.requiredClaims[${i}].values`, c.values).length === 0) {
         throw invalid(scope, `${property}.requiredClaims[${i}].values`, [], 'is empty, so no token could pass', 'list the accepted values');
       }
       return { claim: c.claim, values: [...c.values] };
@@ -573,6 +584,8 @@ export interface RequestMirrorOptions {
 export class RequestMirror {
   /** Mirror to `backend`. */
   public static to(backend: Backend, options: RequestMirrorOptions = {}): RequestMirror {
+    requireInstance('RequestMirror.to', 'backend', backend, Backend, 'Backend.pool(...) or Backend.service(...)');
+    requireObject('RequestMirror.to', 'options', options);
     return new RequestMirror(backend, options.percent ?? 100);
   }
 
@@ -616,7 +629,7 @@ export interface FaultInjectionOptions {
 export class FaultInjection {
   /** Delays and/or aborts a share of requests. */
   public static of(options: FaultInjectionOptions): FaultInjection {
-    return new FaultInjection(options);
+    return new FaultInjection(requireObject('FaultInjection.of', 'options', options));
   }
 
   private constructor(private readonly options: FaultInjectionOptions) {}
