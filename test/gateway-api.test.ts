@@ -304,6 +304,79 @@ describe('route order and Gateway API precedence', () => {
   });
 });
 
+/*
+ * Gateway API ranks matches by specificity across all HTTPRoutes of a Gateway and breaks the remaining ties by the
+ * routes' creation timestamp, then "{namespace}/{name}", and only within one HTTPRoute by rule order (gateway-api
+ * v1.6.1 apis/v1/httproute_types.go, HTTPRouteRule.Matches; Envoy Gateway v1.8.1 sorts HTTPRoutes so in
+ * internal/gatewayapi/resource/resource.go and stable-sorts routes by specificity in internal/gatewayapi/sort.go).
+ */
+describe('many routes on one gateway', () => {
+  const headerRoutes = (gw: AiGateway, chart: Chart, n: number) => {
+    for (let i = 0; i < n; i++) {
+      const pool = new LlmModelPool(chart, `m${i}`, { name: `m${i}`, modelName: `m${i}`, server: ModelServer.demo() });
+      gw.addRoute(`m${i}`, { matches: [RouteMatch.header('x-model', `m${i}`)], backend: Backend.pool(pool) });
+    }
+  };
+
+  test('1,000 models, each a pool and a header route, spread over HTTPRoutes of one Gateway; each rule\'s policy targets the HTTPRoute that holds it', () => {
+    const { chart, small, gw, validate } = setup('envoy-gateway');
+    headerRoutes(gw, chart, 1000);
+    gw.addRoute('default', { backend: Backend.pool(small) });
+    const docs = validate();
+    const routes = kindOf(docs, 'HTTPRoute');
+    expect(routes).toHaveLength(63);
+    expect(routes.slice(0, 3).map(r => r.metadata.name)).toEqual(['llm-gateway', 'llm-gateway-2', 'llm-gateway-3']);
+    expect(routes.map(r => r.spec.rules.length)).toEqual([...Array(62).fill(16), 9]);
+    expect(routes.every(r => r.spec.parentRefs[0].name === 'llm-gateway' && r.spec.hostnames[0] === 'llm.example.com')).toBe(true);
+    // In the user's order, object after object; the catch-all last (less specific than every header route).
+    expect(routes.flatMap(r => r.spec.rules.map((x: any) => x.name))).toEqual([...Array.from({ length: 1000 }, (_, i) => `m${i}`), 'default']);
+    const holder = new Map(routes.flatMap(r => r.spec.rules.map((x: any) => [x.name, r.metadata.name] as [string, string])));
+    const policies = kindOf(docs, 'BackendTrafficPolicy');
+    expect(policies).toHaveLength(1001);
+    expect(policies.filter(p => p.spec.targetRefs[0].name !== holder.get(p.spec.targetRefs[0].sectionName))).toEqual([]);
+    expect(only(docs, 'BackendTrafficPolicy', 'llm-gateway-m999').spec.targetRefs)
+      .toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'llm-gateway-63', sectionName: 'm999' }]);
+  }, 120_000);
+
+  test('a rule that ties with an earlier one joins its HTTPRoute, after it, even when an earlier HTTPRoute has room', () => {
+    const { gw, small, validate } = setup('envoy-gateway');
+    const values = (from: number, n: number) => Array.from({ length: n }, (_, i) => RouteMatch.header('x-a', `${from + i}`));
+    gw.addRoute('big1', { matches: values(0, 64), backend: Backend.pool(small) });
+    gw.addRoute('big2', { matches: values(64, 63), backend: Backend.pool(small) });
+    // Two matches do not fit the 128 of the first HTTPRoute: the next one.
+    gw.addRoute('c', { matches: values(200, 2), backend: Backend.pool(small) });
+    // x-a: 200 is also a match of 'c', equally specific: Gateway API would order the two by their HTTPRoutes' age, so 'd' joins 'c'.
+    gw.addRoute('d', { matches: values(200, 1), backend: Backend.pool(small) });
+    // Can match no request 'c' or 'd' takes: the first HTTPRoute with room.
+    gw.addRoute('e', { matches: values(300, 1), backend: Backend.pool(small) });
+    const docs = validate();
+    expect(kindOf(docs, 'HTTPRoute').map(r => [r.metadata.name, r.spec.rules.map((x: any) => x.name)]))
+      .toEqual([['llm-gateway', ['big1', 'big2', 'e']], ['llm-gateway-2', ['c', 'd']]]);
+    expect(only(docs, 'BackendTrafficPolicy', 'llm-gateway-d').spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'llm-gateway-2', sectionName: 'd' }]);
+    expect(only(docs, 'BackendTrafficPolicy', 'llm-gateway-e').spec.targetRefs[0].name).toBe('llm-gateway');
+  });
+
+  test('a rule that ties with rules in two HTTPRoutes is rejected, naming both', () => {
+    const { chart, gw, small } = setup('envoy-gateway');
+    headerRoutes(gw, chart, 17);
+    // x-team and x-model can be on one request, one header each: as specific as m0 (first HTTPRoute) and m16 (second).
+    expect(errorOf(() => gw.addRoute('team', { matches: [RouteMatch.headerPresent('x-team')], backend: Backend.pool(small) })))
+      .toBe("test/gw/team: 'matches' (\"path prefix /, headers x-team\") is as specific as, and can take the same requests as, route 'm0' in HTTPRoute llm-gateway "
+        + "and route 'm16' in HTTPRoute llm-gateway-2: Gateway API orders equally specific rules of different HTTPRoutes by creation time and name, "
+        + 'not by the order routes were added, so their order cannot be kept; add the routes that can take the same requests one after another, '
+        + "or make 'team' more or less specific than them (exact path, longer prefix, method, more headers or query parameters)");
+    // Less specific than every header route: no tie, any HTTPRoute with room.
+    gw.addRoute('team', { matches: [RouteMatch.queryParam('team', 'a')], backend: Backend.pool(small) });
+    expect(kindOf(Testing.synth(chart) as Manifest[], 'HTTPRoute').map(r => r.spec.rules.length)).toEqual([16, 2]);
+  });
+
+  test('a small gateway keeps one HTTPRoute named like the gateway', () => {
+    const { chart, gw, validate } = setup('generic');
+    headerRoutes(gw, chart, 16);
+    expect(kindOf(validate(), 'HTTPRoute').map(r => [r.metadata.name, r.spec.rules.length])).toEqual([['llm-gateway', 16]]);
+  });
+});
+
 describe('capabilities', () => {
   test.each([
     ['generic', GatewayApiChannel.STANDARD, { retry: RetryPolicy.llmSafe() }, "test/gw/r: 'retry' (\"2 attempts on connect-failure,refused-stream,reset-before-request,503\") cannot be expressed by the Gateway API (generic, standard channel) data plane (HTTPRoute retry (status codes only; connection errors as the implementation decides) is in the experimental channel only); opt in with channel: GatewayApiChannel.EXPERIMENTAL (the cluster needs the experimental CRDs), or use GatewayImplementation.envoyGateway()"],
@@ -479,9 +552,16 @@ describe('values the HTTPRoute CEL rules and limits reject (gateway-api v1.6.1 H
       .toBe("test/gw/big: 'matches' (\"65 matches\") are more than the 64 an HTTPRoute rule holds; split the route into several routes, or combine alternatives into a header regex");
     s.gw.addRoute('a', { matches: matches(64, 'a'), backend: Backend.pool(s.small), retry: RetryPolicy.none() });
     s.gw.addRoute('b', { matches: matches(64, 'b'), backend: Backend.pool(s.small), retry: RetryPolicy.none() });
+    // x-c and x-a can both be on one request, with one header each: 'c' must stay in the HTTPRoute of 'a', which is full.
     expect(errorOf(() => s.gw.addRoute('c', { matches: matches(1, 'c'), backend: Backend.pool(s.small), retry: RetryPolicy.none() })))
-      .toContain("test/gw/c: 'matches' (\"1 matches\") would make 129 matches in the HTTPRoute, more than the 128 it holds");
-    expect(rules(s.validate()).map(r => r.matches.length)).toEqual([64, 64]);
+      .toBe("test/gw/c: 'matches' (\"path prefix /, headers x-c\") is as specific as, and can take the same requests as, route 'a' in HTTPRoute llm-gateway, "
+        + 'which is full (128 matches of the 128 it holds): Gateway API orders equally specific rules of different HTTPRoutes by creation time and name, '
+        + "not by the order routes were added, so the route must join that object; add 'c' right after 'a' (before unrelated routes fill llm-gateway), "
+        + "merge the two routes' matches into one route, or make 'c' more or less specific than 'a'");
+    // Less specific than 'a' and 'b' (no header), so Gateway API ranks it after them wherever it is: the next HTTPRoute.
+    s.gw.addRoute('d', { backend: Backend.pool(s.large), retry: RetryPolicy.none() });
+    const docs = s.validate();
+    expect(kindOf(docs, 'HTTPRoute').map(r => [r.metadata.name, r.spec.rules.map((x: any) => x.name)])).toEqual([['llm-gateway', ['a', 'b']], ['llm-gateway-2', ['d']]]);
   });
 
   test('more than 16 headers or query parameters in a match', () => {
