@@ -318,7 +318,7 @@ describe('many routes on one gateway', () => {
     }
   };
 
-  test('1,000 models, each a pool and a header route, spread over HTTPRoutes of one Gateway; each rule\'s policy targets the HTTPRoute that holds it', () => {
+  test('1,000 models, each a pool and a header route, spread over HTTPRoutes of one Gateway; the policy of each rule targets the HTTPRoute that holds it', () => {
     const { chart, small, gw, validate } = setup('envoy-gateway');
     headerRoutes(gw, chart, 1000);
     gw.addRoute('default', { backend: Backend.pool(small) });
