@@ -294,6 +294,14 @@ describe('many routes on one gateway', () => {
     expect(only(docs, 'SecurityPolicy', 'ai-default').spec.targetRefs.map((t: any) => [t.name, t.sectionName])).toEqual([['ai', 'default'], ['ai-2', 'default']]);
   });
 
+  test('a model route after a header-presence route is rejected: Envoy Gateway ranks the exact model header first (envoyproxy/gateway v1.8.1 internal/gatewayapi/sort.go)', () => {
+    const { small, large, gw } = setup();
+    gw.addRoute('debug', { matches: [RouteMatch.headerPresent('x-debug')], backend: Backend.pool(large) });
+    expect(errorOf(() => gw.addRoute('small', { matches: [RouteMatch.model('llama-3-8b')], backend: Backend.pool(small) })))
+      .toContain("test/gw/small: 'matches[0]' (\"path prefix /, model llama-3-8b\") outranks the match of earlier route 'debug' (path prefix /, headers x-debug): "
+        + 'Envoy Gateway ranks matches by specificity (exact path, longest path, number of headers (the method is one), number of exact headers, number of query parameters) before order');
+  });
+
   test('a small gateway keeps one AIGatewayRoute named like the gateway, its catch-all in the fifteenth rule', () => {
     const { chart, small, gw, validate } = setup();
     modelRoutes(gw, chart, 14);

@@ -294,6 +294,34 @@ describe('route order and Gateway API precedence', () => {
         + "so this route would take requests that 'large' gets on other data planes; add route 'chat' before 'large', or make 'large' at least as specific");
   });
 
+  test('Envoy Gateway ranks an exact header before a regex one when both have as many headers (envoyproxy/gateway v1.8.1 internal/gatewayapi/sort.go)', () => {
+    const eg = setup('envoy-gateway');
+    eg.gw.addRoute('debug', { matches: [RouteMatch.headerPresent('x-debug')], backend: Backend.pool(eg.large) });
+    expect(errorOf(() => eg.gw.addRoute('tenant', { matches: [RouteMatch.header('x-tenant', 'a')], backend: Backend.pool(eg.small) })))
+      .toBe("test/gw/tenant: 'matches[0]' (\"path prefix /, headers x-tenant\") outranks the match of earlier route 'debug' (path prefix /, headers x-debug): "
+        + 'Envoy Gateway ranks matches by specificity (exact path, longest path, number of headers (the method is one), number of exact headers, number of query parameters) '
+        + "before order, so this route would take requests that 'debug' gets on other data planes; add route 'tenant' before 'debug', or make 'debug' at least as specific");
+    // Gateway API itself counts headers only: the two tie and keep their order in one HTTPRoute.
+    const generic = setup('generic');
+    generic.gw.addRoute('debug', { matches: [RouteMatch.headerPresent('x-debug')], backend: Backend.pool(generic.large), retry: RetryPolicy.none() });
+    generic.gw.addRoute('tenant', { matches: [RouteMatch.header('x-tenant', 'a')], backend: Backend.pool(generic.small), retry: RetryPolicy.none() });
+    expect(rules(generic.validate()).map(r => r.name)).toEqual(['debug', 'tenant']);
+  });
+
+  test('Envoy Gateway counts a method as one more header (envoyproxy/gateway v1.8.1 internal/gatewayapi/route.go), so header routes after a method route stay in its HTTPRoute', () => {
+    const eg = setup('envoy-gateway');
+    eg.gw.addRoute('post', { matches: [RouteMatch.method(HttpMethod.POST)], backend: Backend.pool(eg.large) });
+    for (let i = 0; i < 15; i++) eg.gw.addRoute(`n${i}`, { matches: [RouteMatch.header('x-n', `${i}`)], backend: Backend.pool(eg.small) });
+    expect(errorOf(() => eg.gw.addRoute('n15', { matches: [RouteMatch.header('x-n', '15')], backend: Backend.pool(eg.small) })))
+      .toContain("test/gw/n15: 'matches' (\"path prefix /, headers x-n\") is as specific as, and can take the same requests as, route 'post' in HTTPRoute llm-gateway, "
+        + 'which is full (16 rules, the most it holds)');
+    // Gateway API ranks the method above any header: the header routes may go into the next HTTPRoute.
+    const generic = setup('generic');
+    generic.gw.addRoute('post', { matches: [RouteMatch.method(HttpMethod.POST)], backend: Backend.pool(generic.large), retry: RetryPolicy.none() });
+    for (let i = 0; i < 16; i++) generic.gw.addRoute(`n${i}`, { matches: [RouteMatch.header('x-n', `${i}`)], backend: Backend.pool(generic.small), retry: RetryPolicy.none() });
+    expect(kindOf(generic.validate(), 'HTTPRoute').map(r => r.spec.rules.length)).toEqual([16, 1]);
+  });
+
   test('routes that cannot match the same request may come in any order', () => {
     const { small, large, gw, validate } = setup('generic');
     gw.addRoute('a', { matches: [RouteMatch.pathPrefix('/a')], backend: Backend.pool(large), retry: RetryPolicy.none() });

@@ -48,7 +48,11 @@ export const ENVOY_AI_GATEWAY_CONTRACTS: Partial<Record<FeatureId, readonly Upst
     'gateway-api.test.ts > a Gateway with a listener per port, TLS from the Secret, routes from its own namespace')],
   'match.header': [row('AIGatewayRoute matches[].headers {type: Exact}', 'the header must have that value', ROUTE, HEADERS), HEADER_LIMIT, ...SPREAD],
   'match.headerRegex': [row('AIGatewayRoute matches[].headers {type: RegularExpression}', 'the whole value must match the RE2 regex', ROUTE, HEADERS)],
-  'match.headerPresent': [row('AIGatewayRoute matches[].headers {type: RegularExpression, value: ".*"}', 'any value matches, so the header must be present', ROUTE, HEADERS)],
+  'match.headerPresent': [row('AIGatewayRoute matches[].headers {type: RegularExpression, value: ".*"}', 'any value matches, so the header must be present', ROUTE, HEADERS),
+    row('rules in the order routes were added, checked against Envoy Gateway\'s ranking of the generated HTTPRoutes',
+      'among as many headers Envoy Gateway ranks more exact ones first: a later model or exact header route would take requests of an earlier regex one, and is rejected',
+      EG('internal/gatewayapi/sort.go'),
+      'a model route after a header-presence route is rejected: Envoy Gateway ranks the exact model header first (envoyproxy/gateway v1.8.1 internal/gatewayapi/sort.go)')],
   'match.model': [
     row('AIGatewayRoute matches[].headers {name: x-ai-eg-model, type: Exact}', 'the AI filter copies the body\'s model field to this header before routing',
       AI('api/v1alpha1/shared_types.go'), 'a Gateway and one AIGatewayRoute with a rule per route, matching the model header the AI filter fills'),

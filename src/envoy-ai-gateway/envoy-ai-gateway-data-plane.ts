@@ -17,7 +17,7 @@ import {
 import { ProviderApi } from '../routing/backend';
 import type { DataPlaneImpl, GatewayPeer, GatewayRenderer, SupportDeclaration } from '../routing/data-plane';
 import type { FeatureId } from '../routing/features';
-import { RouteSpread } from '../routing/precedence';
+import { ENVOY_GATEWAY_RANKING, GATEWAY_API_RANKING, RouteSpread } from '../routing/precedence';
 import { fullyQualifiedHost, normalizeWeights, samePolicy } from '../routing/render-helpers';
 import type { DestinationSpec, GatewaySpec, MatchConditions, ProviderSpec, RouteSpec } from '../routing/resolved';
 import { SupportLevel } from '../routing/support-level';
@@ -150,6 +150,8 @@ class EnvoyAiGateway implements GatewayRenderer {
     // One rule of each AIGatewayRoute is kept for a catch-all, and one match of each generated HTTPRoute is its route-not-found rule's.
     this.spread = new RouteSpread({
       dataPlane: 'Envoy AI Gateway', kind: 'AIGatewayRoute', baseName: gateway.name, maxRules: MAX_RULES - 1, maxMatches: MAX_ROUTE_MATCHES - 2,
+      // Envoy Gateway orders the generated HTTPRoutes' matches its own way too; the order must hold under both.
+      rankings: [GATEWAY_API_RANKING, ENVOY_GATEWAY_RANKING],
     });
     this.addAiGatewayRoute();
     // The AI filter buffers the request body to read the model; Envoy Gateway's default 32 KiB per connection

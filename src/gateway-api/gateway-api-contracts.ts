@@ -80,8 +80,18 @@ const COMMON: Contracts = {
   ],
 };
 
+const EG_SORT = row('rules in the order routes were added, checked against Envoy Gateway\'s own ranking as well as Gateway API\'s',
+  'Envoy Gateway ranks, among as many headers, more exact ones first; a later exact header route would take requests of an earlier regex one, and is rejected',
+  EG('internal/gatewayapi/sort.go'), 'Envoy Gateway ranks an exact header before a regex one when both have as many headers (envoyproxy/gateway v1.8.1 internal/gatewayapi/sort.go)');
+
 const ENVOY_GATEWAY: Contracts = {
-  'match.header': [row('HTTPRoutes <gateway>, <gateway>-2, ... of one Gateway',
+  'match.headerRegex': [EG_SORT],
+  'match.headerPresent': [EG_SORT],
+  'match.method': [row('HTTPRoute matches[].method, ranked as one more header',
+    'Envoy Gateway matches the method as a ":method" header, so a method route and a header route tie there; they are kept in one HTTPRoute, in order',
+    EG('internal/gatewayapi/route.go'),
+    'Envoy Gateway counts a method as one more header (envoyproxy/gateway v1.8.1 internal/gatewayapi/route.go), so header routes after a method route stay in its HTTPRoute')],
+  'match.header': [EG_SORT, row('HTTPRoutes <gateway>, <gateway>-2, ... of one Gateway',
     'Envoy Gateway orders HTTPRoutes by creation timestamp, then namespace/name (internal/gatewayapi/resource/resource.go), and stable-sorts their rules by '
     + 'path, header and query specificity, so only equally specific rules keep that order', EG('internal/gatewayapi/sort.go'),
     '1,000 models, each a pool and a header route, spread over HTTPRoutes of one Gateway; the policy of each rule targets the HTTPRoute that holds it')],

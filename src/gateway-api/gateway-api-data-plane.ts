@@ -15,7 +15,7 @@ import {
 import { DestinationRules, renderJwtPair } from '../istio/istio-policies';
 import type { DataPlaneImpl, GatewayRenderer, GatewayWorkload, SupportDeclaration } from '../routing/data-plane';
 import type { FeatureId } from '../routing/features';
-import { RouteSpread } from '../routing/precedence';
+import { ENVOY_GATEWAY_RANKING, GATEWAY_API_RANKING, RouteSpread } from '../routing/precedence';
 import { fullyQualifiedHost, normalizeWeights } from '../routing/render-helpers';
 import type { DestinationSpec, GatewaySpec, MatchConditions, RetrySpec, RouteSpec } from '../routing/resolved';
 import { SupportLevel } from '../routing/support-level';
@@ -230,6 +230,8 @@ class GatewayApiGateway implements GatewayRenderer {
     renderGatewayObject(scope, gateway, gatewayClassName);
     this.spread = new RouteSpread({
       dataPlane: 'Gateway API', kind: 'HTTPRoute', baseName: gateway.name, maxRules: MAX_HTTPROUTE_RULES, maxMatches: MAX_ROUTE_MATCHES,
+      // Envoy Gateway orders matches its own way too; the order must hold under both.
+      rankings: impl === 'envoy-gateway' ? [GATEWAY_API_RANKING, ENVOY_GATEWAY_RANKING] : [GATEWAY_API_RANKING],
     });
     this.addHttpRoute();
     this.inferencePools = new InferencePoolRenderer(scope, impl);

@@ -16,10 +16,46 @@ import type { MatchConditions, RouteSpec } from './resolved';
  * two rules with equally specific matches that can take the same request are kept in one route object, in order.
  */
 
-/** A match with what its precedence is computed from. */
+/** How a data plane ranks matches: a key to compare (greater first), and the criteria for error messages. */
+export interface MatchRanking {
+  /** Who ranks so, such as `Gateway API` or `Envoy Gateway`. */
+  readonly by: string;
+  readonly criteria: string;
+  rank(m: MatchConditions): number[];
+}
+
+/** Gateway API's order (gateway-api v1.6.1 apis/v1/httproute_types.go): the model match is a header match where rendered. */
+export const GATEWAY_API_RANKING: MatchRanking = {
+  by: 'Gateway API',
+  criteria: 'exact path, longest prefix, method, number of headers, number of query parameters',
+  rank: m => {
+    const path = m.path ?? { kind: 'prefix', value: '/' };
+    return [path.kind === 'exact' ? 1 : 0, path.value.length, m.method === undefined ? 0 : 1, headerCount(m), m.queryParams.length];
+  },
+};
+
+/**
+ * Envoy Gateway's order (envoyproxy/gateway v1.8.1 internal/gatewayapi/sort.go), which differs from Gateway API's: the
+ * method is a header match on ":method" (internal/gatewayapi/route.go) rather than a criterion of its own, a prefix "/"
+ * counts as no path, and among as many headers (or query parameters) more exact ones come first. Envoy AI Gateway's
+ * generated HTTPRoutes are ordered so too.
+ */
+export const ENVOY_GATEWAY_RANKING: MatchRanking = {
+  by: 'Envoy Gateway',
+  criteria: 'exact path, longest path, number of headers (the method is one), number of exact headers, number of query parameters',
+  rank: m => {
+    const path = m.path ?? { kind: 'prefix', value: '/' };
+    const length = path.kind === 'prefix' && path.value === '/' ? 0 : path.value.length;
+    const method = m.method === undefined ? 0 : 1;
+    const exact = m.headers.filter(h => h.kind === 'exact').length + (m.model === undefined ? 0 : 1) + method;
+    return [path.kind === 'exact' ? 1 : 0, length, headerCount(m) + method, exact, m.queryParams.length, m.queryParams.length];
+  },
+};
+
+/** A match with its rank under each ranking. */
 interface RankedMatch {
   readonly m: MatchConditions;
-  readonly rank: readonly number[];
+  readonly ranks: ReadonlyArray<readonly number[]>;
 }
 
 interface Placed {
@@ -63,6 +99,12 @@ export interface RouteSpreadOptions {
    * @default - no limit
    */
   readonly maxMatches?: number;
+  /**
+   * How the data plane ranks matches. A later match must rank at most as high as an overlapping earlier one under
+   * every ranking, and one that ties under any of them joins the earlier one's object.
+   * @default [GATEWAY_API_RANKING]
+   */
+  readonly rankings?: readonly MatchRanking[];
 }
 
 /**
@@ -84,7 +126,10 @@ export class RouteSpread {
   /** Objects before this one have no free rule. */
   private firstOpen = 0;
 
+  private readonly rankings: readonly MatchRanking[];
+
   constructor(private readonly options: RouteSpreadOptions) {
+    this.rankings = options.rankings ?? [GATEWAY_API_RANKING];
     this.objects.push(this.slot(0));
   }
 
@@ -93,28 +138,30 @@ export class RouteSpread {
    * for a new one). Changes nothing: call commit once the route is rendered.
    */
   public place(route: RouteSpec): number {
-    const later = rankedMatches(route);
+    const later = this.rankedMatches(route);
     const { dataPlane, kind } = this.options;
     /** The first route in each object that ties with `route`. */
     const tied = new Map<number, RouteSpec>();
-    let first: { seq: number; k: number; e: Entry } | undefined;
+    let first: { seq: number; k: number; e: Entry; ranking: MatchRanking } | undefined;
     for (const [k, m] of later.entries()) {
       for (const e of this.candidates(m.m)) {
         if (first !== undefined && e.placed === first.e.placed) continue;
         if (!mayOverlap(e.rm.m, m.m)) continue;
-        const c = compareRank(m.rank, e.rm.rank);
-        if (c > 0 && (first === undefined || e.seq < first.seq)) first = { seq: e.seq, k, e };
-        if (c === 0 && !tied.has(e.placed.object)) tied.set(e.placed.object, e.placed.route);
+        for (const [r, ranking] of this.rankings.entries()) {
+          const c = compareRank(m.ranks[r], e.rm.ranks[r]);
+          if (c > 0 && (first === undefined || e.seq < first.seq)) first = { seq: e.seq, k, e, ranking };
+          if (c === 0 && !tied.has(e.placed.object)) tied.set(e.placed.object, e.placed.route);
+        }
       }
     }
     if (first !== undefined) {
       // The earliest route outranked, as when every earlier route was compared in order.
-      const { k, e } = first;
+      const { k, e, ranking } = first;
       const before = e.placed.route;
+      const by = ranking === GATEWAY_API_RANKING ? dataPlane : ranking.by;
       throw invalid(route.scope, route.matches.length === 0 ? 'matches' : `matches[${k}]`, describeMatch(later[k].m),
-        `outranks the match of earlier route '${before.id}' (${describeMatch(e.rm.m)}): ${dataPlane} ranks matches by specificity `
-        + '(exact path, longest prefix, method, number of headers, number of query parameters) before order, so this route would take '
-        + `requests that '${before.id}' gets on other data planes`,
+        `outranks the match of earlier route '${before.id}' (${describeMatch(e.rm.m)}): ${by} ranks matches by specificity `
+        + `(${ranking.criteria}) before order, so this route would take requests that '${before.id}' gets on other data planes`,
         `add route '${route.id}' before '${before.id}', or make '${before.id}' at least as specific`);
     }
     const weight = Math.max(route.matches.length, 1);
@@ -151,7 +198,7 @@ export class RouteSpread {
     o.rules++;
     o.matches += Math.max(route.matches.length, 1);
     const placed: Placed = { route, object: index };
-    for (const rm of rankedMatches(route)) {
+    for (const rm of this.rankedMatches(route)) {
       const entry: Entry = { seq: this.entries.length, placed, rm };
       this.entries.push(entry);
       for (const [name, idx] of this.index) this.indexEntry(name, idx, entry);
@@ -163,6 +210,12 @@ export class RouteSpread {
   /** The name of object `index`, whether or not it exists yet. */
   public nameOf(index: number): string {
     return index === 0 ? this.options.baseName : `${this.options.baseName}-${index + 1}`;
+  }
+
+  private rankedMatches(route: RouteSpec): RankedMatch[] {
+    // No matches is the default match: path prefix "/".
+    const matches = route.matches.length === 0 ? [{ headers: [], queryParams: [] }] : route.matches;
+    return matches.map(m => ({ m, ranks: this.rankings.map(r => r.rank(m)) }));
   }
 
   /** The earlier entries `m` may overlap, in placement order. */
@@ -226,20 +279,9 @@ function exactValue(m: MatchConditions, name: string): string | undefined {
   return m.headers.find(c => c.kind === 'exact' && c.name === name)?.value;
 }
 
-function rankedMatches(route: RouteSpec): RankedMatch[] {
-  // No matches is the default match: path prefix "/".
-  const matches = route.matches.length === 0 ? [{ headers: [], queryParams: [] }] : route.matches;
-  return matches.map(m => ({ m, rank: rank(m) }));
-}
-
 /** The model match is a header match on the data planes that render it. */
 function headerCount(m: MatchConditions): number {
   return m.headers.length + (m.model === undefined ? 0 : 1);
-}
-
-function rank(m: MatchConditions): number[] {
-  const path = m.path ?? { kind: 'prefix', value: '/' };
-  return [path.kind === 'exact' ? 1 : 0, path.value.length, m.method === undefined ? 0 : 1, headerCount(m), m.queryParams.length];
 }
 
 function compareRank(a: readonly number[], b: readonly number[]): number {
