@@ -209,11 +209,18 @@ describe('bad input', () => {
         + 'for fallback from a GPU pool to a provider use Backend.fallback([Backend.pool(pool), Backend.provider(...)])');
   });
 
-  test('more rules than an AIGatewayRoute holds', () => {
+  test('a rule as specific as rules in two AIGatewayRoutes, and one with more matches than a generated HTTPRoute can hold', () => {
     const { small, gw } = setup();
     for (let i = 0; i < 15; i++) gw.addRoute(`r${i}`, { matches: [RouteMatch.model(`m${i}`)], backend: Backend.pool(small) });
-    expect(errorOf(() => gw.addRoute('r15', { matches: [RouteMatch.model('m15')], backend: Backend.pool(small) })))
-      .toBe("test/gw/r15: 'id' (\"r15\") would be rule 16 of the AIGatewayRoute, which holds at most 15; merge routes (several matches on one route are ORed), or split them over two AiGateways with different hostnames");
+    expect(errorOf(() => gw.addRoute('tenant', { matches: [RouteMatch.header('x-tenant', 'acme')], backend: Backend.pool(small) })))
+      .toBe("test/gw/tenant: 'matches' (\"path prefix /, headers x-tenant\") is as specific as, and can take the same requests as, route 'r0' in AIGatewayRoute ai "
+        + "and route 'r14' in AIGatewayRoute ai-2: Envoy AI Gateway orders equally specific rules of different AIGatewayRoutes by creation time and name, "
+        + 'not by the order routes were added, so their order cannot be kept; add the routes that can take the same requests one after another, '
+        + "or make 'tenant' more or less specific than them (exact path, longer prefix, method, more headers or query parameters)");
+    const matches = Array.from({ length: 127 }, (_, i) => RouteMatch.model(`x${i}`));
+    expect(errorOf(() => gw.addRoute('big', { matches, backend: Backend.pool(small) })))
+      .toBe("test/gw/big: 'matches' (\"127 matches\") are more than the 126 an AIGatewayRoute rule can hold: the HTTPRoute Envoy AI Gateway generates holds 128 matches, "
+        + "one of them its route-not-found rule's and one kept for a catch-all route; split the route into several routes, or combine alternatives into a header regex");
   });
 
   test('switching the gateway JWT off for one route', () => {
@@ -238,6 +245,69 @@ test('Istio and Gateway API reject model routing and token budgets; Envoy AI Gat
     ['unsupported', 'unsupported', 'unsupported'],
     ['native', 'implementation-policy', 'implementation-policy'],
   ]);
+});
+
+/*
+ * Envoy AI Gateway v1.1.0 turns each AIGatewayRoute into an HTTPRoute of the same name, its rules' header matches
+ * under path prefix "/", followed by a route-not-found rule (path prefix "/", no headers) answering 404
+ * (internal/controller/ai_gateway_route.go, newHTTPRoute); its API doc asks for several AIGatewayRoutes past 15 rules
+ * (api/v1beta1/ai_gateway_route.go). Envoy Gateway orders those HTTPRoutes as Gateway API does: specificity first,
+ * ties by creation timestamp and name, rule order only within one HTTPRoute (gateway-api v1.6.1 apis/v1/httproute_types.go).
+ */
+describe('many routes on one gateway', () => {
+  const modelRoutes = (gw: AiGateway, chart: Chart, n: number) => {
+    for (let i = 0; i < n; i++) {
+      const pool = new LlmModelPool(chart, `m${i}`, { name: `m${i}`, modelName: `m${i}`, server: ModelServer.demo() });
+      gw.addRoute(`m${i}`, { matches: [RouteMatch.model(`m${i}`)], backend: Backend.pool(pool) });
+    }
+  };
+  const routeObjects = (docs: Manifest[]) => docs.filter(d => d.kind === 'AIGatewayRoute');
+
+  test('1,000 models by model name over AIGatewayRoutes of one Gateway, the catch-all in each ahead of its route-not-found rule, policies on the HTTPRoute that holds their rule', () => {
+    const { chart, small, gw, validate } = setup();
+    modelRoutes(gw, chart, 1000);
+    gw.addRoute('default', { backend: Backend.pool(small) });
+    const docs = validate();
+    const objects = routeObjects(docs);
+    // 14 model rules each: the 15th rule of every AIGatewayRoute is the catch-all.
+    expect(objects).toHaveLength(72);
+    expect(objects.slice(0, 3).map(o => o.metadata.name)).toEqual(['ai', 'ai-2', 'ai-3']);
+    expect(objects.map(o => o.spec.rules.length)).toEqual([...Array(71).fill(15), 7]);
+    expect(objects.every(o => o.spec.rules[o.spec.rules.length - 1].name === 'default' && o.spec.parentRefs[0].name === 'ai')).toBe(true);
+    expect(objects.flatMap(o => o.spec.rules.map((r: any) => r.name)).filter(n => n !== 'default')).toEqual(Array.from({ length: 1000 }, (_, i) => `m${i}`));
+    const holder = new Map(objects.flatMap(o => o.spec.rules.filter((r: any) => r.name !== 'default').map((r: any) => [r.name, o.metadata.name] as [string, string])));
+    const policies = docs.filter(d => d.kind === 'BackendTrafficPolicy' && d.metadata.name !== 'ai-default');
+    expect(policies).toHaveLength(1000);
+    expect(policies.filter(p => p.spec.targetRefs.length !== 1 || p.spec.targetRefs[0].name !== holder.get(p.spec.targetRefs[0].sectionName))).toEqual([]);
+    expect(btp(docs, 'ai-default').targetRefs).toEqual(objects.map(o => ({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: o.metadata.name, sectionName: 'default' })));
+  }, 120_000);
+
+  test('fifteen model routes take two AIGatewayRoutes; token costs are recorded on the one whose rule has a token budget; a catch-all JWT targets both', () => {
+    const { chart, small, gw, validate } = setup();
+    modelRoutes(gw, chart, 14);
+    gw.addRoute('budget', { matches: [RouteMatch.model('budget')], backend: Backend.pool(small), rateLimit: RateLimit.tokensPerHour(1000, { key: RateLimitKey.header('x-tenant-id') }) });
+    gw.addRoute('default', { backend: Backend.pool(small), jwt: JwtAuth.of({ issuer: 'https://idp', jwksUri: 'https://idp/jwks' }) });
+    const docs = validate();
+    expect(routeObjects(docs).map(o => [o.metadata.name, o.spec.rules.map((r: any) => r.name).slice(-2), o.spec.llmRequestCosts?.length]))
+      .toEqual([['ai', ['m13', 'default'], undefined], ['ai-2', ['budget', 'default'], 3]]);
+    expect(btp(docs, 'ai-budget').targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'ai-2', sectionName: 'budget' }]);
+    expect(only(docs, 'SecurityPolicy', 'ai-default').spec.targetRefs.map((t: any) => [t.name, t.sectionName])).toEqual([['ai', 'default'], ['ai-2', 'default']]);
+  });
+
+  test('a model route after a header-presence route is rejected: Envoy Gateway ranks the exact model header first (envoyproxy/gateway v1.8.1 internal/gatewayapi/sort.go)', () => {
+    const { small, large, gw } = setup();
+    gw.addRoute('debug', { matches: [RouteMatch.headerPresent('x-debug')], backend: Backend.pool(large) });
+    expect(errorOf(() => gw.addRoute('small', { matches: [RouteMatch.model('llama-3-8b')], backend: Backend.pool(small) })))
+      .toContain("test/gw/small: 'matches[0]' (\"path prefix /, model llama-3-8b\") outranks the match of earlier route 'debug' (path prefix /, headers x-debug): "
+        + 'Envoy Gateway ranks matches by specificity (exact path, longest path, number of headers (the method is one), number of exact headers, number of query parameters) before order');
+  });
+
+  test('a small gateway keeps one AIGatewayRoute named like the gateway, its catch-all in the fifteenth rule', () => {
+    const { chart, small, gw, validate } = setup();
+    modelRoutes(gw, chart, 14);
+    gw.addRoute('default', { backend: Backend.pool(small) });
+    expect(routeObjects(validate()).map(o => [o.metadata.name, o.spec.rules.length])).toEqual([['ai', 15]]);
+  });
 });
 
 describe('fallback honours the route\'s RetryPolicy (envoyproxy/ai-gateway v1.1.0 examples/provider_fallback: priorities advance by retrying)', () => {

@@ -294,6 +294,34 @@ describe('route order and Gateway API precedence', () => {
         + "so this route would take requests that 'large' gets on other data planes; add route 'chat' before 'large', or make 'large' at least as specific");
   });
 
+  test('Envoy Gateway ranks an exact header before a regex one when both have as many headers (envoyproxy/gateway v1.8.1 internal/gatewayapi/sort.go)', () => {
+    const eg = setup('envoy-gateway');
+    eg.gw.addRoute('debug', { matches: [RouteMatch.headerPresent('x-debug')], backend: Backend.pool(eg.large) });
+    expect(errorOf(() => eg.gw.addRoute('tenant', { matches: [RouteMatch.header('x-tenant', 'a')], backend: Backend.pool(eg.small) })))
+      .toBe("test/gw/tenant: 'matches[0]' (\"path prefix /, headers x-tenant\") outranks the match of earlier route 'debug' (path prefix /, headers x-debug): "
+        + 'Envoy Gateway ranks matches by specificity (exact path, longest path, number of headers (the method is one), number of exact headers, number of query parameters) '
+        + "before order, so this route would take requests that 'debug' gets on other data planes; add route 'tenant' before 'debug', or make 'debug' at least as specific");
+    // Gateway API itself counts headers only: the two tie and keep their order in one HTTPRoute.
+    const generic = setup('generic');
+    generic.gw.addRoute('debug', { matches: [RouteMatch.headerPresent('x-debug')], backend: Backend.pool(generic.large), retry: RetryPolicy.none() });
+    generic.gw.addRoute('tenant', { matches: [RouteMatch.header('x-tenant', 'a')], backend: Backend.pool(generic.small), retry: RetryPolicy.none() });
+    expect(rules(generic.validate()).map(r => r.name)).toEqual(['debug', 'tenant']);
+  });
+
+  test('Envoy Gateway counts a method as one more header (envoyproxy/gateway v1.8.1 internal/gatewayapi/route.go), so header routes after a method route stay in its HTTPRoute', () => {
+    const eg = setup('envoy-gateway');
+    eg.gw.addRoute('post', { matches: [RouteMatch.method(HttpMethod.POST)], backend: Backend.pool(eg.large) });
+    for (let i = 0; i < 15; i++) eg.gw.addRoute(`n${i}`, { matches: [RouteMatch.header('x-n', `${i}`)], backend: Backend.pool(eg.small) });
+    expect(errorOf(() => eg.gw.addRoute('n15', { matches: [RouteMatch.header('x-n', '15')], backend: Backend.pool(eg.small) })))
+      .toContain("test/gw/n15: 'matches' (\"path prefix /, headers x-n\") is as specific as, and can take the same requests as, route 'post' in HTTPRoute llm-gateway, "
+        + 'which is full (16 rules, the most it holds)');
+    // Gateway API ranks the method above any header: the header routes may go into the next HTTPRoute.
+    const generic = setup('generic');
+    generic.gw.addRoute('post', { matches: [RouteMatch.method(HttpMethod.POST)], backend: Backend.pool(generic.large), retry: RetryPolicy.none() });
+    for (let i = 0; i < 16; i++) generic.gw.addRoute(`n${i}`, { matches: [RouteMatch.header('x-n', `${i}`)], backend: Backend.pool(generic.small), retry: RetryPolicy.none() });
+    expect(kindOf(generic.validate(), 'HTTPRoute').map(r => r.spec.rules.length)).toEqual([16, 1]);
+  });
+
   test('routes that cannot match the same request may come in any order', () => {
     const { small, large, gw, validate } = setup('generic');
     gw.addRoute('a', { matches: [RouteMatch.pathPrefix('/a')], backend: Backend.pool(large), retry: RetryPolicy.none() });
@@ -301,6 +329,79 @@ describe('route order and Gateway API precedence', () => {
     // Less specific than /a and /b, so it cannot take their requests; /c cannot overlap them.
     gw.addRoute('c', { matches: [RouteMatch.all([RouteMatch.pathPrefix('/c'), RouteMatch.method(HttpMethod.GET)]), RouteMatch.header('x', '1')], backend: Backend.pool(small), retry: RetryPolicy.none() });
     expect(rules(validate()).map(r => r.name)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+/*
+ * Gateway API ranks matches by specificity across all HTTPRoutes of a Gateway and breaks the remaining ties by the
+ * routes' creation timestamp, then "{namespace}/{name}", and only within one HTTPRoute by rule order (gateway-api
+ * v1.6.1 apis/v1/httproute_types.go, HTTPRouteRule.Matches; Envoy Gateway v1.8.1 sorts HTTPRoutes so in
+ * internal/gatewayapi/resource/resource.go and stable-sorts routes by specificity in internal/gatewayapi/sort.go).
+ */
+describe('many routes on one gateway', () => {
+  const headerRoutes = (gw: AiGateway, chart: Chart, n: number) => {
+    for (let i = 0; i < n; i++) {
+      const pool = new LlmModelPool(chart, `m${i}`, { name: `m${i}`, modelName: `m${i}`, server: ModelServer.demo() });
+      gw.addRoute(`m${i}`, { matches: [RouteMatch.header('x-model', `m${i}`)], backend: Backend.pool(pool) });
+    }
+  };
+
+  test('1,000 models, each a pool and a header route, spread over HTTPRoutes of one Gateway; the policy of each rule targets the HTTPRoute that holds it', () => {
+    const { chart, small, gw, validate } = setup('envoy-gateway');
+    headerRoutes(gw, chart, 1000);
+    gw.addRoute('default', { backend: Backend.pool(small) });
+    const docs = validate();
+    const routes = kindOf(docs, 'HTTPRoute');
+    expect(routes).toHaveLength(63);
+    expect(routes.slice(0, 3).map(r => r.metadata.name)).toEqual(['llm-gateway', 'llm-gateway-2', 'llm-gateway-3']);
+    expect(routes.map(r => r.spec.rules.length)).toEqual([...Array(62).fill(16), 9]);
+    expect(routes.every(r => r.spec.parentRefs[0].name === 'llm-gateway' && r.spec.hostnames[0] === 'llm.example.com')).toBe(true);
+    // In the user's order, object after object; the catch-all last (less specific than every header route).
+    expect(routes.flatMap(r => r.spec.rules.map((x: any) => x.name))).toEqual([...Array.from({ length: 1000 }, (_, i) => `m${i}`), 'default']);
+    const holder = new Map(routes.flatMap(r => r.spec.rules.map((x: any) => [x.name, r.metadata.name] as [string, string])));
+    const policies = kindOf(docs, 'BackendTrafficPolicy');
+    expect(policies).toHaveLength(1001);
+    expect(policies.filter(p => p.spec.targetRefs[0].name !== holder.get(p.spec.targetRefs[0].sectionName))).toEqual([]);
+    expect(only(docs, 'BackendTrafficPolicy', 'llm-gateway-m999').spec.targetRefs)
+      .toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'llm-gateway-63', sectionName: 'm999' }]);
+  }, 120_000);
+
+  test('a rule that ties with an earlier one joins its HTTPRoute, after it, even when an earlier HTTPRoute has room', () => {
+    const { gw, small, validate } = setup('envoy-gateway');
+    const values = (from: number, n: number) => Array.from({ length: n }, (_, i) => RouteMatch.header('x-a', `${from + i}`));
+    gw.addRoute('big1', { matches: values(0, 64), backend: Backend.pool(small) });
+    gw.addRoute('big2', { matches: values(64, 63), backend: Backend.pool(small) });
+    // Two matches do not fit the 128 of the first HTTPRoute: the next one.
+    gw.addRoute('c', { matches: values(200, 2), backend: Backend.pool(small) });
+    // x-a: 200 is also a match of 'c', equally specific: Gateway API would order the two by their HTTPRoutes' age, so 'd' joins 'c'.
+    gw.addRoute('d', { matches: values(200, 1), backend: Backend.pool(small) });
+    // Can match no request 'c' or 'd' takes: the first HTTPRoute with room.
+    gw.addRoute('e', { matches: values(300, 1), backend: Backend.pool(small) });
+    const docs = validate();
+    expect(kindOf(docs, 'HTTPRoute').map(r => [r.metadata.name, r.spec.rules.map((x: any) => x.name)]))
+      .toEqual([['llm-gateway', ['big1', 'big2', 'e']], ['llm-gateway-2', ['c', 'd']]]);
+    expect(only(docs, 'BackendTrafficPolicy', 'llm-gateway-d').spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'llm-gateway-2', sectionName: 'd' }]);
+    expect(only(docs, 'BackendTrafficPolicy', 'llm-gateway-e').spec.targetRefs[0].name).toBe('llm-gateway');
+  });
+
+  test('a rule that ties with rules in two HTTPRoutes is rejected, naming both', () => {
+    const { chart, gw, small } = setup('envoy-gateway');
+    headerRoutes(gw, chart, 17);
+    // x-team and x-model can be on one request, one header each: as specific as m0 (first HTTPRoute) and m16 (second).
+    expect(errorOf(() => gw.addRoute('team', { matches: [RouteMatch.headerPresent('x-team')], backend: Backend.pool(small) })))
+      .toBe("test/gw/team: 'matches' (\"path prefix /, headers x-team\") is as specific as, and can take the same requests as, route 'm0' in HTTPRoute llm-gateway "
+        + "and route 'm16' in HTTPRoute llm-gateway-2: Gateway API orders equally specific rules of different HTTPRoutes by creation time and name, "
+        + 'not by the order routes were added, so their order cannot be kept; add the routes that can take the same requests one after another, '
+        + "or make 'team' more or less specific than them (exact path, longer prefix, method, more headers or query parameters)");
+    // Less specific than every header route: no tie, any HTTPRoute with room.
+    gw.addRoute('team', { matches: [RouteMatch.queryParam('team', 'a')], backend: Backend.pool(small) });
+    expect(kindOf(Testing.synth(chart) as Manifest[], 'HTTPRoute').map(r => r.spec.rules.length)).toEqual([16, 2]);
+  });
+
+  test('a small gateway keeps one HTTPRoute named like the gateway', () => {
+    const { chart, gw, validate } = setup('generic');
+    headerRoutes(gw, chart, 16);
+    expect(kindOf(validate(), 'HTTPRoute').map(r => [r.metadata.name, r.spec.rules.length])).toEqual([['llm-gateway', 16]]);
   });
 });
 
@@ -479,9 +580,16 @@ describe('values the HTTPRoute CEL rules and limits reject (gateway-api v1.6.1 H
       .toBe("test/gw/big: 'matches' (\"65 matches\") are more than the 64 an HTTPRoute rule holds; split the route into several routes, or combine alternatives into a header regex");
     s.gw.addRoute('a', { matches: matches(64, 'a'), backend: Backend.pool(s.small), retry: RetryPolicy.none() });
     s.gw.addRoute('b', { matches: matches(64, 'b'), backend: Backend.pool(s.small), retry: RetryPolicy.none() });
+    // x-c and x-a can both be on one request, with one header each: 'c' must stay in the HTTPRoute of 'a', which is full.
     expect(errorOf(() => s.gw.addRoute('c', { matches: matches(1, 'c'), backend: Backend.pool(s.small), retry: RetryPolicy.none() })))
-      .toContain("test/gw/c: 'matches' (\"1 matches\") would make 129 matches in the HTTPRoute, more than the 128 it holds");
-    expect(rules(s.validate()).map(r => r.matches.length)).toEqual([64, 64]);
+      .toBe("test/gw/c: 'matches' (\"path prefix /, headers x-c\") is as specific as, and can take the same requests as, route 'a' in HTTPRoute llm-gateway, "
+        + 'which is full (128 matches of the 128 it holds): Gateway API orders equally specific rules of different HTTPRoutes by creation time and name, '
+        + "not by the order routes were added, so the route must join that object; add 'c' right after 'a' (before unrelated routes fill llm-gateway), "
+        + "merge the two routes' matches into one route, or make 'c' more or less specific than 'a'");
+    // Less specific than 'a' and 'b' (no header), so Gateway API ranks it after them wherever it is: the next HTTPRoute.
+    s.gw.addRoute('d', { backend: Backend.pool(s.large), retry: RetryPolicy.none() });
+    const docs = s.validate();
+    expect(kindOf(docs, 'HTTPRoute').map(r => [r.metadata.name, r.spec.rules.map((x: any) => x.name)])).toEqual([['llm-gateway', ['a', 'b']], ['llm-gateway-2', ['d']]]);
   });
 
   test('more than 16 headers or query parameters in a match', () => {

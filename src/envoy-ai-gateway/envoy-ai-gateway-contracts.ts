@@ -17,24 +17,47 @@ const row = (renders: string, behaviour: string, source: { repository: string; t
   ({ renders, behaviour, ...source, test: test.includes('.test.ts > ') ? test : `${T}${test}` });
 
 const HEADERS = 'header conditions become AIGatewayRoute header matches: Exact, RegularExpression, and ".*" for presence (envoyproxy/ai-gateway v1.1.0 api/v1beta1/ai_gateway_route.go)';
-const HEADER_LIMIT = row('AIGatewayRoute rules[].matches[].headers (at most 16 a match, the model header included; 128 matches a rule)',
+const HEADER_LIMIT = row('AIGatewayRoute rules[].matches[].headers (at most 16 a match, the model header included; 126 matches a rule, so the generated HTTPRoute holds its route-not-found and a catch-all match)',
   'the API server rejects more; the renderer rejects the route instead', AI('manifests/charts/ai-gateway-crds-helm/templates/aigateway.envoyproxy.io_aigatewayroutes.yaml'),
   'more than 16 header conditions in a match, the model match included');
 const POLICIES = 'faults, per-client-IP limits and outlier detection for a provider land in the BackendTrafficPolicy of the rule (envoyproxy/gateway v1.8.1 api/v1alpha1)';
 const LIMITS = 'request limits, circuit breaking and an explicit stream idle timeout';
+
+/** Rules spread over several AIGatewayRoutes of one Gateway, and the order Envoy Gateway gives their generated HTTPRoutes. */
+const SPREAD = [
+  row('AIGatewayRoutes <gateway>, <gateway>-2, ... attached to the Gateway, 14 rules each and a catch-all',
+    'the controller generates one HTTPRoute per AIGatewayRoute, of the same name, with the rules in order and a route-not-found rule (path prefix "/", 404) last',
+    AI('internal/controller/ai_gateway_route.go'),
+    '1,000 models by model name over AIGatewayRoutes of one Gateway, the catch-all in each ahead of its route-not-found rule, policies on the HTTPRoute that holds their rule'),
+  row('the catch-all rule in every AIGatewayRoute, before the route-not-found rule',
+    'the catch-all is as specific as every route-not-found rule, and across HTTPRoutes such ties go to the oldest: whichever wins, its first tied rule is the catch-all',
+    { repository: 'kubernetes-sigs/gateway-api', tag: 'v1.6.1', path: 'apis/v1/httproute_types.go' },
+    '1,000 models by model name over AIGatewayRoutes of one Gateway, the catch-all in each ahead of its route-not-found rule, policies on the HTTPRoute that holds their rule'),
+  row('a rule as specific as overlapping rules in two AIGatewayRoutes (rejected)', 'their order would be decided by the generated HTTPRoutes\' creation timestamps',
+    { repository: 'kubernetes-sigs/gateway-api', tag: 'v1.6.1', path: 'apis/v1/httproute_types.go' },
+    'a rule as specific as rules in two AIGatewayRoutes, and one with more matches than a generated HTTPRoute can hold'),
+  row('BackendTrafficPolicy and SecurityPolicy targetRefs {kind: HTTPRoute, name: <the generated HTTPRoute that holds the rule>, sectionName: <route id>}, one per copy of a catch-all',
+    'a policy applies to the rule of that name in that HTTPRoute only', EG('api/v1alpha1/policy_helpers.go'),
+    'fifteen model routes take two AIGatewayRoutes; token costs are recorded on the one whose rule has a token budget; a catch-all JWT targets both'),
+];
 
 /** The contracts of every feature Envoy AI Gateway supports. */
 export const ENVOY_AI_GATEWAY_CONTRACTS: Partial<Record<FeatureId, readonly UpstreamContract[]>> = {
   'tls': [row('Gateway listeners[].tls {mode: Terminate, certificateRefs: [Secret]}', 'Envoy Gateway terminates TLS on the listener with the certificate of the Secret',
     { repository: 'kubernetes-sigs/gateway-api', tag: 'v1.6.1', path: 'apis/v1/gateway_types.go' },
     'gateway-api.test.ts > a Gateway with a listener per port, TLS from the Secret, routes from its own namespace')],
-  'match.header': [row('AIGatewayRoute matches[].headers {type: Exact}', 'the header must have that value', ROUTE, HEADERS), HEADER_LIMIT],
+  'match.header': [row('AIGatewayRoute matches[].headers {type: Exact}', 'the header must have that value', ROUTE, HEADERS), HEADER_LIMIT, ...SPREAD],
   'match.headerRegex': [row('AIGatewayRoute matches[].headers {type: RegularExpression}', 'the whole value must match the RE2 regex', ROUTE, HEADERS)],
-  'match.headerPresent': [row('AIGatewayRoute matches[].headers {type: RegularExpression, value: ".*"}', 'any value matches, so the header must be present', ROUTE, HEADERS)],
+  'match.headerPresent': [row('AIGatewayRoute matches[].headers {type: RegularExpression, value: ".*"}', 'any value matches, so the header must be present', ROUTE, HEADERS),
+    row('rules in the order routes were added, checked against Envoy Gateway\'s ranking of the generated HTTPRoutes',
+      'among as many headers Envoy Gateway ranks more exact ones first: a later model or exact header route would take requests of an earlier regex one, and is rejected',
+      EG('internal/gatewayapi/sort.go'),
+      'a model route after a header-presence route is rejected: Envoy Gateway ranks the exact model header first (envoyproxy/gateway v1.8.1 internal/gatewayapi/sort.go)')],
   'match.model': [
     row('AIGatewayRoute matches[].headers {name: x-ai-eg-model, type: Exact}', 'the AI filter copies the body\'s model field to this header before routing',
       AI('api/v1alpha1/shared_types.go'), 'a Gateway and one AIGatewayRoute with a rule per route, matching the model header the AI filter fills'),
     HEADER_LIMIT,
+    ...SPREAD,
   ],
   'backend.pool': [row('AIServiceBackend {schema: OpenAI} over an Envoy Gateway Backend {fqdn: <service>.<namespace>.svc.cluster.local}',
     'the AI filter speaks the OpenAI API to the Service address', AI('api/v1beta1/ai_service_backend.go'),

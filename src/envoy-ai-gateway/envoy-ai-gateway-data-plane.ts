@@ -17,7 +17,7 @@ import {
 import { ProviderApi } from '../routing/backend';
 import type { DataPlaneImpl, GatewayPeer, GatewayRenderer, SupportDeclaration } from '../routing/data-plane';
 import type { FeatureId } from '../routing/features';
-import { checkRouteOrder } from '../routing/precedence';
+import { ENVOY_GATEWAY_RANKING, GATEWAY_API_RANKING, RouteSpread } from '../routing/precedence';
 import { fullyQualifiedHost, normalizeWeights, samePolicy } from '../routing/render-helpers';
 import type { DestinationSpec, GatewaySpec, MatchConditions, ProviderSpec, RouteSpec } from '../routing/resolved';
 import { SupportLevel } from '../routing/support-level';
@@ -41,9 +41,16 @@ const AI_METADATA_NAMESPACE = 'io.envoy.ai_gateway';
 const TOKEN_COST_KEY = 'llm_total_token';
 /** The per-connection buffer for request bodies (prompts with long contexts, images). */
 const REQUEST_BUFFER = '50Mi';
-/** An AIGatewayRoute holds at most this many rules, matches a rule, and headers a match (the model header included). */
+/**
+ * An AIGatewayRoute holds at most 15 rules (its generated HTTPRoute adds a route-not-found rule to Gateway API's 16), matches a
+ * rule, and headers a match (the model header included). One of the 15 is kept for a catch-all route, which every
+ * AIGatewayRoute of a gateway with several must hold (see addRoute).
+ */
 const MAX_RULES = 15;
-const MAX_RULE_MATCHES = 128;
+/** Matches over the rules of the HTTPRoute Envoy AI Gateway generates, whose route-not-found rule has one. */
+const MAX_ROUTE_MATCHES = 128;
+/** A rule's matches: 128 in the AIGatewayRoute, but the generated HTTPRoute must also hold its route-not-found match and a catch-all's. */
+const MAX_RULE_MATCHES = MAX_ROUTE_MATCHES - 2;
 const MAX_MATCH_HEADERS = 16;
 
 const native = (how: string): SupportDeclaration => ({ level: SupportLevel.NATIVE, how });
@@ -121,35 +128,32 @@ const CREDENTIALS: Record<ProviderApi, { readonly type: BackendSecurityPolicySpe
   [ProviderApi.GCP_VERTEX_AI]: { type: BackendSecurityPolicySpecType.GCP_CREDENTIALS, key: 'service_account.json', what: 'a service account key file' },
 };
 
-/** Renders one AiGateway as a Gateway, one AIGatewayRoute with a rule per route, backends and policies. */
+/**
+ * Renders one AiGateway as a Gateway, AIGatewayRoutes holding a rule per route, backends and policies. The rules fill
+ * the first AIGatewayRoute (construct id `AIGatewayRoute`, named like the gateway) and, past its rules or matches,
+ * more AIGatewayRoutes attached to the same Gateway (ids `AIGatewayRoute-2`, ..., named `<name>-2`, ...), as
+ * RouteSpread places them. Envoy AI Gateway turns each into an HTTPRoute of the same name (v1.1.0
+ * internal/controller/ai_gateway_route.go), and Envoy Gateway merges those as Gateway API orders HTTPRoutes.
+ */
 class EnvoyAiGateway implements GatewayRenderer {
-  private readonly rules: AiGatewayRouteSpecRules[] = [];
-  private readonly added: RouteSpec[] = [];
+  /** The AIGatewayRoutes, in creation order. */
+  private readonly routeObjects: Array<{ readonly rules: AiGatewayRouteSpecRules[]; tokenCosts: boolean }> = [];
+  private readonly spread: RouteSpread;
   private readonly serviceBackends = new Map<string, string>();
   private readonly providers = new Map<string, { readonly spec: ProviderSpec; readonly port: number; readonly route: string }>();
   private readonly backendNames = new Set<string>();
   private readonly claimHeaders = new Map<string, string>();
   private readonly inferencePools: InferencePoolRenderer;
-  private tokenCosts = false;
 
   constructor(private readonly scope: Construct, private readonly gateway: GatewaySpec, gatewayClassName: string) {
     renderGatewayObject(scope, gateway, gatewayClassName);
-    new AiGatewayRoute(scope, 'AIGatewayRoute', {
-      metadata: { name: gateway.name, namespace: gateway.namespace },
-      spec: {
-        parentRefs: [{ group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name }],
-        hostnames: [...gateway.hostnames],
-        rules: Lazy.any({ produce: () => this.rules }),
-        // Token usage the AI filter records for each response; token budgets charge it.
-        llmRequestCosts: Lazy.any({
-          produce: () => this.tokenCosts ? [
-            { metadataKey: 'llm_input_token', type: AiGatewayRouteSpecLlmRequestCostsType.INPUT_TOKEN },
-            { metadataKey: 'llm_output_token', type: AiGatewayRouteSpecLlmRequestCostsType.OUTPUT_TOKEN },
-            { metadataKey: TOKEN_COST_KEY, type: AiGatewayRouteSpecLlmRequestCostsType.TOTAL_TOKEN },
-          ] : undefined,
-        }),
-      },
+    // One rule of each AIGatewayRoute is kept for a catch-all, and one match of each generated HTTPRoute is its route-not-found rule's.
+    this.spread = new RouteSpread({
+      dataPlane: 'Envoy AI Gateway', kind: 'AIGatewayRoute', baseName: gateway.name, maxRules: MAX_RULES - 1, maxMatches: MAX_ROUTE_MATCHES - 2,
+      // Envoy Gateway orders the generated HTTPRoutes' matches its own way too; the order must hold under both.
+      rankings: [GATEWAY_API_RANKING, ENVOY_GATEWAY_RANKING],
     });
+    this.addAiGatewayRoute();
     // The AI filter buffers the request body to read the model; Envoy Gateway's default 32 KiB per connection
     // rejects long prompts.
     new ClientTrafficPolicy(scope, 'ClientTrafficPolicy', {
@@ -171,16 +175,45 @@ class EnvoyAiGateway implements GatewayRenderer {
     return this.inferencePools.peersOf(this.scope, d);
   }
 
+  /** The next AIGatewayRoute, with the Gateway as parent and its hostnames. */
+  private addAiGatewayRoute() {
+    const index = this.routeObjects.length;
+    const object = { rules: [] as AiGatewayRouteSpecRules[], tokenCosts: false };
+    this.routeObjects.push(object);
+    new AiGatewayRoute(this.scope, index === 0 ? 'AIGatewayRoute' : `AIGatewayRoute-${index + 1}`, {
+      metadata: { name: this.spread.nameOf(index), namespace: this.gateway.namespace },
+      spec: {
+        parentRefs: [{ group: GATEWAY_GROUP, kind: 'Gateway', name: this.gateway.name }],
+        hostnames: [...this.gateway.hostnames],
+        rules: Lazy.any({ produce: () => object.rules }),
+        // Token usage the AI filter records for each response; token budgets charge it.
+        llmRequestCosts: Lazy.any({
+          produce: () => object.tokenCosts ? [
+            { metadataKey: 'llm_input_token', type: AiGatewayRouteSpecLlmRequestCostsType.INPUT_TOKEN },
+            { metadataKey: 'llm_output_token', type: AiGatewayRouteSpecLlmRequestCostsType.OUTPUT_TOKEN },
+            { metadataKey: TOKEN_COST_KEY, type: AiGatewayRouteSpecLlmRequestCostsType.TOTAL_TOKEN },
+          ] : undefined,
+        }),
+      },
+    });
+  }
+
+  /**
+   * Adds the route's rule to the AIGatewayRoute RouteSpread chooses. A catch-all goes into every AIGatewayRoute of
+   * a gateway with several: each generated HTTPRoute ends with a route-not-found rule (path prefix "/", no headers)
+   * exactly as specific as the catch-all, and across HTTPRoutes such ties go to the oldest one (gateway-api v1.6.1
+   * HTTPRouteRule.Matches). Holding the catch-all before its route-not-found rule, whichever HTTPRoute wins the tie
+   * sends the request to the catch-all.
+   */
   public addRoute(route: RouteSpec): void {
-    if (this.rules.length === MAX_RULES) {
-      throw invalid(route.scope, 'id', route.id, `would be rule ${MAX_RULES + 1} of the AIGatewayRoute, which holds at most ${MAX_RULES}`,
-        'merge routes (several matches on one route are ORed), or split them over two AiGateways with different hostnames');
-    }
     if (route.id === 'route-not-found') {
       throw invalid(route.scope, 'id', route.id, 'is a rule name Envoy AI Gateway reserves', 'choose another route id');
     }
-    checkRouteOrder(route, this.added, 'Envoy AI Gateway');
     checkMatchLimits(route);
+    const placed = this.spread.place(route);
+    const catchAll = route.matches.length === 0;
+    // The objects that hold the rule: a catch-all is in every one.
+    const indexes = catchAll ? this.spread.objects.map(o => o.index) : [placed];
     const p = route.policies;
     const fallback = route.backend.mode === 'fallback';
     const weights = route.backend.mode === 'weighted' ? normalizeWeights(route.backend.destinations.map(d => d.weight)) : undefined;
@@ -192,8 +225,8 @@ class EnvoyAiGateway implements GatewayRenderer {
         'would eject the whole pool: Envoy AI Gateway reaches a pool or Service through one Service address, not its replicas',
         'leave outlier detection out (Backend.fallback moves to the next backend on errors), or route to Backend.inferencePool');
     }
-    const policies = this.routePolicies(route);
-    this.rules.push({
+    const policies = this.routePolicies(route, indexes.map(i => this.spread.nameOf(i)));
+    const rule: AiGatewayRouteSpecRules = {
       name: route.id,
       matches: route.matches.length === 0 ? undefined : route.matches.map(m => ({ headers: renderHeaders(m) })),
       backendRefs: route.backend.destinations.map((d, i) => ({
@@ -207,9 +240,14 @@ class EnvoyAiGateway implements GatewayRenderer {
       },
       // Streamed completions pause between tokens: never Envoy's short default.
       streamIdleTimeout: gatewayDuration(route.scope, 'timeouts.streamIdle', (p.timeouts.streamIdleSeconds ?? (p.timeouts.requestSeconds || 300)) * 1000),
-    });
+    };
+    for (const i of indexes) {
+      if (i === this.routeObjects.length) this.addAiGatewayRoute();
+      this.routeObjects[i].rules.push(rule);
+      if (p.rateLimit?.counts === 'tokens') this.routeObjects[i].tokenCosts = true;
+    }
     policies.render();
-    this.added.push(route);
+    for (const i of indexes) this.spread.commit(route, i);
   }
 
   /** Envoy AI Gateway rejects rules that mix an InferencePool with other backends, or hold two InferencePools. */
@@ -327,9 +365,10 @@ class EnvoyAiGateway implements GatewayRenderer {
    * A BackendTrafficPolicy per rule of the HTTPRoute Envoy AI Gateway generates (named like the
    * AIGatewayRoute, its rules named like ours): the route's retries, balancing, limits and budgets.
    */
-  private routePolicies(route: RouteSpec): { render(): void } {
+  private routePolicies(route: RouteSpec, routeNames: readonly string[]): { render(): void } {
     const p = route.policies;
-    const target: PolicyTarget = { group: GATEWAY_GROUP, kind: 'HTTPRoute', name: this.gateway.name, sectionName: route.id };
+    // The rule's section of each generated HTTPRoute that holds it (one, or every one for a catch-all).
+    const targets: PolicyTarget[] = routeNames.map(name => ({ group: GATEWAY_GROUP, kind: 'HTTPRoute', name, sectionName: route.id }));
     const limit = p.rateLimit;
     if (limit?.key.kind === 'jwtClaim' && p.jwt === undefined) {
       throw invalid(route.scope, 'rateLimit.key', `RateLimitKey.jwtClaim("${limit.key.name}")`, 'needs a validated JWT, and the route has no JwtAuth',
@@ -342,20 +381,19 @@ class EnvoyAiGateway implements GatewayRenderer {
     }
     // The rule itself carries the stream idle timeout; token budgets are charged from the AI filter's metadata.
     const spec: BackendTrafficPolicySpec = backendTrafficPolicySpec(
-      { ...route, policies: { ...p, timeouts: { requestSeconds: p.timeouts.requestSeconds } } }, [target], 'Envoy AI Gateway',
+      { ...route, policies: { ...p, timeouts: { requestSeconds: p.timeouts.requestSeconds } } }, targets, 'Envoy AI Gateway',
       { tokenCost: { namespace: AI_METADATA_NAMESPACE, key: TOKEN_COST_KEY }, claimHeader },
     );
     const retry = route.backend.mode === 'fallback' ? fallbackRetry(route) : spec.retry;
     return {
       render: () => {
-        if (limit?.counts === 'tokens') this.tokenCosts = true;
         if (limit?.key.kind === 'jwtClaim') this.claimHeaders.set(limit.key.name!, claimHeader(limit.key.name!));
         new BackendTrafficPolicy(this.scope, `BackendTrafficPolicy-${route.id}`, {
           metadata: { name: `${this.gateway.name}-${route.id}`, namespace: this.gateway.namespace },
           spec: { ...spec, retry },
         });
         if (route.ownPolicies.has('jwt')) {
-          renderSecurityPolicy(this.scope, `SecurityPolicy-${route.id}`, `${this.gateway.name}-${route.id}`, this.gateway.namespace, target, p.jwt!,
+          renderSecurityPolicy(this.scope, `SecurityPolicy-${route.id}`, `${this.gateway.name}-${route.id}`, this.gateway.namespace, targets, p.jwt!,
             () => [...this.claimHeaders].map(([claim, header]) => ({ claim, header })));
         }
       },
@@ -403,7 +441,8 @@ function renderHeaders(m: MatchConditions) {
 /** AIGatewayRoute's limits (envoyproxy/ai-gateway v1.1.0 aigateway.envoyproxy.io_aigatewayroutes.yaml). */
 function checkMatchLimits(route: RouteSpec) {
   if (route.matches.length > MAX_RULE_MATCHES) {
-    throw invalid(route.scope, 'matches', `${route.matches.length} matches`, `are more than the ${MAX_RULE_MATCHES} an AIGatewayRoute rule holds`,
+    throw invalid(route.scope, 'matches', `${route.matches.length} matches`, `are more than the ${MAX_RULE_MATCHES} an AIGatewayRoute rule can hold: the HTTPRoute Envoy AI Gateway generates holds ${MAX_ROUTE_MATCHES} matches, `
+      + 'one of them its route-not-found rule\'s and one kept for a catch-all route',
       'split the route into several routes, or combine alternatives into a header regex');
   }
   route.matches.forEach((m, i) => {

@@ -28,6 +28,16 @@ const MATCHES = 'conditions of a match are ANDed in one match; matches are ORed'
 const MATCH_LIMITS = row('HTTPRoute rules[].matches (at most 64 a rule, 128 a route; 16 headers and 16 query parameters a match)',
   'the API server rejects an HTTPRoute beyond these limits; the renderer rejects the route instead', HTTPROUTE_CRD, 'more than 64 matches in a rule, or 128 in the HTTPRoute');
 
+/** Rules spread over several HTTPRoutes of one Gateway, and the order Gateway API gives them. */
+const SPREAD = [
+  row('HTTPRoutes <gateway>, <gateway>-2, ... attached to the Gateway, 16 rules or 128 matches each',
+    'matches rank by specificity across all HTTPRoutes of the Gateway; equally specific ones by the HTTPRoute\'s creation timestamp, then "{namespace}/{name}", '
+    + 'then rule order: a rule as specific as an overlapping earlier rule is kept in that rule\'s HTTPRoute, after it, or rejected',
+    HTTPROUTE, 'a rule that ties with an earlier one joins its HTTPRoute, after it, even when an earlier HTTPRoute has room'),
+  row('a rule as specific as overlapping rules in two HTTPRoutes (rejected)', 'their order would be decided by the HTTPRoutes\' creation timestamps',
+    HTTPROUTE, 'a rule that ties with rules in two HTTPRoutes is rejected, naming both'),
+];
+
 /** What every Gateway API implementation does with the standard HTTPRoute and Gateway. */
 const COMMON: Contracts = {
   'tls': [row('Gateway listeners[].tls {mode: Terminate, certificateRefs: [Secret]}', 'the listener terminates TLS with the certificate and key of the Secret',
@@ -37,17 +47,20 @@ const COMMON: Contracts = {
     row('HTTPRoute matches[].path.value', 'the CEL rules reject "//", dot segments, "%2F", "#" and characters outside RFC 3986 pchar; RouteMatch rejects them first',
       HTTPROUTE_CRD, 'paths the HTTPRoute accepts pass, percent-encoded octets included'),
     MATCH_LIMITS,
+    ...SPREAD,
   ],
-  'match.header': [row('HTTPRoute matches[].headers {type: Exact}', 'header names compare case-insensitively, values exactly; all conditions of one match must hold', HTTPROUTE, MATCHES), MATCH_LIMITS],
+  'match.header': [row('HTTPRoute matches[].headers {type: Exact}', 'header names compare case-insensitively, values exactly; all conditions of one match must hold', HTTPROUTE, MATCHES),
+    MATCH_LIMITS, ...SPREAD],
   'match.headerRegex': [row('HTTPRoute matches[].headers {type: RegularExpression}', 'the whole value must match, in the implementation\'s regex dialect', HTTPROUTE,
     'one HTTPRoute with a named rule per route, in order')],
   'match.headerPresent': [row('HTTPRoute matches[].headers {type: RegularExpression, value: ".*"}', 'any value of the header matches, so the header must be present',
     HTTPROUTE, 'one HTTPRoute with a named rule per route, in order')],
-  'match.method': [row('HTTPRoute matches[].method', 'the request method must equal it', HTTPROUTE, MATCHES)],
+  'match.method': [row('HTTPRoute matches[].method', 'the request method must equal it', HTTPROUTE, MATCHES), ...SPREAD],
   'match.query': [
     row('HTTPRoute matches[].queryParams {type: Exact}', 'the first value of the parameter must equal it', HTTPROUTE, MATCHES),
     row('HTTPRoute matches[].queryParams[].name', 'names are HTTP tokens of at most 256 characters and values at most 1024, or the API server rejects the route',
       HTTPROUTE_CRD, 'query parameter names are HTTP tokens of at most 256 characters; values at most 1024'),
+    ...SPREAD,
   ],
   'backend.pool': [row('HTTPRoute backendRefs {name, port} to the pool Service', 'the implementation balances over the endpoints of the Service port', HTTPROUTE,
     'weights, mirror and timeouts')],
@@ -67,7 +80,21 @@ const COMMON: Contracts = {
   ],
 };
 
+const EG_SORT = row('rules in the order routes were added, checked against Envoy Gateway\'s own ranking as well as Gateway API\'s',
+  'Envoy Gateway ranks, among as many headers, more exact ones first; a later exact header route would take requests of an earlier regex one, and is rejected',
+  EG('internal/gatewayapi/sort.go'), 'Envoy Gateway ranks an exact header before a regex one when both have as many headers (envoyproxy/gateway v1.8.1 internal/gatewayapi/sort.go)');
+
 const ENVOY_GATEWAY: Contracts = {
+  'match.headerRegex': [EG_SORT],
+  'match.headerPresent': [EG_SORT],
+  'match.method': [row('HTTPRoute matches[].method, ranked as one more header',
+    'Envoy Gateway matches the method as a ":method" header, so a method route and a header route tie there; they are kept in one HTTPRoute, in order',
+    EG('internal/gatewayapi/route.go'),
+    'Envoy Gateway counts a method as one more header (envoyproxy/gateway v1.8.1 internal/gatewayapi/route.go), so header routes after a method route stay in its HTTPRoute')],
+  'match.header': [EG_SORT, row('HTTPRoutes <gateway>, <gateway>-2, ... of one Gateway',
+    'Envoy Gateway orders HTTPRoutes by creation timestamp, then namespace/name (internal/gatewayapi/resource/resource.go), and stable-sorts their rules by '
+    + 'path, header and query specificity, so only equally specific rules keep that order', EG('internal/gatewayapi/sort.go'),
+    '1,000 models, each a pool and a header route, spread over HTTPRoutes of one Gateway; the policy of each rule targets the HTTPRoute that holds it')],
   'backend.inferencePool': [
     row('no BackendTrafficPolicy loadBalancer on a rule to an InferencePool',
       'the Envoy AI Gateway extension server that serves InferencePools for Envoy Gateway makes the cluster ORIGINAL_DST: the picker alone chooses the endpoint',
@@ -82,6 +109,9 @@ const ENVOY_GATEWAY: Contracts = {
   'timeout.streamIdle': [row('BackendTrafficPolicy timeout.http.streamIdleTimeout', 'a stream with no activity for that long is reset', EG('api/v1alpha1/timeout_types.go'),
     'stream idle timeout and fault injection')],
   'retry': [
+    row('BackendTrafficPolicy targetRefs {kind: HTTPRoute, name: <the HTTPRoute that holds the rule>, sectionName: <route id>}',
+      'a policy applies to the rule of that name in that HTTPRoute only', EG('api/v1alpha1/policy_helpers.go'),
+      '1,000 models, each a pool and a header route, spread over HTTPRoutes of one Gateway; the policy of each rule targets the HTTPRoute that holds it'),
     row('BackendTrafficPolicy retry.retryOn.triggers: retriable-status-codes with httpStatusCodes', 'status codes are retried only with this trigger',
       EG('api/v1alpha1/retry_types.go'),
       'a 503 is retried on Envoy Gateway: the status codes come with the retriable-status-codes trigger they need (envoyproxy/gateway v1.8.1 api/v1alpha1/retry_types.go)'),

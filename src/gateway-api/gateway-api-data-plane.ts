@@ -15,7 +15,7 @@ import {
 import { DestinationRules, renderJwtPair } from '../istio/istio-policies';
 import type { DataPlaneImpl, GatewayRenderer, GatewayWorkload, SupportDeclaration } from '../routing/data-plane';
 import type { FeatureId } from '../routing/features';
-import { checkRouteOrder } from '../routing/precedence';
+import { ENVOY_GATEWAY_RANKING, GATEWAY_API_RANKING, RouteSpread } from '../routing/precedence';
 import { fullyQualifiedHost, normalizeWeights } from '../routing/render-helpers';
 import type { DestinationSpec, GatewaySpec, MatchConditions, RetrySpec, RouteSpec } from '../routing/resolved';
 import { SupportLevel } from '../routing/support-level';
@@ -204,10 +204,16 @@ function workload(kind: GatewayApiImplementationKind, implementation: GatewayImp
 }
 
 
-/** Renders one AiGateway as a Gateway, one HTTPRoute with a rule per route, and implementation policies. */
+/**
+ * Renders one AiGateway as a Gateway, HTTPRoutes holding a rule per route, and implementation policies. The rules
+ * fill the first HTTPRoute (construct id `HTTPRoute`, named like the gateway) and, past the 16 rules or 128 matches
+ * one holds, more HTTPRoutes attached to the same Gateway (ids `HTTPRoute-2`, `HTTPRoute-3`, ..., named `<name>-2`,
+ * ...), as RouteSpread places them.
+ */
 class GatewayApiGateway implements GatewayRenderer {
-  private readonly rules: ExperimentalRule[] = [];
-  private readonly added: RouteSpec[] = [];
+  /** The rules of each HTTPRoute, in creation order. */
+  private readonly rules: ExperimentalRule[][] = [];
+  private readonly spread: RouteSpread;
   private readonly grants = new Set<string>();
   private readonly destinationRules?: DestinationRules;
   private readonly inferencePools: InferencePoolRenderer;
@@ -221,18 +227,13 @@ class GatewayApiGateway implements GatewayRenderer {
     channel: GatewayApiChannel,
   ) {
     this.experimental = channel === GatewayApiChannel.EXPERIMENTAL;
-    const metadata = { name: gateway.name, namespace: gateway.namespace };
     renderGatewayObject(scope, gateway, gatewayClassName);
-    const spec = {
-      parentRefs: [{ group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name }],
-      hostnames: [...gateway.hostnames],
-      rules: Lazy.any({ produce: () => this.rules }),
-    };
-    if (channel === GatewayApiChannel.EXPERIMENTAL) {
-      new ExperimentalHttpRoute(scope, 'HTTPRoute', { metadata, spec });
-    } else {
-      new HttpRoute(scope, 'HTTPRoute', { metadata, spec });
-    }
+    this.spread = new RouteSpread({
+      dataPlane: 'Gateway API', kind: 'HTTPRoute', baseName: gateway.name, maxRules: MAX_HTTPROUTE_RULES, maxMatches: MAX_ROUTE_MATCHES,
+      // Envoy Gateway orders matches its own way too; the order must hold under both.
+      rankings: impl === 'envoy-gateway' ? [GATEWAY_API_RANKING, ENVOY_GATEWAY_RANKING] : [GATEWAY_API_RANKING],
+    });
+    this.addHttpRoute();
     this.inferencePools = new InferencePoolRenderer(scope, impl);
     if (impl === 'istio') this.destinationRules = new DestinationRules(scope, gateway.name);
     const jwt = gateway.defaults.jwt;
@@ -251,20 +252,36 @@ class GatewayApiGateway implements GatewayRenderer {
     return this.inferencePools.peersOf(this.scope, d);
   }
 
+  /** The next HTTPRoute, with the Gateway as parent and its hostnames. */
+  private addHttpRoute() {
+    const index = this.rules.length;
+    const rules: ExperimentalRule[] = [];
+    this.rules.push(rules);
+    const metadata = { name: this.spread.nameOf(index), namespace: this.gateway.namespace };
+    const spec = {
+      parentRefs: [{ group: GATEWAY_GROUP, kind: 'Gateway', name: this.gateway.name }],
+      hostnames: [...this.gateway.hostnames],
+      rules: Lazy.any({ produce: () => rules }),
+    };
+    const id = index === 0 ? 'HTTPRoute' : `HTTPRoute-${index + 1}`;
+    if (this.experimental) {
+      new ExperimentalHttpRoute(this.scope, id, { metadata, spec });
+    } else {
+      new HttpRoute(this.scope, id, { metadata, spec });
+    }
+  }
+
   public addRoute(route: RouteSpec): void {
     // Everything that can reject the route comes first: a rejected route leaves nothing behind.
-    if (this.rules.length === MAX_HTTPROUTE_RULES) {
-      throw invalid(route.scope, 'id', route.id, `would be rule ${MAX_HTTPROUTE_RULES + 1} of the HTTPRoute, which holds at most ${MAX_HTTPROUTE_RULES}`,
-        'merge routes (several matches on one route are ORed), or split them over two AiGateways with different hostnames');
-    }
-    checkRouteOrder(route, this.added, 'Gateway API');
+    const index = this.spread.place(route);
+    const routeName = this.spread.nameOf(index);
     this.checkMatchLimits(route);
     const p = route.policies;
     // HTTPRoute retry is experimental: on the standard channel only the library's default retries reach here
     // (an explicit policy fails the capability check), and they are left out.
     const retry = this.impl === 'envoy-gateway' || p.retry === undefined || !this.experimental ? undefined : experimentalRetry(route, this.impl);
     this.checkPolicyTargets(route);
-    const policies = this.impl === 'envoy-gateway' ? this.envoyGatewayPolicies(route) : undefined;
+    const policies = this.impl === 'envoy-gateway' ? this.envoyGatewayPolicies(route, routeName) : undefined;
     const ruleHosts = this.destinationRules === undefined ? [] : route.backend.destinations.filter(d => d.kind !== 'inferencePool')
       .map(d => ({ d, host: fullyQualifiedHost(route.scope, 'backend', d, 'Gateway API') }));
     ruleHosts.forEach(x => this.destinationRules!.check(route, x.host));
@@ -297,25 +314,21 @@ class GatewayApiGateway implements GatewayRenderer {
         cookieConfig: p.sessionAffinity.kind === 'cookie' ? { lifetimeType: 'Permanent' as any } : undefined,
       } : undefined,
     };
+    if (index === this.rules.length) this.addHttpRoute();
     policies?.render();
     ruleHosts.forEach(x => this.destinationRules!.add(route, x.d, x.host));
-    this.rules.push(rule);
-    this.added.push(route);
+    this.rules[index].push(rule);
+    this.spread.commit(route, index);
   }
 
   /**
    * HTTPRoute's limits (gateway-api v1.6.1 config/crd/standard/gateway.networking.k8s.io_httproutes.yaml): at most 64
-   * matches a rule and 128 over the route, 16 headers and 16 query parameters a match.
+   * matches a rule, 16 headers and 16 query parameters a match. The 128 matches over a route are RouteSpread's to keep.
    */
   private checkMatchLimits(route: RouteSpec) {
     if (route.matches.length > MAX_RULE_MATCHES) {
       throw invalid(route.scope, 'matches', `${route.matches.length} matches`, `are more than the ${MAX_RULE_MATCHES} an HTTPRoute rule holds`,
         'split the route into several routes, or combine alternatives into a header regex');
-    }
-    const total = this.added.reduce((n, r) => n + r.matches.length, 0) + route.matches.length;
-    if (total > MAX_ROUTE_MATCHES) {
-      throw invalid(route.scope, 'matches', `${route.matches.length} matches`, `would make ${total} matches in the HTTPRoute, more than the ${MAX_ROUTE_MATCHES} it holds`,
-        'use fewer matches (combine alternatives into a header regex), or split the routes over two AiGateways with different hostnames');
     }
     route.matches.forEach((m, i) => {
       for (const [what, list] of [['headers', m.headers], ['query parameters', m.queryParams]] as const) {
@@ -387,8 +400,9 @@ class GatewayApiGateway implements GatewayRenderer {
    * One BackendTrafficPolicy per route rule with every effective setting (a rule's policy replaces the
    * Gateway's), and a SecurityPolicy when the route sets its own JWT. Checks now, renders on render().
    */
-  private envoyGatewayPolicies(route: RouteSpec): { render(): void } {
-    const target = { group: GATEWAY_GROUP, kind: 'HTTPRoute', name: this.gateway.name, sectionName: route.id };
+  private envoyGatewayPolicies(route: RouteSpec, routeName: string): { render(): void } {
+    // The rule's section of the HTTPRoute that holds it.
+    const target = { group: GATEWAY_GROUP, kind: 'HTTPRoute', name: routeName, sectionName: route.id };
     const spec = backendTrafficPolicySpec(route, [target]);
     const jwt = route.policies.jwt;
     if (route.ownPolicies.has('jwt')) checkEnvoyGatewayJwt(route.scope, 'jwt', jwt, 'Envoy Gateway');

@@ -139,7 +139,7 @@ export class DataPlane {
   }
 
   /**
-   * Kubernetes Gateway API (`gateway.networking.k8s.io/v1`): a Gateway and one HTTPRoute, implementation
+   * Kubernetes Gateway API (`gateway.networking.k8s.io/v1`): a Gateway and its HTTPRoutes, implementation
    * policies for what Gateway API lacks, and InferencePools with an endpoint picker for
    * `Backend.inferencePool` backends.
    */
