@@ -474,8 +474,8 @@ describe('settings', () => {
   test('Backend.inferencePool takes an InferencePool, not the pool (the form before InferencePool was a construct)', () => {
     const c = chart();
     const pool = gpuPool(c);
-    expect(errorOf(() => Backend.inferencePool(pool as any)._resolve(c, 'backend', 'llm'))).toBe(
-      "test: 'backend' (\"test/llama\") is not an InferencePool; create one next to the pool (new InferencePool(scope, id, { pool })) "
+    expect(errorOf(() => Backend.inferencePool(pool as any))).toBe(
+      "Backend.inferencePool: 'inferencePool' (\"test/llama\") is not an InferencePool; create one next to the pool (new InferencePool(scope, id, { pool })) "
       + 'and pass it to Backend.inferencePool()');
   });
 });

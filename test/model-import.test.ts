@@ -114,8 +114,9 @@ describe('an imported model server behind a gateway', () => {
   test('Backend.pool rejects what is not a pool, naming it', () => {
     const c = chart();
     const gw = new AiGateway(c, 'gw', { name: 'gw', dataPlane: DataPlane.istio(), hostnames: ['llm.example.com'] });
-    expect(errorOf(() => gw.addRoute('llama', { backend: Backend.pool({ serviceName: 'x' } as any) }))).toBe(
-      "test/gw/llama: 'backend' ({\"serviceName\":\"x\"}) is not a model pool; pass an LlmModelPool, or a server imported with LlmModelPool.fromService(...)");
+    expect(gw.routes).toEqual([]);
+    expect(errorOf(() => Backend.pool({ serviceName: 'x' } as any))).toBe(
+      "Backend.pool: 'pool' ({\"serviceName\":\"x\"}) is not a model pool; pass an LlmModelPool, or a server imported with LlmModelPool.fromService(...)");
   });
 });
 

@@ -866,7 +866,7 @@ function makeValidFor(p: DataPlaneProfile, input: GatewayScenario): GatewayScena
     s = { ...s, routes: consistentPolicies(s) };
   }
   if (p.family === 'gatewayApi' || p.family === 'envoyAiGateway') {
-    s = { ...s, routes: specificityOrder(s.routes) };
+    s = { ...s, routes: specificityOrder(s.routes, p.family === 'envoyAiGateway' || p.implementation === 'envoyGateway') };
   }
   return { ...s, routes: s.routes.slice(0, p.maxRoutes) };
 }
@@ -898,7 +898,7 @@ function leafMatches(m: MatchScenario): MatchScenario[] {
   return m.kind === 'all' ? m.of.flatMap(leafMatches) : [m];
 }
 
-function rankOf(m: MatchScenario | undefined): { rank: number[]; path: { exact: boolean; value: string } } {
+function rankOf(m: MatchScenario | undefined): { rank: number[]; envoy: number[]; path: { exact: boolean; value: string } } {
   const leaves = m === undefined ? [] : leafMatches(m);
   const path = leaves.find((l): l is Extract<MatchScenario, { kind: 'pathPrefix' | 'pathExact' }> => l.kind === 'pathPrefix' || l.kind === 'pathExact');
   const exact = path?.kind === 'pathExact';
@@ -911,7 +911,11 @@ function rankOf(m: MatchScenario | undefined): { rank: number[]; path: { exact: 
     headers,
     queries: leaves.filter(l => l.kind === 'queryParam').length,
   };
-  return { rank: [r.exact, r.length, r.method, r.headers, r.queries], path: { exact, value } };
+  // Envoy Gateway's own order (envoyproxy/gateway v1.8.1 internal/gatewayapi/sort.go): the method is one more header,
+  // a prefix "/" is no path, and among as many headers the more exact ones first.
+  const exactHeaders = leaves.filter(l => l.kind === 'header' || l.kind === 'model').length + r.method;
+  const envoy = [r.exact, exact || value !== '/' ? r.length : 0, r.headers + r.method, exactHeaders, r.queries];
+  return { rank: [r.exact, r.length, r.method, r.headers, r.queries], envoy, path: { exact, value } };
 }
 
 function compareRanks(a: number[], b: number[]): number {
@@ -927,14 +931,15 @@ function pathsOverlap(a: { exact: boolean; value: string }, b: { exact: boolean;
   return within(a.value, b.value) || within(b.value, a.value);
 }
 
-function specificityOrder(routes: readonly RouteScenario[]): RouteScenario[] {
+/** `envoy`: the order must also hold under Envoy Gateway's ranking (Envoy Gateway implementation, Envoy AI Gateway). */
+function specificityOrder(routes: readonly RouteScenario[], envoy = false): RouteScenario[] {
   const ranks = (r: RouteScenario) => (r.matches ?? [undefined as MatchScenario | undefined]).map(rankOf);
   const best = (r: RouteScenario) => ranks(r).map(x => x.rank).sort((a, b) => compareRanks(b, a))[0];
   const sorted = [...routes].sort((a, b) => compareRanks(best(b), best(a)));
   const kept: RouteScenario[] = [];
   for (const route of sorted) {
     const outranks = kept.some(earlier => ranks(route).some(m => ranks(earlier)
-      .some(e => pathsOverlap(m.path, e.path) && compareRanks(m.rank, e.rank) > 0)));
+      .some(e => pathsOverlap(m.path, e.path) && (compareRanks(m.rank, e.rank) > 0 || (envoy && compareRanks(m.envoy, e.envoy) > 0)))));
     if (!outranks) kept.push(route);
   }
   return kept;

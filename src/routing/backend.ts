@@ -106,9 +106,10 @@ export class Backend {
    * Gateways with network isolation admit only themselves to its pods.
    */
   public static pool(pool: ILlmModelPool, options: PoolBackendOptions = {}): Backend {
+    // A value that is wrong on its own fails here, not when a route resolves it (JavaScript callers get no type check).
+    requirePool('Backend.pool', 'pool', pool);
     requireObject('Backend.pool', 'options', options);
     return new Backend('pool', (scope, property) => {
-      requirePool(scope, property, pool);
       const port = requirePort(scope, `${property}.port`, options.port ?? pool.servicePort);
       return { mode: 'single', destinations: [{ kind: 'pool', name: pool.serviceName, namespace: pool.namespaceName, port, pool, weight: 1 }] };
     });
@@ -121,12 +122,12 @@ export class Backend {
    * render it; others reject it with an alternative.
    */
   public static inferencePool(inferencePool: InferencePool): Backend {
-    return new Backend('inferencePool', (scope, property) => {
-      // JavaScript callers get no type check, and the old form passed the pool itself.
-      if (!(inferencePool instanceof InferencePool)) {
-        throw invalid(scope, property, describePool(inferencePool), 'is not an InferencePool',
-          'create one next to the pool (new InferencePool(scope, id, { pool })) and pass it to Backend.inferencePool()');
-      }
+    // JavaScript callers get no type check, and the form before InferencePool was a construct passed the pool itself.
+    if (!(inferencePool instanceof InferencePool)) {
+      throw invalid('Backend.inferencePool', 'inferencePool', describePool(inferencePool), 'is not an InferencePool',
+        'create one next to the pool (new InferencePool(scope, id, { pool })) and pass it to Backend.inferencePool()');
+    }
+    return new Backend('inferencePool', () => {
       const pool = inferencePool.pool;
       return {
         mode: 'single',
@@ -282,7 +283,7 @@ function singleDestination(backend: Backend, scope: IConstruct, property: string
 }
 
 /** A pool, as JavaScript callers may pass anything. */
-function requirePool(scope: IConstruct, property: string, pool: ILlmModelPool) {
+function requirePool(scope: IConstruct | string, property: string, pool: ILlmModelPool) {
   if (pool === null || typeof pool !== 'object' || typeof pool.serviceName !== 'string' || typeof pool.servicePort !== 'number' || pool.node === undefined) {
     throw invalid(scope, property, describePool(pool), 'is not a model pool', 'pass an LlmModelPool, or a server imported with LlmModelPool.fromService(...)');
   }
