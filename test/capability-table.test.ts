@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { capabilitiesDocument, CAPABILITIES_DOC, capabilityTable, dataPlanes } from '../scripts/capability-table';
+import { SupportLevel } from '../src';
 
 test('docs/capabilities.md is the one generated from the data planes (run npm run capabilities)', () => {
   expect(fs.readFileSync(CAPABILITIES_DOC, 'utf8')).toBe(capabilitiesDocument());
@@ -30,4 +31,11 @@ test('every upstream contract names a test that exists, and a source with reposi
     }
   }
   expect(missing).toEqual([]);
+});
+
+test('every feature a data plane supports has at least one upstream contract (the contracts table covers every rendered setting)', () => {
+  const uncovered = dataPlanes().flatMap(plane => plane.capabilities()
+    .filter(f => f.level !== SupportLevel.UNSUPPORTED && (f.contracts ?? []).length === 0)
+    .map(f => `${plane.name}: ${f.feature}`));
+  expect(uncovered).toEqual([]);
 });
