@@ -429,8 +429,14 @@ export function planControllers(needs: GatewayNeeds[], o: PlanOptions): Controll
     // From v26.7.0 the DCGM exporter's ServiceMonitor is on by default, created only when the ServiceMonitor CRD exists
     // when the operator reconciles (NVIDIA/gpu-operator v26.7.0 controllers/object_controls.go): after the Prometheus stack.
     release({
-      id: 'gpu-operator', chart: 'gpuOperator', name: 'gpu-operator', namespace: o.namespaces.gpuOperator, values: {},
-      dependsOn: o.prometheus ? ['kube-prometheus-stack'] : [], timeoutSeconds: 1200, atomic: false,
+      id: 'gpu-operator',
+      chart: 'gpuOperator',
+      name: 'gpu-operator',
+      namespace: o.namespaces.gpuOperator,
+      values: {},
+      dependsOn: o.prometheus ? ['kube-prometheus-stack'] : [],
+      timeoutSeconds: 1200,
+      atomic: false,
     });
   }
 

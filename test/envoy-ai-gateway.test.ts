@@ -278,7 +278,9 @@ describe('many routes on one gateway', () => {
     const holder = new Map(objects.flatMap(o => o.spec.rules.filter((r: any) => r.name !== 'default').map((r: any) => [r.name, o.metadata.name] as [string, string])));
     const policies = docs.filter(d => d.kind === 'BackendTrafficPolicy' && d.metadata.name !== 'ai-default');
     expect(policies).toHaveLength(1000);
-    expect(policies.filter(p => p.spec.targetRefs.length !== 1 || p.spec.targetRefs[0].name !== holder.get(p.spec.targetRefs[0].sectionName))).toEqual([]);
+    const misplaced = policies.filter(p => p.spec.targetRefs.length !== 1
+      || p.spec.targetRefs[0].name !== holder.get(p.spec.targetRefs[0].sectionName));
+    expect(misplaced).toEqual([]);
     expect(btp(docs, 'ai-default').targetRefs).toEqual(objects.map(o => ({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: o.metadata.name, sectionName: 'default' })));
   }, 120_000);
 

@@ -24,7 +24,8 @@ import * as fc from 'fast-check';
 import {
   Accelerator, AiGateway, AiGatewayAddRouteOptions, AiGatewayErrors, Backend, CircuitBreaker, DataPlane, FaultInjection, GatewayApiChannel,
   GatewayImplementation, HttpMethod, InferencePool, InferencePoolProps, JwtAuth, Listener, LlmModelPool, MeshEnrollment, ModelServer,
-  PickerFailureMode, ProviderApi, RateLimit, RateLimitKey, RequestMirror, RetryCondition, RetryPolicy, RouteMatch, RoutePolicies, SessionAffinity, SupportLevel, Timeouts,
+  PickerFailureMode, ProviderApi, RateLimit, RateLimitKey, RequestMirror, RetryCondition, RetryPolicy, RouteMatch, RoutePolicies, SessionAffinity,
+  SupportLevel, Timeouts,
 } from '../src';
 import { formatIssues, validateManifests } from './validator';
 import { FeatureId, featuresOf } from '../src/routing/features';

@@ -149,7 +149,11 @@ class EnvoyAiGateway implements GatewayRenderer {
     renderGatewayObject(scope, gateway, gatewayClassName);
     // One rule of each AIGatewayRoute is kept for a catch-all, and one match of each generated HTTPRoute is its route-not-found rule's.
     this.spread = new RouteSpread({
-      dataPlane: 'Envoy AI Gateway', kind: 'AIGatewayRoute', baseName: gateway.name, maxRules: MAX_RULES - 1, maxMatches: MAX_ROUTE_MATCHES - 2,
+      dataPlane: 'Envoy AI Gateway',
+      kind: 'AIGatewayRoute',
+      baseName: gateway.name,
+      maxRules: MAX_RULES - 1,
+      maxMatches: MAX_ROUTE_MATCHES - 2,
       // Envoy Gateway orders the generated HTTPRoutes' matches its own way too; the order must hold under both.
       rankings: [GATEWAY_API_RANKING, ENVOY_GATEWAY_RANKING],
     });
@@ -443,7 +447,7 @@ function checkMatchLimits(route: RouteSpec) {
   if (route.matches.length > MAX_RULE_MATCHES) {
     throw invalid(route.scope, 'matches', `${route.matches.length} matches`, `are more than the ${MAX_RULE_MATCHES} an AIGatewayRoute rule can hold: the HTTPRoute Envoy AI Gateway generates holds ${MAX_ROUTE_MATCHES} matches, `
       + 'one of them its route-not-found rule\'s and one kept for a catch-all route',
-      'split the route into several routes, or combine alternatives into a header regex');
+    'split the route into several routes, or combine alternatives into a header regex');
   }
   route.matches.forEach((m, i) => {
     const headers = m.headers.length + (m.model === undefined ? 0 : 1);

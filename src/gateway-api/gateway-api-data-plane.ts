@@ -229,7 +229,11 @@ class GatewayApiGateway implements GatewayRenderer {
     this.experimental = channel === GatewayApiChannel.EXPERIMENTAL;
     renderGatewayObject(scope, gateway, gatewayClassName);
     this.spread = new RouteSpread({
-      dataPlane: 'Gateway API', kind: 'HTTPRoute', baseName: gateway.name, maxRules: MAX_HTTPROUTE_RULES, maxMatches: MAX_ROUTE_MATCHES,
+      dataPlane: 'Gateway API',
+      kind: 'HTTPRoute',
+      baseName: gateway.name,
+      maxRules: MAX_HTTPROUTE_RULES,
+      maxMatches: MAX_ROUTE_MATCHES,
       // Envoy Gateway orders matches its own way too; the order must hold under both.
       rankings: impl === 'envoy-gateway' ? [GATEWAY_API_RANKING, ENVOY_GATEWAY_RANKING] : [GATEWAY_API_RANKING],
     });

@@ -170,19 +170,19 @@ export class RouteSpread {
       throw invalid(route.scope, 'matches', describeMatch(later[0].m),
         `is as specific as, and can take the same requests as, route '${ra.id}' in ${kind} ${this.objects[a].name} and route '${rb.id}' in ${kind} ${this.objects[b].name}: `
         + `${dataPlane} orders equally specific rules of different ${kind}s by creation time and name, not by the order routes were added, `
-        + `so their order cannot be kept`,
+        + 'so their order cannot be kept',
         `add the routes that can take the same requests one after another, or make '${route.id}' more or less specific than them (exact path, longer prefix, method, more headers or query parameters)`);
     }
     if (tied.size === 1) {
-      const [[index, first]] = [...tied.entries()];
+      const [[index, tiedRoute]] = [...tied.entries()];
       if (!this.fits(index, weight)) {
         const o = this.objects[index];
         throw invalid(route.scope, 'matches', describeMatch(later[0].m),
-          `is as specific as, and can take the same requests as, route '${first.id}' in ${kind} ${o.name}, which is full (${this.capacity(o)}): `
+          `is as specific as, and can take the same requests as, route '${tiedRoute.id}' in ${kind} ${o.name}, which is full (${this.capacity(o)}): `
           + `${dataPlane} orders equally specific rules of different ${kind}s by creation time and name, not by the order routes were added, `
           + 'so the route must join that object',
-          `add '${route.id}' right after '${first.id}' (before unrelated routes fill ${o.name}), merge the two routes' matches into one route, `
-          + `or make '${route.id}' more or less specific than '${first.id}'`);
+          `add '${route.id}' right after '${tiedRoute.id}' (before unrelated routes fill ${o.name}), merge the two routes' matches into one route, `
+          + `or make '${route.id}' more or less specific than '${tiedRoute.id}'`);
       }
       return index;
     }
