@@ -1,4 +1,5 @@
 import { PICKER_CONTRACTS } from '../gateway-api/inference-pool';
+import { contractRows, upstreamRelease } from '../routing/contract-rows';
 import type { UpstreamContract } from '../routing/contracts';
 import type { FeatureId } from '../routing/features';
 
@@ -7,14 +8,12 @@ import type { FeatureId } from '../routing/features';
  * supported feature, the upstream behaviour each rendered setting relies on, and the test that asserts it.
  */
 
-const T = 'envoy-ai-gateway.test.ts > ';
-const AI = (path: string) => ({ repository: 'envoyproxy/ai-gateway', tag: 'v1.1.0', path });
-const EG = (path: string) => ({ repository: 'envoyproxy/gateway', tag: 'v1.8.1', path });
+const AI = upstreamRelease('envoyproxy/ai-gateway', 'v1.1.0');
+const EG = upstreamRelease('envoyproxy/gateway', 'v1.8.1');
 const ROUTE = AI('api/v1beta1/ai_gateway_route.go');
 
 /** A row; `test` is a title in envoy-ai-gateway.test.ts, or `<file> > <title>` for another file. */
-const row = (renders: string, behaviour: string, source: { repository: string; tag: string; path: string }, test: string): UpstreamContract =>
-  ({ renders, behaviour, ...source, test: test.includes('.test.ts > ') ? test : `${T}${test}` });
+const row = contractRows('envoy-ai-gateway.test.ts');
 
 const HEADERS = 'header conditions become AIGatewayRoute header matches: Exact, RegularExpression, and ".*" for presence (envoyproxy/ai-gateway v1.1.0 api/v1beta1/ai_gateway_route.go)';
 const HEADER_LIMIT = row('AIGatewayRoute rules[].matches[].headers (at most 16 a match, the model header included; 126 matches a rule, so the generated HTTPRoute holds its route-not-found and a catch-all match)',

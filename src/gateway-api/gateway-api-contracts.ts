@@ -1,5 +1,6 @@
 import type { GatewayApiImplementationKind } from './inference-pool';
 import { PICKER_CONTRACTS } from './inference-pool';
+import { contractRows, upstreamRelease } from '../routing/contract-rows';
 import type { UpstreamContract } from '../routing/contracts';
 import type { FeatureId } from '../routing/features';
 
@@ -11,18 +12,16 @@ import type { FeatureId } from '../routing/features';
 
 type Contracts = Partial<Record<FeatureId, readonly UpstreamContract[]>>;
 
-const T = 'gateway-api.test.ts > ';
 const GATEWAY_API = { repository: 'kubernetes-sigs/gateway-api', tag: 'v1.6.1' };
 const HTTPROUTE = { ...GATEWAY_API, path: 'apis/v1/httproute_types.go' };
 const HTTPROUTE_CRD = { ...GATEWAY_API, path: 'config/crd/standard/gateway.networking.k8s.io_httproutes.yaml' };
-const EG = (path: string) => ({ repository: 'envoyproxy/gateway', tag: 'v1.8.1', path });
-const AI_GATEWAY = (path: string) => ({ repository: 'envoyproxy/ai-gateway', tag: 'v1.1.0', path });
-const ISTIO = (path: string) => ({ repository: 'istio/istio', tag: '1.30.3', path });
+const EG = upstreamRelease('envoyproxy/gateway', 'v1.8.1');
+const AI_GATEWAY = upstreamRelease('envoyproxy/ai-gateway', 'v1.1.0');
+const ISTIO = upstreamRelease('istio/istio', '1.30.3');
 const ISTIO_CONVERSION = ISTIO('pilot/pkg/config/kube/gateway/conversion.go');
 
 /** A row; `test` is a title in gateway-api.test.ts, or `<file> > <title>` for another file. */
-const row = (renders: string, behaviour: string, source: { repository: string; tag: string; path: string }, test: string): UpstreamContract =>
-  ({ renders, behaviour, ...source, test: test.includes('.test.ts > ') ? test : `${T}${test}` });
+const row = contractRows('gateway-api.test.ts');
 
 const MATCHES = 'conditions of a match are ANDed in one match; matches are ORed';
 const MATCH_LIMITS = row('HTTPRoute rules[].matches (at most 64 a rule, 128 a route; 16 headers and 16 query parameters a match)',
