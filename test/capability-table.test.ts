@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { capabilitiesDocument, CAPABILITIES_DOC, capabilityTable, dataPlanes } from '../scripts/capability-table';
 import { SupportLevel } from '../src';
+import { DATA_PLANES, reachableFeatures, supportedFeatures } from '../tools/arbitraries';
 
 test('docs/capabilities.md is the one generated from the data planes (run npm run capabilities)', () => {
   expect(fs.readFileSync(CAPABILITIES_DOC, 'utf8')).toBe(capabilitiesDocument());
@@ -38,4 +39,11 @@ test('every feature a data plane supports has at least one upstream contract (th
     .filter(f => f.level !== SupportLevel.UNSUPPORTED && (f.contracts ?? []).length === 0)
     .map(f => `${plane.name}: ${f.feature}`));
   expect(uncovered).toEqual([]);
+});
+
+test('every feature a data plane declares supported can be used: what it comes with is supported too (a per-try timeout needs retries)', () => {
+  for (const { id } of DATA_PLANES) {
+    const declared = [...supportedFeatures(id)].sort();
+    expect({ dataPlane: id, reachable: reachableFeatures(id) }).toEqual({ dataPlane: id, reachable: declared });
+  }
 });

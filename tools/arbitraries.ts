@@ -308,8 +308,8 @@ const PREREQUISITES: Partial<Record<FeatureId, FeatureId>> = {
 
 /**
  * The declared features a user can reach: supported, and so is what they come with. A feature declared supported
- * whose prerequisite is not (on the Gateway API standard channel without Envoy Gateway, `retry.perTryTimeout`
- * without `retry`) cannot be used through the API.
+ * whose prerequisite is not (say `retry.perTryTimeout` without `retry`) could not be used through the API; no
+ * declaration does that today, and the property tests would name one that did (see fuzz.ts).
  */
 export function reachableFeatures(id: DataPlaneId): FeatureId[] {
   const supported = supportedFeatures(id);

@@ -141,7 +141,11 @@ function support(impl: GatewayApiImplementationKind, channel: GatewayApiChannel)
       ? 'HTTPRoute retry (Istio retries connect-failure, refused-stream and the listed status codes, never reset-before-request: '
         + 'RetryPolicy.llmSafe() retries without it, a custom policy listing it is rejected)'
       : 'HTTPRoute retry (status codes only; connection errors as the implementation decides)', needsEg)),
-    'retry.perTryTimeout': egOr('BackendTrafficPolicy retry.perRetry.timeout', native('HTTPRoute rule timeouts.backendRequest')),
+    // A per-try timeout is part of a RetryPolicy: without HTTPRoute retry (standard channel) no route can carry one.
+    'retry.perTryTimeout': egOr('BackendTrafficPolicy retry.perRetry.timeout', experimental
+      ? native('HTTPRoute rule timeouts.backendRequest')
+      : no('a per-try timeout is part of a RetryPolicy, and HTTPRoute retry is in the experimental channel only',
+        `opt in with channel: GatewayApiChannel.EXPERIMENTAL (the cluster needs the experimental CRDs), or ${needsEg}`)),
     'retry.backoff': egOr('BackendTrafficPolicy retry.perRetry.backOff', exp('HTTPRoute retry backoff', needsEg)),
     'circuitBreaker.limits': egIstioOr('BackendTrafficPolicy circuitBreaker', 'DestinationRule connectionPool',
       no('Gateway API has no connection limits', `${needsEg} or GatewayImplementation.istio()`)),
