@@ -235,10 +235,10 @@ export interface DataPlaneProfile {
   /** A new DataPlane value (some hold state per value, so each scenario gets its own). */
   readonly make: () => DataPlane;
   /**
-   * The most routes a valid scenario has: one HTTPRoute holds 16 rules and one AIGatewayRoute 15, and the
-   * library does not spread a gateway over several yet (issue 11); raise these when it does.
+   * Whether the data plane spreads a gateway's rules over several route objects once one is full (an HTTPRoute
+   * holds 16 rules, an AIGatewayRoute 15): its valid scenarios are sometimes that wide.
    */
-  readonly maxRoutes: number;
+  readonly spreads: boolean;
 }
 
 function gatewayApiProfile(implementation: 'envoyGateway' | 'istio' | 'generic', channel: 'standard' | 'experimental'): DataPlaneProfile {
@@ -248,7 +248,7 @@ function gatewayApiProfile(implementation: 'envoyGateway' | 'istio' | 'generic',
     family: 'gatewayApi',
     implementation,
     channel,
-    maxRoutes: 16,
+    spreads: true,
     make: () => DataPlane.gatewayApi({
       gatewayClassName: className,
       implementation: GatewayImplementation[implementation](),
@@ -259,15 +259,15 @@ function gatewayApiProfile(implementation: 'envoyGateway' | 'istio' | 'generic',
 
 /** The data planes, in the order reports list them. */
 export const DATA_PLANES: readonly DataPlaneProfile[] = [
-  { id: 'istio', family: 'istio', channel: 'standard', maxRoutes: 100, make: () => DataPlane.istio() },
+  { id: 'istio', family: 'istio', channel: 'standard', spreads: false, make: () => DataPlane.istio() },
   gatewayApiProfile('envoyGateway', 'standard'),
   gatewayApiProfile('envoyGateway', 'experimental'),
   gatewayApiProfile('istio', 'standard'),
   gatewayApiProfile('istio', 'experimental'),
   gatewayApiProfile('generic', 'standard'),
   gatewayApiProfile('generic', 'experimental'),
-  { id: 'envoyAiGateway', family: 'envoyAiGateway', channel: 'standard', maxRoutes: 15, make: () => DataPlane.envoyAiGateway({ gatewayClassName: 'eg' }) },
-  { id: 'nginxIngress', family: 'nginx', channel: 'standard', maxRoutes: 100, make: () => DataPlane.nginxIngress({ ingressClassName: 'nginx' }) },
+  { id: 'envoyAiGateway', family: 'envoyAiGateway', channel: 'standard', spreads: true, make: () => DataPlane.envoyAiGateway({ gatewayClassName: 'eg' }) },
+  { id: 'nginxIngress', family: 'nginx', channel: 'standard', spreads: false, make: () => DataPlane.nginxIngress({ ingressClassName: 'nginx' }) },
 ];
 
 export function profile(id: DataPlaneId): DataPlaneProfile {
@@ -757,17 +757,23 @@ function validScenario(p: DataPlaneProfile): fc.Arbitrary<GatewayScenario> {
   return fc.record({
     pools: v.pools(),
     gateway: v.gatewayProps(),
-    routes: fc.array(v.route(), { minLength: 1, maxLength: Math.min(8, p.maxRoutes) }),
+    routes: fc.array(v.route(), { minLength: 1, maxLength: 8 }),
     ids: fc.shuffledSubarray(ROUTE_IDS, { minLength: ROUTE_IDS.length, maxLength: ROUTE_IDS.length }),
     lastIsCatchAll: fc.boolean(),
-  }).map(({ pools, gateway, routes, ids, lastIsCatchAll }) => {
+    // One gateway in five on a data plane that spreads first routes 16 to 18 tenants: with the random routes after
+    // them, more rules than one route object holds (random matches overlap too often to get that wide).
+    tenants: p.spreads ? fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 16, max: 18 }) }) : fc.constant(0),
+  }).map(({ pools, gateway, routes, ids, lastIsCatchAll, tenants }) => {
+    const tenantRoutes: RouteScenario[] = Array.from({ length: tenants }, (_, i) => ({
+      id: `tenant-${i}`, matches: [tenantMatch(p, i)], backend: { kind: 'pool', pool: i % pools.length },
+    }));
     let s: GatewayScenario = {
       intent: 'valid',
       dataPlane: p.id,
       namespace: 'llm',
       pools,
       gateway,
-      routes: routes.map((r, i) => ({ ...r, id: ids[i] })),
+      routes: [...tenantRoutes, ...routes.map((r, i) => ({ ...r, id: ids[i] }))],
     };
     if (lastIsCatchAll) {
       const { matches: _, ...last } = s.routes[s.routes.length - 1];
@@ -775,6 +781,19 @@ function validScenario(p: DataPlaneProfile): fc.Arbitrary<GatewayScenario> {
     }
     return makeValidFor(p, s);
   });
+}
+
+/**
+ * Tenant `i`'s match in a wide gateway: more specific than any random match, so whichever route object the spread
+ * puts it in, no later route ties with it (a tie across two route objects is rejected: RouteSpread). On Gateway API
+ * an exact path of its own; on Envoy AI Gateway, which matches no paths, its model and four exact headers (random
+ * matches have at most four conditions).
+ */
+function tenantMatch(p: DataPlaneProfile, i: number): MatchScenario {
+  const header = (name: string): MatchScenario => ({ kind: 'header', name, value: `t${i}` });
+  return p.family === 'envoyAiGateway'
+    ? { kind: 'all', of: [{ kind: 'model', name: `tenant-model-${i}` }, header('x-tenant'), header('x-tenant-team'), header('x-tenant-tier'), header('x-tenant-region')] }
+    : { kind: 'all', of: [{ kind: 'pathExact', path: `/tenants/t${i}` }, header('x-tenant')] };
 }
 
 /** The shape rules of each data plane that capability declarations do not carry. */
@@ -869,7 +888,7 @@ function makeValidFor(p: DataPlaneProfile, input: GatewayScenario): GatewayScena
   if (p.family === 'gatewayApi' || p.family === 'envoyAiGateway') {
     s = { ...s, routes: specificityOrder(s.routes, p.family === 'envoyAiGateway' || p.implementation === 'envoyGateway') };
   }
-  return { ...s, routes: s.routes.slice(0, p.maxRoutes) };
+  return s;
 }
 
 function backendKinds(b: BackendScenario): string[] {
@@ -1967,7 +1986,7 @@ function gatewayFeatures(chart: Chart): FeatureId[] {
 /** Shapes of output the issue asks the generators to reach, recognised in the synthesized documents. */
 export const OUTPUT_MARKERS = {
   'canary Ingress': (docs: Doc[]) => docs.some(d => d.kind === 'Ingress' && d.metadata.annotations?.['nginx.ingress.kubernetes.io/canary'] === 'true'),
-  'several route objects': (docs: Doc[]) => docs.filter(d => ['VirtualService', 'HTTPRoute', 'AIGatewayRoute', 'Ingress'].includes(d.kind)).length > 1,
+  'several route objects': (docs: Doc[]) => ['VirtualService', 'HTTPRoute', 'AIGatewayRoute', 'Ingress'].some(kind => docs.filter(d => d.kind === kind).length > 1),
   'InferencePool': (docs: Doc[]) => docs.some(d => d.kind === 'InferencePool'),
   'fallback chain': (docs: Doc[]) => docs.some(d => d.kind === 'AIGatewayRoute' && (d.spec.rules ?? []).some((r: any) => (r.backendRefs ?? []).some((b: any) => (b.priority ?? 0) > 0))),
   'token budget': (docs: Doc[]) => docs.some(d => d.kind === 'AIGatewayRoute' && d.spec.llmRequestCosts !== undefined),
@@ -1983,9 +2002,11 @@ export function expectedMarkers(id: DataPlaneId): OutputMarker[] {
   const has = (f: FeatureId) => supportedFeatures(id).has(f);
   const p = profile(id);
   const markers: OutputMarker[] = [];
-  // ingress-nginx renders a header route or a split as a canary Ingress, and one Ingress per route; the others
-  // one route object per gateway until the library spreads large gateways over several (issue 11).
-  if (p.family === 'nginx') markers.push('canary Ingress', 'several route objects');
+  // ingress-nginx renders a header route or a split as a canary Ingress, and one Ingress per route; Gateway API
+  // and Envoy AI Gateway spread a wide gateway over several HTTPRoutes or AIGatewayRoutes; Istio keeps one
+  // VirtualService per gateway.
+  if (p.family === 'nginx') markers.push('canary Ingress');
+  if (p.spreads || p.family === 'nginx') markers.push('several route objects');
   if (has('backend.inferencePool')) markers.push('InferencePool');
   if (has('backend.fallback')) markers.push('fallback chain');
   if (has('rateLimit.tokens')) markers.push('token budget');
