@@ -762,7 +762,9 @@ function validScenario(p: DataPlaneProfile): fc.Arbitrary<GatewayScenario> {
     lastIsCatchAll: fc.boolean(),
     // One gateway in five on a data plane that spreads first routes 16 to 18 tenants: with the random routes after
     // them, more rules than one route object holds (random matches overlap too often to get that wide).
-    tenants: p.spreads ? fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 16, max: 18 }) }) : fc.constant(0),
+    tenants: p.spreads
+      ? fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 16, max: 18 }) })
+      : fc.constant(0),
   }).map(({ pools, gateway, routes, ids, lastIsCatchAll, tenants }) => {
     const tenantRoutes: RouteScenario[] = Array.from({ length: tenants }, (_, i) => ({
       id: `tenant-${i}`, matches: [tenantMatch(p, i)], backend: { kind: 'pool', pool: i % pools.length },
@@ -1791,10 +1793,25 @@ function inferencePoolOf(pool: LlmModelPool, settings: Omit<InferencePoolProps, 
   const key = JSON.stringify(settings);
   let inferencePool = made.get(key);
   if (inferencePool === undefined) {
-    inferencePool = new InferencePool(pool, `InferencePool-${pool.node.children.length}`, { pool, ...settings });
+    // The id follows from the settings alone, so an error naming it reads the same whichever routes came first.
+    const id = `InferencePool-${fnv1a(key)}`;
+    try {
+      inferencePool = new InferencePool(pool, id, { pool, ...settings });
+    } catch (e) {
+      // A constructor that throws has already attached the construct: take it off, as a caller that goes on would.
+      pool.node.tryRemoveChild(id);
+      throw e;
+    }
     made.set(key, inferencePool);
   }
   return inferencePool;
+}
+
+/** A short stable hash (FNV-1a, 32 bits, hex) for construct ids. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
 }
 
 function inferencePoolFor(b: Extract<BackendScenario, { kind: 'inferencePool' }>, pools: LlmModelPool[]): InferencePool {
