@@ -121,7 +121,9 @@ const FUZZ_FINDINGS: Array<{ readonly found: string; readonly scenario: GatewayS
     // later ones, so the same route's error named another construct depending on the routes before it.
     found: 'fuzz seed 2066258924, istio, property any',
     scenario: {
-      intent: 'mixed', dataPlane: 'istio', namespace: 'llm',
+      intent: 'mixed',
+      dataPlane: 'istio',
+      namespace: 'llm',
       pools: [{ id: 'pool-0', modelName: 'llama-3-8b', server: 'demo', gpus: 0 }],
       gateway: { hostnames: ['llm.example.com'], istio: {} },
       routes: [

@@ -17,6 +17,7 @@
  *   conflicting matches, unsupported features, ...). Most are rejected, some get through; none may crash.
  * `gatewayScenario({ dataPlane })` draws valid half of the time and each other intent a quarter of the time.
  */
+import { createHash } from 'crypto';
 import { isDeepStrictEqual } from 'util';
 import { Chart, Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -1794,7 +1795,7 @@ function inferencePoolOf(pool: LlmModelPool, settings: Omit<InferencePoolProps, 
   let inferencePool = made.get(key);
   if (inferencePool === undefined) {
     // The id follows from the settings alone, so an error naming it reads the same whichever routes came first.
-    const id = `InferencePool-${fnv1a(key)}`;
+    const id = `InferencePool-${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
     try {
       inferencePool = new InferencePool(pool, id, { pool, ...settings });
     } catch (e) {
@@ -1805,13 +1806,6 @@ function inferencePoolOf(pool: LlmModelPool, settings: Omit<InferencePoolProps, 
     made.set(key, inferencePool);
   }
   return inferencePool;
-}
-
-/** A short stable hash (FNV-1a, 32 bits, hex) for construct ids. */
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, '0');
 }
 
 function inferencePoolFor(b: Extract<BackendScenario, { kind: 'inferencePool' }>, pools: LlmModelPool[]): InferencePool {
