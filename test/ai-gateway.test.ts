@@ -166,17 +166,18 @@ describe('matches', () => {
       RouteMatch.pathPrefix('/v1/chat/completions'), RouteMatch.method(HttpMethod.POST), RouteMatch.header('X-Tenant', 'acme'),
       RouteMatch.headerRegex('x-model', 'llama-.*'), RouteMatch.headerPresent('authorization'), RouteMatch.queryParam('debug', '1'),
     ])]);
-    expect(r.match).toEqual([{
-      uri: { prefix: '/v1/chat/completions' },
+    // The segment-wise prefix is two entries (see 'a path prefix matches segment by segment'), each with every other condition.
+    const others = {
       method: { exact: 'POST' },
       headers: { 'x-tenant': { exact: 'acme' }, 'x-model': { regex: 'llama-.*' }, 'authorization': {} },
       queryParams: { debug: { exact: '1' } },
-    }]);
+    };
+    expect(r.match).toEqual([{ uri: { exact: '/v1/chat/completions' }, ...others }, { uri: { prefix: '/v1/chat/completions/' }, ...others }]);
   });
 
   test('several matches are ORed as separate Istio match entries', () => {
-    const r = routeFor([RouteMatch.pathExact('/v1/completions'), RouteMatch.pathPrefix('/v1/chat')]);
-    expect(r.match).toEqual([{ uri: { exact: '/v1/completions' } }, { uri: { prefix: '/v1/chat' } }]);
+    const r = routeFor([RouteMatch.pathExact('/v1/completions'), RouteMatch.header('x-tier', 'gold')]);
+    expect(r.match).toEqual([{ uri: { exact: '/v1/completions' } }, { headers: { 'x-tier': { exact: 'gold' } } }]);
   });
 });
 
@@ -598,13 +599,27 @@ describe('Istio 1.30.3 contracts', () => {
     expect(server).toEqual({ port: { number: 443, name: 'https-443', protocol: 'HTTPS' }, hosts: ['llm.example.com'], tls: { mode: 'SIMPLE', credentialName: 'llm-tls' } });
   });
 
-  test('uri prefix and exact become Envoy path matchers', () => {
-    // route.go TranslateRouteMatch: prefix is Envoy's string prefix on a VirtualService bound to an Istio Gateway, exact its exact path.
+  test('a path prefix matches segment by segment: the path itself, or the path and "/" as an Envoy string prefix', () => {
+    // route.go TranslateRouteMatch: uri.prefix is Envoy's plain string prefix on a VirtualService bound to an Istio Gateway
+    // (path_separated_prefix only under Gateway API or Ingress semantics), uri.exact its exact path. A prefix of
+    // '/v1/chat' must not take '/v1/chatty', as it does not on Gateway API and ingress-nginx; a trailing "/" is ignored.
     const { chart, small } = setup();
     const gw = gateway(chart);
     gw.addRoute('exact', { matches: [RouteMatch.pathExact('/v1/completions')], backend: Backend.pool(small) });
-    gw.addRoute('prefix', { matches: [RouteMatch.pathPrefix('/v1/chat/completions')], backend: Backend.pool(small) });
-    expect(httpRoutes(synthValid(chart)).map(r => r.match)).toEqual([[{ uri: { exact: '/v1/completions' } }], [{ uri: { prefix: '/v1/chat/completions' } }]]);
+    gw.addRoute('prefix', { matches: [RouteMatch.pathPrefix('/v1/chat')], backend: Backend.pool(small) });
+    gw.addRoute('slash', { matches: [RouteMatch.pathPrefix('/v2/')], backend: Backend.pool(small) });
+    gw.addRoute('root', { matches: [RouteMatch.pathPrefix('/')], backend: Backend.pool(small) });
+    const matches = httpRoutes(synthValid(chart)).map(r => r.match);
+    expect(matches).toEqual([
+      [{ uri: { exact: '/v1/completions' } }],
+      [{ uri: { exact: '/v1/chat' } }, { uri: { prefix: '/v1/chat/' } }],
+      [{ uri: { exact: '/v2' } }, { uri: { prefix: '/v2/' } }],
+      [{ uri: { prefix: '/' } }],
+    ]);
+    // What Envoy then does with each entry: exact compares the whole path, prefix the start of it.
+    const takes = (entries: any[], path: string) => entries.some(e => e.uri.exact === path || (e.uri.prefix !== undefined && path.startsWith(e.uri.prefix)));
+    expect(['/v1/chat', '/v1/chat/', '/v1/chat/completions', '/v1/chatty'].map(p => takes(matches[1], p))).toEqual([true, true, true, false]);
+    expect(['/v2', '/v2/models', '/v20'].map(p => takes(matches[2], p))).toEqual([true, true, false]);
   });
 
   test('headers, method and query parameters of one match entry are ANDed; entries are ORed', () => {

@@ -87,10 +87,12 @@ describe('istio-gateway (the seed scenarios on Istio)', () => {
   const http = only(docs, 'VirtualService').spec.http;
 
   test('the tutorial\'s content routing: /v1/chat/completions with x-llm-model-type: large to the large pool, the rest to the small one, 3 and 2 attempts', () => {
-    const chat = { prefix: '/v1/chat/completions' };
+    // The path segment by segment: /v1/chat/completions itself, or under it (docs/tutorial-changes.md).
+    const chat = [{ exact: '/v1/chat/completions' }, { prefix: '/v1/chat/completions/' }];
+    const tier = (t: string) => chat.map(uri => ({ uri, headers: { 'x-llm-model-type': { exact: t } } }));
     expect(http.map((r: Manifest) => [r.match, r.route[0].destination.host, r.retries.attempts])).toEqual([
-      [[{ uri: chat, headers: { 'x-llm-model-type': { exact: 'large' } } }], 'large.llm.svc.cluster.local', 3],
-      [[{ uri: chat, headers: { 'x-llm-model-type': { exact: 'small' } } }, { uri: chat }], 'small.llm.svc.cluster.local', 2],
+      [tier('large'), 'large.llm.svc.cluster.local', 3],
+      [[...tier('small'), ...chat.map(uri => ({ uri }))], 'small.llm.svc.cluster.local', 2],
     ]);
     expect(only(docs, 'VirtualService').spec.hosts).toEqual(['llm.example.com']);
     expect(http.every((r: Manifest) => r.timeout === '300s')).toBe(true);

@@ -35,9 +35,10 @@ export const ISTIO_CONTRACTS: Partial<Record<FeatureId, readonly UpstreamContrac
   'tls': [istio('Gateway servers[].tls {mode: SIMPLE, credentialName}',
     'the gateway terminates TLS with the certificate of the Secret credentialName, read from the gateway pods\' namespace',
     'pilot/pkg/networking/core/gateway.go', 'an HTTPS server terminates TLS with the Secret named by credentialName')],
-  'match.path': [istio('VirtualService match[].uri {prefix|exact}',
-    'prefix becomes an Envoy string prefix (on a VirtualService bound to an Istio Gateway, not segment-wise), exact an exact path',
-    ROUTE, 'uri prefix and exact become Envoy path matchers')],
+  'match.path': [istio('VirtualService match[].uri {exact} and {prefix: <path>/}',
+    'prefix becomes an Envoy string prefix on a VirtualService bound to an Istio Gateway (segment-wise only for Gateway API and Ingress), exact an exact path: '
+    + 'a segment-wise prefix is rendered as the path exactly or the path and "/" as a string prefix',
+    ROUTE, 'a path prefix matches segment by segment: the path itself, or the path and "/" as an Envoy string prefix')],
   'match.header': [istio('VirtualService match[].headers.<name> {exact}', 'one Envoy header matcher per header, ANDed within the match entry',
     ROUTE, 'headers, method and query parameters of one match entry are ANDed; entries are ORed')],
   'match.headerRegex': [istio('VirtualService match[].headers.<name> {regex}', 'an Envoy safe_regex (RE2) matcher on the whole header value',

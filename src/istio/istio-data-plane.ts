@@ -215,7 +215,7 @@ class IstioGateway implements GatewayRenderer {
     const p = route.policies;
     const http: VirtualServiceSpecHttp = {
       name: this.routeName(route),
-      match: route.matches.length === 0 ? undefined : route.matches.map(renderMatch),
+      match: route.matches.length === 0 ? undefined : route.matches.flatMap(renderMatch),
       route: destinations.map((x, i) => ({ destination: { host: x.host, port: { number: x.d.port } }, weight: weights[i] })),
       // No timeout field is no limit (istiod renders route timeout 0, which Envoy reads as disabled); the CRD rejects 0s.
       timeout: p.timeouts.requestSeconds === 0 ? undefined : `${p.timeouts.requestSeconds}s`,
@@ -316,14 +316,25 @@ class IstioGateway implements GatewayRenderer {
   }
 }
 
-function renderMatch(m: MatchConditions): VirtualServiceSpecHttpMatch {
+/**
+ * A match's entries. A path prefix matches segment by segment (`/v1` takes `/v1` and `/v1/models`, not `/v10`), but
+ * istiod turns `uri.prefix` of a VirtualService bound to an Istio Gateway into Envoy's plain string prefix (it uses
+ * a segment-wise prefix for Gateway API and Ingress only): so a prefix other than "/" becomes two entries, the path
+ * itself exactly and the path with "/" as a string prefix, each with the match's other conditions.
+ */
+function renderMatch(m: MatchConditions): VirtualServiceSpecHttpMatch[] {
   const record = <T>(entries: Array<[string, T]>) => entries.length === 0 ? undefined : Object.fromEntries(entries);
-  return {
-    uri: m.path === undefined ? undefined : { [m.path.kind]: m.path.value },
+  const entry = (uri?: { exact: string } | { prefix: string }): VirtualServiceSpecHttpMatch => ({
+    uri,
     method: m.method === undefined ? undefined : { exact: m.method },
     headers: record(m.headers.map(h => [h.name, h.kind === 'present' ? {} : { [h.kind]: h.value }])),
     queryParams: record(m.queryParams.map(q => [q.name, { [q.kind]: q.value }])),
-  };
+  });
+  const path = m.path;
+  if (path === undefined) return [entry()];
+  if (path.kind === 'exact') return [entry({ exact: path.value })];
+  const segments = path.value.replace(/\/+$/, '');
+  return segments === '' ? [entry({ prefix: '/' })] : [entry({ exact: segments }), entry({ prefix: `${segments}/` })];
 }
 
 /**
