@@ -617,7 +617,8 @@ describe('Istio 1.30.3 contracts', () => {
       [{ uri: { prefix: '/' } }],
     ]);
     // What Envoy then does with each entry: exact compares the whole path, prefix the start of it.
-    const takes = (entries: any[], path: string) => entries.some(e => e.uri.exact === path || (e.uri.prefix !== undefined && path.startsWith(e.uri.prefix)));
+    const takes = (entries: any[], path: string) =>
+      entries.some(e => e.uri.exact === path || (e.uri.prefix !== undefined && path.startsWith(e.uri.prefix)));
     expect(['/v1/chat', '/v1/chat/', '/v1/chat/completions', '/v1/chatty'].map(p => takes(matches[1], p))).toEqual([true, true, true, false]);
     expect(['/v2', '/v2/models', '/v20'].map(p => takes(matches[2], p))).toEqual([true, true, false]);
   });
