@@ -196,6 +196,11 @@ describe('pinned versions', () => {
       expect([id, behind >= 0]).toEqual([id, true]);
       if (behind > 1) expect([id, checked.note]).toEqual([id, expect.any(String)]);
     }
+    // docs/platform.md's table of pins shows each pin and the newest release found next to it.
+    const docs = fs.readFileSync(join(__dirname, '..', 'docs', 'platform.md'), 'utf8');
+    for (const [id, version, checked] of pins) {
+      expect([id, docs.includes(`| ${version} | `), docs.includes(` | ${checked.newest} | `)]).toEqual([id, true, true]);
+    }
     // The Valkey chart index (valkey-io/valkey-helm gh-pages index.yaml) lists 0.1.0 to 0.11.0: the old 1.0.0 pin never existed.
     expect(CHARTS.valkey.checked.where).toContain('index.yaml');
   });
