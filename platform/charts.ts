@@ -85,11 +85,16 @@ const ISTIO_CHECK: PinCheck = {
 };
 
 const ENVOY_AI_GATEWAY_CHECK: PinCheck = {
-  where: 'envoyproxy/ai-gateway tag v1.1.0 (2026-08-21): site/src/data/releases/v1.1.json, site/docs/compatibility.md',
+  where: 'envoyproxy/ai-gateway tag v1.1.0 (2026-08-21): site/src/data/releases/v1.1.json, site/docs/compatibility.md; site/src/data/releases/ has no later release',
   on: CHECKED_ON,
   newest: 'v1.1.0',
   note: 'declares Envoy Gateway v1.8.1 and Gateway API v1.5.x; installed here with Envoy Gateway 1.9 and Gateway API v1.6 (see COMPATIBILITY)',
 };
+
+/** Why llm-d router stays at v0.10.0 (its CRD bundles and the endpoint picker image alike). */
+const LLMD_NOTE = 'one minor behind: v0.11.0 appears only in third-party pins of ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.11.0; the stored '
+  + 'llm-d/llm-d-router snapshot ends on 2026-08-22 with v0.10.0 (commit 71f4f099, 2026-08-17) as its newest tag, so v0.11.0\'s CRDs, flags and '
+  + 'defaults could not be read';
 
 /** The pinned charts. */
 export const CHARTS: Readonly<Record<ChartId, PinnedChart>> = {
@@ -113,7 +118,8 @@ export const CHARTS: Readonly<Record<ChartId, PinnedChart>> = {
     version: 'v1.9.3',
     checked: {
       where: 'envoyproxy/gateway release-notes/v1.9.3.yaml (October 3, 2026), v1.9.1.yaml, v1.9.0.yaml; '
-        + 'site/content/en/news/releases/matrix.md at tag v1.9.0 (1.9: Gateway API v1.6.1, end of life 2027-02-14; 1.8 end of life 2026-11-08)',
+        + 'site/content/en/news/releases/matrix.md at tag v1.9.0 (1.9: Gateway API v1.6.1, end of life 2027-02-14; 1.8 end of life 2026-11-08); '
+        + 'release-notes/ has no v1.9.4 or v1.10 file (the 1.8 line ends at v1.8.6)',
       on: CHECKED_ON,
       newest: 'v1.9.3',
     },
@@ -175,10 +181,12 @@ export const CRD_BUNDLES: Readonly<Record<CrdBundleId, PinnedCrdBundle>> = {
   gatewayApi: {
     version: 'v1.6.1',
     checked: {
-      where: 'kubernetes-sigs/gateway-api tag v1.6.1: config/crd/{standard,experimental} (with gateway.networking.k8s.io_vap_safeupgrades.yaml), hack/build-install-yaml.sh',
+      where: 'kubernetes-sigs/gateway-api tag v1.6.1: config/crd/{standard,experimental} (with gateway.networking.k8s.io_vap_safeupgrades.yaml), hack/build-install-yaml.sh; '
+        + 'CHANGELOG/1.7-CHANGELOG.md (v1.7.0-rc.1, "Major Changes Since v1.6.3")',
       on: CHECKED_ON,
-      newest: 'v1.6.2',
-      note: 'v1.6.2 has no API change (envoyproxy/gateway PR 9946); v1.6.1 is the bundle the library validates against (upstream/crds/gateway-api)',
+      newest: 'v1.6.3',
+      note: 'same minor. v1.6.2 has no API change (envoyproxy/gateway PR 9946); v1.6.3 is named by the 1.7 changelog, whose own release is only a '
+        + 'candidate (v1.7.0-rc.1, not a release). v1.6.1 is the bundle the library validates against (upstream/crds/gateway-api)',
     },
   },
   inferencePool: {
@@ -194,11 +202,11 @@ export const CRD_BUNDLES: Readonly<Record<CrdBundleId, PinnedCrdBundle>> = {
   // which its endpoint picker watches. The project publishes no CRD release asset: the pinned tag's files.
   llmdInferenceObjectives: {
     version: 'v0.10.0',
-    checked: { where: 'llm-d/llm-d-router tag v0.10.0: config/crd/bases/llm-d.ai_inferenceobjectives.yaml', on: CHECKED_ON, newest: 'v0.10.0' },
+    checked: { where: 'llm-d/llm-d-router tag v0.10.0: config/crd/bases/llm-d.ai_inferenceobjectives.yaml', on: CHECKED_ON, newest: 'v0.11.0', note: LLMD_NOTE },
   },
   llmdInferenceModelRewrites: {
     version: 'v0.10.0',
-    checked: { where: 'llm-d/llm-d-router tag v0.10.0: config/crd/bases/llm-d.ai_inferencemodelrewrites.yaml', on: CHECKED_ON, newest: 'v0.10.0' },
+    checked: { where: 'llm-d/llm-d-router tag v0.10.0: config/crd/bases/llm-d.ai_inferencemodelrewrites.yaml', on: CHECKED_ON, newest: 'v0.11.0', note: LLMD_NOTE },
   },
   // Envoy Gateway's own CRDs, from its release asset (the gateway-crds-helm chart rendered with only
   // crds.envoyGateway.enabled): always the Envoy Gateway chart's version.
@@ -211,6 +219,60 @@ export const CRD_BUNDLES: Readonly<Record<CrdBundleId, PinnedCrdBundle>> = {
     },
   },
 };
+
+/** The container images the core library uses by default. */
+export type ImageId = 'vllm' | 'endpointPicker';
+
+/** A default image of the core library: its repository, its tag, and where the tag was checked. */
+export interface PinnedImage {
+  /** The image without its tag, such as `vllm/vllm-openai`. */
+  readonly repository: string;
+  /** The tag, such as `v0.19.0`. */
+  readonly version: string;
+  readonly checked: PinCheck;
+}
+
+/**
+ * The default images of the core library (`ModelServer.vllm`, `InferencePool`), checked like the charts. The stack does
+ * not install them; they are recorded here with the other pins, and test/platform.test.ts checks that the library renders
+ * exactly these.
+ */
+export const IMAGES: Readonly<Record<ImageId, PinnedImage>> = {
+  vllm: {
+    repository: 'vllm/vllm-openai',
+    version: 'v0.19.0',
+    checked: {
+      where: 'vllm-project/vllm: tags v0.30.0 (commit ced6857a, 2026-09-21) and v0.31.0 (commit db9527a4, 2026-10-05) as named by third-party source '
+        + 'checks and image digests; the v0.32.0 documentation build (docs.vllm.ai/en/v0.32.0/usage/metrics); PRs 39878 and 40669 (the default image '
+        + 'is CUDA 13.0 from v0.20.0), 39518 and 56043 (`--model` is deprecated for `vllm serve` and still accepted on main 114abd1c, 2026-09-09)',
+      on: CHECKED_ON,
+      newest: 'v0.32.0',
+      note: 'kept on purpose, thirteen minors behind: what the library relies on could not be read at the v0.31.0 or v0.32.0 tag. The '
+        + 'vllm-project/vllm snapshot (1,123,921,920 bytes) is over the 524,288,000 bytes this workplace can fetch, the indexed copies of '
+        + 'vllm/v1/metrics/loggers.py and docker/Dockerfile are at commits no tag names, and the package registry is not reachable from here. '
+        + 'Unverified at those tags: the metric names (vllm:num_requests_waiting, vllm:kv_cache_usage_perc, vllm:lora_requests_info), the flags '
+        + '(--model, --served-model-name, --port, --tensor-parallel-size, --max-model-len, --gpu-memory-utilization) and the image entrypoint. '
+        + 'Verified: the CUDA 13.0 images need a driver of branch 580 or newer, which the GPU Operator v26.7.0 default (595.91.07, '
+        + 'deployments/gpu-operator/values.yaml) meets; older drivers need the -cu129 tag. Override per pool with ModelServer.vllm({ image })',
+    },
+  },
+  endpointPicker: {
+    repository: 'ghcr.io/llm-d/llm-d-router-endpoint-picker',
+    version: 'v0.10.0',
+    checked: {
+      where: 'llm-d/llm-d-router tag v0.10.0: pkg/epp/server/options.go (flags, vLLM metric names), '
+        + 'pkg/epp/framework/plugins/datalayer/extractor/metrics/factories.go (the vllm engine config); the image is <repository>-endpoint-picker:<tag>',
+      on: CHECKED_ON,
+      newest: 'v0.11.0',
+      note: LLMD_NOTE,
+    },
+  },
+};
+
+/** The image reference the core library renders by default: `<repository>:<tag>`. */
+export function imageReference(image: ImageId): string {
+  return `${IMAGES[image].repository}:${IMAGES[image].version}`;
+}
 
 /** The release manifest URL of a CRD bundle. */
 export function crdBundleUrl(bundle: CrdBundleId, version: string, channel: string = 'standard'): string {

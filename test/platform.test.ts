@@ -5,7 +5,8 @@ import { Chart, Testing as Cdk8sTesting } from 'cdk8s';
 import { TerraformStack, Testing } from 'cdktf';
 import {
   CHARTS, ChartId, checkCompatibility, COMPATIBILITY, ControllerStack, ControllerStackProps, CRD_BUNDLES, DEFAULT_NAMESPACES,
-  ENVOY_GATEWAY_CONTROLLER_NAME, GatewayNeeds, ISTIO_CONTROLLER_NAME, istioGatewayPodLabels, isPinnedVersion, MatrixController, minorOf,
+  ENVOY_GATEWAY_CONTROLLER_NAME, GatewayNeeds, imageReference, IMAGES, ISTIO_CONTROLLER_NAME, istioGatewayPodLabels, isPinnedVersion,
+  MatrixController, minorOf,
   parseVersion, PINNED, PinCheck, PlanOptions, planControllers,
 } from '../platform';
 import {
@@ -183,6 +184,7 @@ describe('pinned versions', () => {
     const pins: Array<[string, string, PinCheck]> = [
       ...Object.entries(CHARTS).map(([id, c]) => [`charts.${id}`, c.version, c.checked] as [string, string, PinCheck]),
       ...Object.entries(CRD_BUNDLES).map(([id, c]) => [`crdBundles.${id}`, c.version, c.checked] as [string, string, PinCheck]),
+      ...Object.entries(IMAGES).map(([id, c]) => [`images.${id}`, c.version, c.checked] as [string, string, PinCheck]),
     ];
     for (const [id, version, checked] of pins) {
       expect([id, checked.where.length > 20, checked.on]).toEqual([id, true, expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/)]);
@@ -194,8 +196,26 @@ describe('pinned versions', () => {
       expect([id, behind >= 0]).toEqual([id, true]);
       if (behind > 1) expect([id, checked.note]).toEqual([id, expect.any(String)]);
     }
+    // docs/platform.md's table of pins shows each pin and the newest release found next to it.
+    const docs = fs.readFileSync(join(__dirname, '..', 'docs', 'platform.md'), 'utf8');
+    for (const [id, version, checked] of pins) {
+      expect([id, docs.includes(`| ${version} | `), docs.includes(` | ${checked.newest} | `)]).toEqual([id, true, true]);
+    }
     // The Valkey chart index (valkey-io/valkey-helm gh-pages index.yaml) lists 0.1.0 to 0.11.0: the old 1.0.0 pin never existed.
     expect(CHARTS.valkey.checked.where).toContain('index.yaml');
+  });
+
+  test('the core library renders the recorded default images: vLLM v0.19.0, and the endpoint picker of the llm-d router whose CRDs the stack installs', () => {
+    const scope = chart();
+    const server = pool(scope, 'llama', true);
+    pickedBy(server);
+    const images = Cdk8sTesting.synth(scope).filter(d => d.kind === 'Deployment')
+      .map(d => [d.metadata.name, d.spec.template.spec.containers[0].image]);
+    expect(images).toEqual([['llama', imageReference('vllm')], ['llama-epp', imageReference('endpointPicker')]]);
+    expect(imageReference('vllm')).toBe('vllm/vllm-openai:v0.19.0');
+    // One llm-d router release: the picker reads the InferenceObjective and InferenceModelRewrite CRDs of its own tag.
+    expect(IMAGES.endpointPicker.version).toBe(CRD_BUNDLES.llmdInferenceObjectives.version);
+    expect(IMAGES.endpointPicker.version).toBe(CRD_BUNDLES.llmdInferenceModelRewrites.version);
   });
 
   test('the pins are a combination the compatibility matrix allows', () => {

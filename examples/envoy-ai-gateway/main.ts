@@ -6,10 +6,12 @@
  * two million tokens an hour; the budget is charged after each response, from the token counts the gateway
  * reads from it.
  *
- * Before applying: Gateway API v1.6.1 and InferencePool v1.6.0 CRDs, Envoy Gateway v1.8.1 configured for
+ * Before applying: Gateway API v1.6.1 and InferencePool v1.6.0 CRDs, Envoy Gateway v1.9.3 configured for
  * Envoy AI Gateway (extension manager, Backend API) with its rate limit service and Redis (token budgets
- * are global limits), Envoy AI Gateway v1.1.0, the GPU Operator, the Secret `hf-token`, and the Secret
- * `bedrock-credentials` holding an AWS credentials file under the key `credentials`.
+ * are global limits), Envoy AI Gateway v1.1.0 (which declares Envoy Gateway v1.8.1; why the pair is v1.9.3 is in
+ * docs/platform.md, "The Envoy AI Gateway ↔ Envoy Gateway pairing"), the GPU Operator, the Secret `hf-token`, and the
+ * Secret `bedrock-credentials` holding an AWS credentials file under the key `credentials`. The ControllerStack
+ * (docs/platform.md) installs these versions.
  */
 import { App, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';

@@ -5,7 +5,7 @@
  * NetworkPolicies admitting the Envoy proxies. The only line that differs from examples/istio-gateway is
  * the data plane.
  *
- * Before applying: Gateway API v1.6.1 standard CRDs, Envoy Gateway v1.8.1 with a GatewayClass `eg`, the GPU
+ * Before applying: Gateway API v1.6.1 standard CRDs, Envoy Gateway v1.9.3 with a GatewayClass `eg`, the GPU
  * Operator, and the Secret `hf-token`.
  */
 import { App, Chart } from 'cdk8s';

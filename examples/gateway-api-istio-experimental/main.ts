@@ -6,8 +6,8 @@
  * breaking comes from DestinationRules; JWT from RequestAuthentication and a DENY AuthorizationPolicy
  * attached to the Gateway.
  *
- * Before applying: Gateway API v1.6.1 experimental CRDs and Istio 1.30 (istiod with
- * PILOT_ENABLE_ALPHA_GATEWAY_API=true for experimental fields), the GPU Operator, and the Secret `hf-token`.
+ * Before applying: Gateway API v1.6.1 experimental CRDs and Istio 1.31.1 from https://blob.istio.io/istio-release/charts
+ * (istiod with PILOT_ENABLE_ALPHA_GATEWAY_API=true for experimental fields), the GPU Operator, and the Secret `hf-token`.
  */
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';

@@ -5,7 +5,7 @@
  * traffic (clients send `x-llm-d-inference-objective: interactive`).
  *
  * Before applying: Gateway API v1.6.1 and InferencePool v1.6.0 CRDs, the llm-d InferenceObjective CRD,
- * Envoy Gateway v1.8.1 with a GatewayClass `eg`, the GPU Operator, and the Secret `hf-token`.
+ * Envoy Gateway v1.9.3 with a GatewayClass `eg`, the GPU Operator, and the Secret `hf-token`.
  */
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';

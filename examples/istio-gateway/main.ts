@@ -3,8 +3,9 @@
  * DestinationRules, RequestAuthentication with a DENY AuthorizationPolicy, an EnvoyFilter local rate limit
  * answering 429, and NetworkPolicies.
  *
- * Before applying: Istio 1.30 (base, istiod, and the `gateway` chart as release `istio-ingress` in namespace
- * `istio-ingress`, whose pods are labelled `istio: ingress`), the GPU Operator, and the Secret `hf-token`.
+ * Before applying: Istio 1.31.1 from https://blob.istio.io/istio-release/charts (base, istiod, and the `gateway` chart
+ * as release `istio-ingress` in namespace `istio-ingress`, whose pods are labelled `istio: ingress`), the GPU
+ * Operator, and the Secret `hf-token`.
  */
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';

@@ -148,7 +148,7 @@ export class DataPlane {
   }
 
   /**
-   * Envoy AI Gateway v1.1 on Envoy Gateway v1.8 (`aigateway.envoyproxy.io/v1beta1`): routing on the request's
+   * Envoy AI Gateway v1.1 on Envoy Gateway v1.9 (`aigateway.envoyproxy.io/v1beta1`): routing on the request's
    * `model`, hosted providers with credentials from Secrets, ordered fallback from self-hosted pools to
    * providers, token budgets per tenant, and InferencePools with an endpoint picker.
    */
