@@ -768,7 +768,7 @@ function validScenario(p: DataPlaneProfile): fc.Arbitrary<GatewayScenario> {
       : fc.constant(0),
   }).map(({ pools, gateway, routes, ids, lastIsCatchAll, tenants }) => {
     const tenantRoutes: RouteScenario[] = Array.from({ length: tenants }, (_, i) => ({
-      id: `tenant-${i}`, matches: [tenantMatch(p, i)], backend: { kind: 'pool', pool: i % pools.length },
+      id: `wide-${i}`, matches: [tenantMatch(p, i)], backend: { kind: 'pool', pool: i % pools.length },
     }));
     let s: GatewayScenario = {
       intent: 'valid',
@@ -782,7 +782,11 @@ function validScenario(p: DataPlaneProfile): fc.Arbitrary<GatewayScenario> {
       const { matches: _, ...last } = s.routes[s.routes.length - 1];
       s = { ...s, routes: [...s.routes.slice(0, -1), last] };
     }
-    return makeValidFor(p, s);
+    // The tenants first, as generated: the most specific routes, while makeValidFor may have moved routes of the same
+    // specificity among them, which would split ties over two route objects.
+    const valid = makeValidFor(p, s);
+    const tenant = (r: RouteScenario) => r.id.startsWith('wide-');
+    return { ...valid, routes: [...valid.routes.filter(tenant), ...valid.routes.filter(r => !tenant(r))] };
   });
 }
 
@@ -1057,8 +1061,22 @@ const JWT: JwtScenario = { kind: 'of', issuer: 'https://auth.example.com', jwksU
 function withFeature(s: GatewayScenario, feature: FeatureId, index: number): GatewayScenario {
   const set = (change: Partial<RouteScenario>): GatewayScenario => ({ ...s, routes: s.routes.map((r, i) => i === index ? { ...r, ...change } : r) });
   const match = (m: MatchScenario) => set({ matches: [m] });
-  // A GPU pool serving vLLM metrics, in the chart's namespace, for an InferencePool.
-  const gpuPools = (): GatewayScenario => ({ ...s, pools: s.pools.map((pool, i) => i === 0 ? { ...pool, gpus: 1, server: 'vllm', namespace: undefined } : pool) });
+  // A GPU pool serving vLLM metrics, in the chart's namespace, for an InferencePool. Moved there, its Service may take the
+  // name of a Service backend in that namespace (one host, whose policies the routes then share): that backend is renamed.
+  const gpuPools = (): GatewayScenario => {
+    const moved = s.pools[0];
+    const rename = (b: BackendScenario): BackendScenario => b.kind === 'service' && b.namespace === undefined && b.name === (moved.name ?? moved.id)
+      ? { ...b, name: `${b.name}-direct` }
+      : b.kind === 'weighted' ? { ...b, targets: b.targets.map(t => ({ ...t, backend: rename(t.backend) })) }
+        : b.kind === 'fallback' ? { ...b, backends: b.backends.map(rename) } : b;
+    return {
+      ...s,
+      pools: s.pools.map((pool, i) => i === 0 ? { ...pool, gpus: 1, server: 'vllm', namespace: undefined } : pool),
+      routes: moved.namespace === undefined ? s.routes : s.routes.map(r => compact({
+        ...r, backend: rename(r.backend), mirror: r.mirror === undefined ? undefined : { ...r.mirror, backend: rename(r.mirror.backend) },
+      })),
+    };
+  };
   switch (feature) {
     case 'tls': return { ...s, gateway: { ...s.gateway, listeners: [{ protocol: 'https', tlsSecret: 'llm-tls' }] } };
     case 'networkIsolation': return { ...s, gateway: { ...s.gateway, networkIsolation: true } };
