@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { DestinationRule, DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyLoadBalancerSimple } from '../imports/networking.istio.io';
 import { AuthorizationPolicy, AuthorizationPolicySpecAction, RequestAuthentication } from '../imports/security.istio.io';
@@ -18,6 +19,8 @@ interface HostRule {
   readonly gateway: string;
   readonly route: string;
   readonly policies: BackendPolicies;
+  /** The DestinationRule. */
+  readonly object: ApiObject;
 }
 
 /**
@@ -49,16 +52,21 @@ export class DestinationRules {
       `give every route to this backend, on both gateways, the same ${differing.join(' and ')}`);
   }
 
-  /** Adds the rule for `host` the first time in the App; later routes to the host must ask for the same policies (see check). */
-  public add(route: RouteSpec, d: DestinationSpec, host: string): void {
+  /**
+   * Adds the rule for `host` the first time in the App; later routes to the host must ask for the same policies (see
+   * check). Returns the host's DestinationRule, whichever route or gateway created it.
+   */
+  public add(route: RouteSpec, d: DestinationSpec, host: string): ApiObject {
     this.check(route, host);
-    if (this.rules.has(host)) return;
+    const existing = this.rules.get(host);
+    if (existing !== undefined) return existing.object;
     const policies = backendPolicies(route);
-    this.rules.set(host, { gateway: this.scope.node.path, route: route.id, policies });
-    new DestinationRule(this.scope, `DestinationRule-${host}`, {
+    const object = new DestinationRule(this.scope, `DestinationRule-${host}`, {
       metadata: { name: `${this.namePrefix}-${d.name}`, namespace: d.namespace },
       spec: { host, trafficPolicy: trafficPolicy(policies) },
     });
+    this.rules.set(host, { gateway: this.scope.node.path, route: route.id, policies, object });
+    return object;
   }
 }
 

@@ -1,10 +1,10 @@
-import { Chart, Lazy, Names } from 'cdk8s';
+import { ApiObject, Chart, Lazy, Names } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import type { ILlmModelPool } from '../llm-model-pool';
 import { invalid, requireArray, requireDnsLabel, requireInstance, requireObject, requireString } from '../validate';
 import { Backend } from './backend';
-import { DataPlane, DataPlaneImpl, GatewayPeer, GatewayRenderer } from './data-plane';
+import { DataPlane, DataPlaneImpl, GatewayPeer, GatewayRenderer, RenderedRoute } from './data-plane';
 import { FeatureId, featuresOf } from './features';
 import { Listener } from './listener';
 import { RouteMatch } from './match';
@@ -126,11 +126,45 @@ export class AiGatewayRoute extends Construct {
 
   /** @internal */
   public readonly _spec: RouteSpec;
+  private rendered: RenderedRoute = { routeObjects: [], policyObjects: [] };
 
   private constructor(gateway: AiGateway, id: string, resolve: (scope: Construct) => RouteSpec) {
     super(gateway, id);
     this._spec = resolve(this);
     this.isCatchAll = this._spec.matches.length === 0;
+  }
+
+  /**
+   * The objects that hold the route's rule, the escape hatch for what the library does not model
+   * (`addJsonPatch`). Other routes' rules may share them, so patch by the rule's name (the route id), not by index.
+   *
+   * - Istio: the gateway's VirtualService (its `http` entry named `<namespace>-<gateway name>-<route id>`, or
+   *   `<gateway name>-<route id>` without a namespace).
+   * - Gateway API: the HTTPRoute that holds the route's rule (named like the route id); a gateway with many routes
+   *   spreads them over several.
+   * - Envoy AI Gateway: the AIGatewayRoute that holds the rule; for a catch-all route, every AIGatewayRoute of the gateway.
+   * - ingress-nginx: the route's own Ingress and, for a header or weighted route, its canary Ingress.
+   */
+  public get routeObjects(): ApiObject[] {
+    return [...this.rendered.routeObjects];
+  }
+
+  /**
+   * The objects that hold the route's policies.
+   *
+   * - Istio: the DestinationRule of each backend host (one per host in the App, shared by every route to it), and the
+   *   gateway's rate-limit EnvoyFilter when the route sets its own rate limit.
+   * - Gateway API with Envoy Gateway, and Envoy AI Gateway: the route's BackendTrafficPolicy, and its SecurityPolicy
+   *   when it sets its own JWT. With the Istio implementation: the DestinationRules as on Istio.
+   * - ingress-nginx: none; the route's settings are annotations of its Ingresses (`routeObjects`).
+   */
+  public get policyObjects(): ApiObject[] {
+    return [...this.rendered.policyObjects];
+  }
+
+  /** @internal */
+  public _setRendered(rendered: RenderedRoute): void {
+    this.rendered = rendered;
   }
 }
 
@@ -290,7 +324,7 @@ export class AiGateway extends Construct {
       // Another gateway on the same controller must not claim the same match on an overlapping hostname.
       claims = this.registry._checkRoute(this, this.impl.installation, this.spec.listeners.map(l => l.port), route._spec);
       // Renderers check everything before they render anything; should one still throw, the rollback drops what it added.
-      this.renderer.addRoute(route._spec);
+      route._setRendered(this.renderer.addRoute(route._spec));
     });
     if (route === undefined || claims === undefined) throw new Error(`${where}: the route was not created`);
     this.registry._commitRoute(claims);
