@@ -1,8 +1,8 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AiGateway, AiGatewayProps, AiGatewayRegistry, Backend, CircuitBreaker, DataPlane, GatewayImplementation, LlmModelPool, MeshEnrollment,
-  ModelServer, RouteMatch, SessionAffinity, Timeouts,
+  Accelerator, AiGateway, AiGatewayProps, AiGatewayRegistry, Backend, CircuitBreaker, DataPlane, GatewayImplementation, InferencePool, LlmModelPool,
+  MeshEnrollment, ModelServer, RouteMatch, SessionAffinity, Timeouts,
 } from '../src';
 import { errorOf } from './support/errors';
 import { Manifest, synthValid } from './support/synth';
@@ -202,6 +202,58 @@ describe('Istio: one DestinationRule per backend host in the App', () => {
       "test/two/r: 'sessionAffinity' (\"small.llm.svc.cluster.local\") differs from route 'r' of gateway test/one, which sends to the same backend, "
       + 'and Istio applies one DestinationRule per backend host to every gateway; give every route to this backend, on both gateways, the same sessionAffinity');
     expect(two.routes).toEqual([]);
+  });
+});
+
+/*
+ * The endpoint picker's DestinationRule (TLS to its self-signed certificate) is the picker host's one DestinationRule
+ * too, kept in the same App-wide bookkeeping: no route of any Istio gateway may emit another for that host.
+ */
+describe('Istio: the endpoint picker\'s DestinationRule is its host\'s one DestinationRule', () => {
+  function picked() {
+    const { chart } = app();
+    const pool = new LlmModelPool(chart, 'llama', {
+      name: 'llama', modelName: 'llama', server: ModelServer.vllm({ model: 'meta-llama/Llama-3.1-8B-Instruct' }), accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+    });
+    const inferencePool = new InferencePool(chart, 'ip', { pool });
+    const istioApi = () => DataPlane.gatewayApi({ gatewayClassName: 'istio', implementation: GatewayImplementation.istio() });
+    const toPicker = Backend.service({ name: inferencePool.pickerName, port: 9002 });
+    return { chart, inferencePool, istioApi, toPicker };
+  }
+
+  test('two Istio gateways routing to one InferencePool emit one picker DestinationRule, held by the registry', () => {
+    const { chart, inferencePool, istioApi } = picked();
+    gateway(chart, 'one', istioApi(), { hostnames: ['a.example.com'] }).addRoute('r', { backend: Backend.inferencePool(inferencePool) });
+    gateway(chart, 'two', istioApi(), { hostnames: ['b.example.com'] }).addRoute('r', { backend: Backend.inferencePool(inferencePool) });
+    const rules = kindsOf(synthValid(chart), 'DestinationRule');
+    expect(rules.map(r => [r.metadata.name, r.spec.host])).toEqual([['llama-epp', 'llama-epp.llm.svc.cluster.local']]);
+    expect(inferencePool.pickerDestinationRule?.name).toBe('llama-epp');
+  });
+
+  test('a route to the picker Service after the picker has its DestinationRule is rejected, naming the InferencePool', () => {
+    const { chart, inferencePool, istioApi, toPicker } = picked();
+    gateway(chart, 'one', istioApi(), { hostnames: ['a.example.com'] }).addRoute('r', { backend: Backend.inferencePool(inferencePool) });
+    const two = gateway(chart, 'two', DataPlane.istio(), { hostnames: ['b.example.com'] });
+    expect(errorOf(() => two.addRoute('r', { backend: toPicker }))).toBe(
+      "test/two/r: 'backend' (\"llama-epp.llm.svc.cluster.local\") is the endpoint picker Service of InferencePool test/ip, whose DestinationRule originates "
+      + 'TLS to the picker, and Istio applies one DestinationRule per host; route to the InferencePool with Backend.inferencePool(...), not to its picker Service');
+    expect(two.routes).toEqual([]);
+    two.addRoute('pool', { backend: Backend.pool(inferencePool.pool) });
+    expect(kindsOf(synthValid(chart), 'DestinationRule').map(r => r.spec.host)).toEqual(['llama-epp.llm.svc.cluster.local', 'llama.llm.svc.cluster.local']);
+  });
+
+  test('an InferencePool whose picker host already has a route\'s DestinationRule is rejected, naming that route and gateway', () => {
+    const { chart, inferencePool, istioApi, toPicker } = picked();
+    gateway(chart, 'one', DataPlane.istio(), { hostnames: ['a.example.com'] }).addRoute('r', { backend: toPicker });
+    const two = gateway(chart, 'two', istioApi(), { hostnames: ['b.example.com'] });
+    expect(errorOf(() => two.addRoute('r', { backend: Backend.inferencePool(inferencePool) }))).toBe(
+      "test/two/r: 'backend' (\"test/ip\") needs a DestinationRule that originates TLS to its endpoint picker (llama-epp.llm.svc.cluster.local), and route 'r' "
+      + 'of gateway test/one already has the DestinationRule of that host, of which Istio applies one; do not route to the picker Service with '
+      + 'Backend.service(...): route to the InferencePool with Backend.inferencePool(...) only');
+    expect(two.routes).toEqual([]);
+    expect(inferencePool.pickerDestinationRule).toBeUndefined();
+    two.addRoute('pool', { backend: Backend.pool(inferencePool.pool) });
+    expect(kindsOf(synthValid(chart), 'DestinationRule').map(r => r.metadata.name)).toEqual(['test-one-c892494d-llama-epp', 'test-two-c858067c-llama']);
   });
 });
 
