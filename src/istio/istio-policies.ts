@@ -5,6 +5,7 @@ import {
 } from '../imports/networking.istio.io';
 import { AuthorizationPolicy, AuthorizationPolicySpecAction, RequestAuthentication } from '../imports/security.istio.io';
 import type { InferencePool } from '../inference-pool';
+import { recordObjects } from '../object-names';
 import { AiGatewayRegistry } from '../routing/registry';
 import { samePolicy } from '../routing/render-helpers';
 import type { DestinationSpec, JwtSpec, PolicySpec, RouteSpec } from '../routing/resolved';
@@ -137,6 +138,7 @@ export function pickerDestinationRule(scope: IConstruct, routeScope: IConstruct,
     spec: { host, trafficPolicy: { tls: { mode: DestinationRuleSpecTrafficPolicyTlsMode.SIMPLE, insecureSkipVerify: true } } },
   }));
   rules.set(host, { picker: inferencePool, object });
+  recordObjects(scope, [object], { construct: inferencePool, description: `InferencePool ${inferencePool.node.path}`, name: inferencePool.name });
   return object;
 }
 

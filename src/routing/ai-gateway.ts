@@ -2,6 +2,7 @@ import { ApiObject, Chart, Lazy, Names } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import type { ILlmModelPool } from '../llm-model-pool';
+import { Emitter, recordObjects } from '../object-names';
 import { invalid, requireArray, requireDnsLabel, requireInstance, requireObject, requireString } from '../validate';
 import { Backend } from './backend';
 import { DataPlane, DataPlaneImpl, GatewayPeer, GatewayRenderer, RenderedRoute } from './data-plane';
@@ -200,6 +201,8 @@ export class AiGateway extends Construct {
   private readonly registry: AiGatewayRegistry;
   private readonly spec: GatewaySpec;
   private readonly renderer: GatewayRenderer;
+  /** The gateway as the emitter of its objects, whose names the App's registry records. */
+  private readonly emitter: Emitter;
   private readonly routeList: AiGatewayRoute[] = [];
   /** The catch-all route, after which no route may come. */
   private catchAll?: AiGatewayRoute;
@@ -252,6 +255,8 @@ export class AiGateway extends Construct {
     }
     if (this.networkIsolation) this.requireSupport('networkIsolation', 'networkIsolation', 'true');
     this.renderer = this.impl.bind(this, this.spec);
+    this.emitter = { construct: this, description: `gateway ${this.node.path}`, name: this.name };
+    recordObjects(this, this.node.children, this.emitter);
     this.node.addValidation({
       validate: () => this.routeList.length === 0
         ? [`${this.node.path}: the gateway has no routes, so it would reject every request; add one with addRoute(id, { backend })`]
@@ -317,7 +322,7 @@ export class AiGateway extends Construct {
     let route: AiGatewayRoute | undefined;
     let claims: PendingClaims | undefined;
     // A rejected route leaves nothing behind: whatever was added to the gateway during the call is removed.
-    withRollback(this, () => {
+    const added = withRollback(this, () => {
       route = AiGatewayRoute._create(this, id, scope => this.resolveRoute(scope, id, options));
       for (const use of featuresOf(route._spec)) this.requireSupport(use.feature, use.property, use.value, route);
       if (this.networkIsolation) this.requireScrapeAllowed(route);
@@ -328,6 +333,7 @@ export class AiGateway extends Construct {
     });
     if (route === undefined || claims === undefined) throw new Error(`${where}: the route was not created`);
     this.registry._commitRoute(claims);
+    recordObjects(this, added, this.emitter);
     if (this.networkIsolation) this.isolate(route._spec);
     this.routeList.push(route);
     if (route.isCatchAll) this.catchAll = route;
@@ -417,7 +423,7 @@ export class AiGateway extends Construct {
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': p.namespace } },
       podSelector: { matchLabels: p.labels },
     });
-    new k8s.KubeNetworkPolicy(this, `NetworkPolicy-${pool.node.addr}`, {
+    const policy = new k8s.KubeNetworkPolicy(this, `NetworkPolicy-${pool.node.addr}`, {
       metadata: { name: `${this.name}-to-${pool.serviceName}`, namespace: pool.namespaceName },
       spec: {
         podSelector: { matchLabels: pool.selectorLabels },
@@ -434,16 +440,17 @@ export class AiGateway extends Construct {
         }],
       },
     });
+    recordObjects(this, [policy], this.emitter);
   }
 }
 
 /**
- * Runs `fn`; if it throws, removes every child it added to `scope` and rethrows. The children added are recorded
- * as they are attached (O(1) per child), so a gateway with thousands of routes does not list its children on every
- * addRoute. Where the constructs library does not attach children through Node.addChild (a future major), it falls
- * back to comparing the children before and after.
+ * Runs `fn`; if it throws, removes every child it added to `scope` and rethrows; else returns the children it added.
+ * The children added are recorded as they are attached (O(1) per child), so a gateway with thousands of routes does
+ * not list its children on every addRoute. Where the constructs library does not attach children through
+ * Node.addChild (a future major), it falls back to comparing the children before and after.
  */
-function withRollback(scope: Construct, fn: () => void): void {
+function withRollback(scope: Construct, fn: () => void): IConstruct[] {
   const node = scope.node as unknown as { addChild?: (child: IConstruct, id: string) => void };
   const attach = node.addChild;
   if (typeof attach !== 'function' || Object.prototype.hasOwnProperty.call(node, 'addChild')) {
@@ -454,21 +461,22 @@ function withRollback(scope: Construct, fn: () => void): void {
       for (const child of scope.node.children) if (!before.has(child.node.id)) scope.node.tryRemoveChild(child.node.id);
       throw e;
     }
-    return;
+    return scope.node.children.filter(c => !before.has(c.node.id));
   }
-  const added: string[] = [];
+  const added: IConstruct[] = [];
   node.addChild = function (this: unknown, child: IConstruct, id: string) {
     attach.call(this, child, id);
-    added.push(id);
+    added.push(child);
   };
   try {
     fn();
   } catch (e) {
-    for (const id of added) scope.node.tryRemoveChild(id);
+    for (const child of added) scope.node.tryRemoveChild(child.node.id);
     throw e;
   } finally {
     delete node.addChild;
   }
+  return added;
 }
 
 /** Route value, else gateway default, else the library default. */
