@@ -242,7 +242,7 @@ describe('Istio: the endpoint picker\'s DestinationRule is its host\'s one Desti
     expect(kindsOf(synthValid(chart), 'DestinationRule').map(r => r.spec.host)).toEqual(['llama-epp.llm.svc.cluster.local', 'llama.llm.svc.cluster.local']);
   });
 
-  test('an InferencePool whose picker host already has a route\'s DestinationRule is rejected, naming that route and gateway', () => {
+  test("an InferencePool whose picker host already has a route's DestinationRule is rejected, naming that route and gateway", () => {
     const { chart, inferencePool, istioApi, toPicker } = picked();
     gateway(chart, 'one', DataPlane.istio(), { hostnames: ['a.example.com'] }).addRoute('r', { backend: toPicker });
     const two = gateway(chart, 'two', istioApi(), { hostnames: ['b.example.com'] });
