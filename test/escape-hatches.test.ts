@@ -45,11 +45,14 @@ describe('Istio', () => {
     expect(limited.routeObjects[0]).toBe(chat.routeObjects[0]);
 
     chat.routeObjects[0].addJsonPatch(JsonPatch.add('/spec/exportTo', ['.']));
+    // The route's entry is the first the VirtualService holds: index 0.
+    chat.routeObjects[0].addJsonPatch(JsonPatch.add('/spec/http/0/headers', { request: { set: { 'x-route': 'm0' } } }));
     chat.policyObjects[0].addJsonPatch(JsonPatch.add('/spec/trafficPolicy/connectionPool', { http: { idleTimeout: '600s' } }));
     const docs = synthValid(s.chart);
     const vs = docOf(docs, chat.routeObjects[0]);
     expect(vs.spec.http.map((h: any) => h.name)).toEqual(['llm-llm-gateway-m0', 'llm-llm-gateway-limited']);
     expect(vs.spec.exportTo).toEqual(['.']);
+    expect(vs.spec.http[0].headers).toEqual({ request: { set: { 'x-route': 'm0' } } });
     const rule = docOf(docs, chat.policyObjects[0]);
     expect(rule.spec.host).toBe('m0.llm.svc.cluster.local');
     expect(rule.spec.trafficPolicy.connectionPool).toEqual({ http: { idleTimeout: '600s' } });

@@ -137,7 +137,9 @@ export class AiGatewayRoute extends Construct {
 
   /**
    * The objects that hold the route's rule, the escape hatch for what the library does not model
-   * (`addJsonPatch`). Other routes' rules may share them, so patch by the rule's name (the route id), not by index.
+   * (`addJsonPatch`). Other routes' rules may share them: a JSON patch path into `spec.http` or `spec.rules` takes the
+   * entry's index, which is the route's position among the routes the object holds, in the order they were added (the
+   * entry is named after the route id). They are, per data plane:
    *
    * - Istio: the gateway's VirtualService (its `http` entry named `<namespace>-<gateway name>-<route id>`, or
    *   `<gateway name>-<route id>` without a namespace).
@@ -151,7 +153,10 @@ export class AiGatewayRoute extends Construct {
   }
 
   /**
-   * The objects that hold the route's policies.
+   * The objects that hold the route's policies, the escape hatch for settings the library does not model
+   * (`addJsonPatch`).
+   *
+   * Some are shared: a patch of a host's DestinationRule applies to every route to that host. They are, per data plane:
    *
    * - Istio: the DestinationRule of each backend host (one per host in the App, shared by every route to it), and the
    *   gateway's rate-limit EnvoyFilter when the route sets its own rate limit.
