@@ -367,7 +367,7 @@ export class InferencePool extends Construct {
   private claimNames(nameProperty: string, settings: PickerSettings) {
     const ns = this.namespaceName;
     const me: NameOwner = { construct: this, description: `InferencePool ${this.node.path}` };
-    const twin = ownerOf(this, 'InferencePool', ns, this.name);
+    const twin = ownerOf(this, 'InferencePool.inference.networking.k8s.io', ns, this.name);
     if (twin !== undefined) {
       throw invalid(this, nameProperty, this.name, `is already the name of ${twin.description} in namespace ${ns}, and the two would overwrite each other's objects`,
         'give the InferencePool another name');
@@ -379,16 +379,16 @@ export class InferencePool extends Construct {
         'give the InferencePool or the other one another name');
     }
     for (const [i, objective] of settings.objectives.entries()) {
-      const owner = ownerOf(this, 'InferenceObjective', ns, objective.name);
+      const owner = ownerOf(this, 'InferenceObjective.llm-d.ai', ns, objective.name);
       if (owner !== undefined) {
         throw invalid(this, `objectives[${i}].name`, objective.name,
           `is already an objective of ${owner.description} in namespace ${ns}, and an InferenceObjective is named by the header value clients send`,
           'give the objectives of InferencePools that share a namespace different names');
       }
     }
-    claimName(this, 'InferencePool', ns, this.name, me);
+    claimName(this, 'InferencePool.inference.networking.k8s.io', ns, this.name, me);
     claimName(this, 'Service', ns, this.pickerName, { construct: this, description: `the endpoint picker of InferencePool ${this.node.path}` });
-    for (const objective of settings.objectives) claimName(this, 'InferenceObjective', ns, objective.name, me);
+    for (const objective of settings.objectives) claimName(this, 'InferenceObjective.llm-d.ai', ns, objective.name, me);
   }
 }
 

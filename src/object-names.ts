@@ -1,11 +1,19 @@
+import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { AiGatewayRegistry } from './routing/registry';
+import { invalid } from './validate';
 
 /*
- * Names of the objects the library's model constructs emit, per app and namespace: two constructs whose objects
- * share a kind, namespace and name would overwrite each other on `kubectl apply`. Internal: not exported from the
- * package. Kept in the app's AiGatewayRegistry (the construct at the app root that holds what the app's objects share),
- * so an app and its names are collected together.
+ * Names of the objects the library emits, per app, kind and namespace: two objects of one kind, namespace and name
+ * would overwrite each other on `kubectl apply`. Internal: not exported from the package. Kept in the app's
+ * AiGatewayRegistry (the construct at the app root that holds what the app's objects share), so an app and its names
+ * are collected together.
+ *
+ * Pools and InferencePools check their names when they are made (ownerOf, then claimName). Gateways record the
+ * objects they emit as they emit them (recordObjects): a gateway derives many names from its own (`<name>-2` for a
+ * second HTTPRoute, `<name>-<route id>` for a route's policies), so a collision shows up in the middle of rendering a
+ * route, where throwing would leave the renderer half-updated. It is reported when the app is synthesized instead,
+ * by a validation of the registry, naming both objects and what emitted them.
  */
 
 /** Who emits the object of a name. */
@@ -16,21 +24,116 @@ export interface NameOwner {
   readonly description: string;
 }
 
+/** What emits objects whose names derive from its own: a gateway, or an InferencePool (its picker's DestinationRule). */
+export interface Emitter {
+  readonly construct: IConstruct;
+  /** Such as `gateway test/gw`. */
+  readonly description: string;
+  /** The emitter's name, from which the objects' names derive. */
+  readonly name: string;
+}
+
+/** An object's name owner, as gateways record it. */
+interface EmittedName extends NameOwner {
+  readonly emitter: Emitter;
+}
+
+interface Collision {
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly first: NameOwner;
+  readonly second: EmittedName;
+}
+
+/**
+ * The names another object of a kind implies: Envoy AI Gateway v1.1.0 generates an HTTPRoute named like each
+ * AIGatewayRoute, in its namespace (internal/controller/ai_gateway_route.go, newHTTPRoute).
+ */
+const IMPLIED_KINDS: Readonly<Record<string, string>> = {
+  'AIGatewayRoute.aigateway.envoyproxy.io': 'HTTPRoute.gateway.networking.k8s.io',
+};
+
 /** The names of `scope`'s app, kept in the app's AiGatewayRegistry. */
 function registryOf(scope: IConstruct): Map<string, NameOwner> {
   return AiGatewayRegistry.of(scope)._state('object-names', () => new Map<string, NameOwner>());
+}
+
+/** The collisions among the names gateways emitted, reported by a validation of the registry. */
+function collisionsOf(scope: IConstruct): Collision[] {
+  const registry = AiGatewayRegistry.of(scope);
+  return registry._state('object-name-collisions', () => {
+    const collisions: Collision[] = [];
+    registry.node.addValidation({
+      validate: () => collisions.filter(c => attached(c.first.construct) && attached(c.second.construct)).map(describeCollision),
+    });
+    return collisions;
+  });
 }
 
 function keyOf(kind: string, namespace: string | undefined, name: string): string {
   return `${kind}/${namespace ?? ''}/${name}`;
 }
 
+/** An object's kind as the names are kept: `Kind` for the core group, `Kind.group` otherwise (as kubectl names resources). */
+export function qualifiedKind(apiVersion: string, kind: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? kind : `${kind}.${apiVersion.slice(0, slash)}`;
+}
+
 /** The construct that already emits an object of this kind, namespace and name in `scope`'s app, if any. */
 export function ownerOf(scope: IConstruct, kind: string, namespace: string | undefined, name: string): NameOwner | undefined {
-  return registryOf(scope).get(keyOf(kind, namespace, name));
+  const owner = registryOf(scope).get(keyOf(kind, namespace, name));
+  return owner === undefined || !attached(owner.construct) ? undefined : owner;
 }
 
 /** Records that `owner` emits an object of this kind, namespace and name (check ownerOf first). */
 export function claimName(scope: IConstruct, kind: string, namespace: string | undefined, name: string, owner: NameOwner): void {
   registryOf(scope).set(keyOf(kind, namespace, name), owner);
+}
+
+/**
+ * Records the names of `objects`, which `emitter` emits (and the names they imply). A name another object already has
+ * is recorded as a collision, which fails synthesis naming both; changes nothing else. O(1) per object.
+ */
+export function recordObjects(scope: IConstruct, objects: Iterable<IConstruct>, emitter: Emitter): void {
+  const names = registryOf(scope);
+  for (const object of objects) {
+    if (!(object instanceof ApiObject)) continue;
+    const namespace = object.metadata.namespace;
+    const kind = qualifiedKind(object.apiVersion, object.kind);
+    for (const k of [kind, IMPLIED_KINDS[kind]]) {
+      if (k === undefined) continue;
+      const key = keyOf(k, namespace, object.name);
+      const mine: EmittedName = {
+        construct: object,
+        description: k === kind ? `${object.kind} ${object.node.path}` : `the ${k.split('.')[0]} Envoy AI Gateway generates from ${object.kind} ${object.node.path}`,
+        emitter,
+      };
+      const first = names.get(key);
+      if (first === undefined || !attached(first.construct)) {
+        names.set(key, mine);
+      } else if (first.construct !== object) {
+        collisionsOf(scope).push({ kind: k.split('.')[0], namespace, name: object.name, first, second: mine });
+      }
+    }
+  }
+}
+
+function describeCollision(c: Collision): string {
+  const where = c.namespace === undefined ? 'without a namespace' : `in namespace ${c.namespace}`;
+  const firstEmitter = (c.first as Partial<EmittedName>).emitter;
+  const first = firstEmitter === undefined ? c.first.description : `${c.first.description} of ${firstEmitter.description}`;
+  return invalid(c.second.emitter.construct, 'name', c.second.emitter.name,
+    `gives ${c.second.description} the name ${c.kind} ${c.name} ${where}, which ${first} has too, and kubectl apply keeps only the last of the two`,
+    'rename one of them: a gateway names its HTTPRoutes and AIGatewayRoutes <name>, <name>-2, <name>-3, ..., its per-route objects '
+    + '<name>-<route id> and its DestinationRules <name>-<Service>').message;
+}
+
+/** Whether `c` is still in its tree (a route rejected by addRoute is removed with its objects). O(depth). */
+function attached(c: IConstruct): boolean {
+  for (let x: IConstruct = c; x.node.scope !== undefined; x = x.node.scope) {
+    if (x.node.scope.node.tryFindChild(x.node.id) !== x) return false;
+  }
+  return true;
 }

@@ -756,3 +756,29 @@ describe('Istio 1.30.3 contracts', () => {
     }]);
   });
 });
+
+/*
+ * The platform workload (scripts/bench-platform.ts): a thousand models, each a pool and a header route, behind one
+ * Istio gateway. Istio evaluates a VirtualService's http routes in order, first match wins (istio/api
+ * networking/v1alpha3/virtual_service.proto, HTTPRoute), and applies one DestinationRule per host.
+ */
+describe('1,000 models on one Istio gateway', () => {
+  test('each a pool and a header route: one VirtualService in the order given, one DestinationRule and NetworkPolicy per pool, all valid', () => {
+    const { chart, small } = setup();
+    const gw = gateway(chart);
+    for (let i = 0; i < 1000; i++) {
+      const pool = new LlmModelPool(chart, `m${i}`, { name: `m${i}`, modelName: `m${i}`, server: ModelServer.demo() });
+      gw.addRoute(`m${i}`, { matches: [RouteMatch.header('x-model', `m${i}`)], backend: Backend.pool(pool) });
+    }
+    gw.addRoute('default', { backend: Backend.pool(small) });
+    const docs = synthValid(chart);
+    const http = httpRoutes(docs);
+    expect(http.map(h => h.name)).toEqual([...Array.from({ length: 1000 }, (_, i) => `llm-llm-gateway-m${i}`), 'llm-llm-gateway-default']);
+    expect(http[999].match).toEqual([{ headers: { 'x-model': { exact: 'm999' } } }]);
+    expect(http[999].route).toEqual([{ destination: { host: 'm999.llm.svc.cluster.local', port: { number: 80 } } }]);
+    const hosts = kindOf(docs, 'DestinationRule').map(d => d.spec.host);
+    expect(hosts).toHaveLength(1001);
+    expect(new Set(hosts).size).toBe(1001);
+    expect(kindOf(docs, 'NetworkPolicy')).toHaveLength(1001);
+  }, 60_000);
+});

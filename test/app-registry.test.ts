@@ -1,8 +1,8 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AiGateway, AiGatewayProps, AiGatewayRegistry, Backend, CircuitBreaker, DataPlane, GatewayImplementation, LlmModelPool, MeshEnrollment,
-  ModelServer, RouteMatch, SessionAffinity, Timeouts,
+  Accelerator, AiGateway, AiGatewayProps, AiGatewayRegistry, Backend, CircuitBreaker, DataPlane, GatewayImplementation, InferencePool, LlmModelPool,
+  MeshEnrollment, ModelServer, RouteMatch, SessionAffinity, Timeouts,
 } from '../src';
 import { errorOf } from './support/errors';
 import { Manifest, synthValid } from './support/synth';
@@ -205,6 +205,58 @@ describe('Istio: one DestinationRule per backend host in the App', () => {
   });
 });
 
+/*
+ * The endpoint picker's DestinationRule (TLS to its self-signed certificate) is the picker host's one DestinationRule
+ * too, kept in the same App-wide bookkeeping: no route of any Istio gateway may emit another for that host.
+ */
+describe('Istio: the endpoint picker\'s DestinationRule is its host\'s one DestinationRule', () => {
+  function picked() {
+    const { chart } = app();
+    const pool = new LlmModelPool(chart, 'llama', {
+      name: 'llama', modelName: 'llama', server: ModelServer.vllm({ model: 'meta-llama/Llama-3.1-8B-Instruct' }), accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+    });
+    const inferencePool = new InferencePool(chart, 'ip', { pool });
+    const istioApi = () => DataPlane.gatewayApi({ gatewayClassName: 'istio', implementation: GatewayImplementation.istio() });
+    const toPicker = Backend.service({ name: inferencePool.pickerName, port: 9002 });
+    return { chart, inferencePool, istioApi, toPicker };
+  }
+
+  test('two Istio gateways routing to one InferencePool emit one picker DestinationRule, held by the registry', () => {
+    const { chart, inferencePool, istioApi } = picked();
+    gateway(chart, 'one', istioApi(), { hostnames: ['a.example.com'] }).addRoute('r', { backend: Backend.inferencePool(inferencePool) });
+    gateway(chart, 'two', istioApi(), { hostnames: ['b.example.com'] }).addRoute('r', { backend: Backend.inferencePool(inferencePool) });
+    const rules = kindsOf(synthValid(chart), 'DestinationRule');
+    expect(rules.map(r => [r.metadata.name, r.spec.host])).toEqual([['llama-epp', 'llama-epp.llm.svc.cluster.local']]);
+    expect(inferencePool.pickerDestinationRule?.name).toBe('llama-epp');
+  });
+
+  test('a route to the picker Service after the picker has its DestinationRule is rejected, naming the InferencePool', () => {
+    const { chart, inferencePool, istioApi, toPicker } = picked();
+    gateway(chart, 'one', istioApi(), { hostnames: ['a.example.com'] }).addRoute('r', { backend: Backend.inferencePool(inferencePool) });
+    const two = gateway(chart, 'two', DataPlane.istio(), { hostnames: ['b.example.com'] });
+    expect(errorOf(() => two.addRoute('r', { backend: toPicker }))).toBe(
+      "test/two/r: 'backend' (\"llama-epp.llm.svc.cluster.local\") is the endpoint picker Service of InferencePool test/ip, whose DestinationRule originates "
+      + 'TLS to the picker, and Istio applies one DestinationRule per host; route to the InferencePool with Backend.inferencePool(...), not to its picker Service');
+    expect(two.routes).toEqual([]);
+    two.addRoute('pool', { backend: Backend.pool(inferencePool.pool) });
+    expect(kindsOf(synthValid(chart), 'DestinationRule').map(r => r.spec.host)).toEqual(['llama-epp.llm.svc.cluster.local', 'llama.llm.svc.cluster.local']);
+  });
+
+  test("an InferencePool whose picker host already has a route's DestinationRule is rejected, naming that route and gateway", () => {
+    const { chart, inferencePool, istioApi, toPicker } = picked();
+    gateway(chart, 'one', DataPlane.istio(), { hostnames: ['a.example.com'] }).addRoute('r', { backend: toPicker });
+    const two = gateway(chart, 'two', istioApi(), { hostnames: ['b.example.com'] });
+    expect(errorOf(() => two.addRoute('r', { backend: Backend.inferencePool(inferencePool) }))).toBe(
+      "test/two/r: 'backend' (\"test/ip\") needs a DestinationRule that originates TLS to its endpoint picker (llama-epp.llm.svc.cluster.local), and route 'r' "
+      + 'of gateway test/one already has the DestinationRule of that host, of which Istio applies one; do not route to the picker Service with '
+      + 'Backend.service(...): route to the InferencePool with Backend.inferencePool(...) only');
+    expect(two.routes).toEqual([]);
+    expect(inferencePool.pickerDestinationRule).toBeUndefined();
+    two.addRoute('pool', { backend: Backend.pool(inferencePool.pool) });
+    expect(kindsOf(synthValid(chart), 'DestinationRule').map(r => r.metadata.name)).toEqual(['test-one-c892494d-llama-epp', 'test-two-c858067c-llama']);
+  });
+});
+
 describe('Istio: one Namespace object per enrolled namespace in the App', () => {
   test('two gateways enrolling one namespace emit it once', () => {
     const { chart, small } = app();
@@ -263,5 +315,93 @@ describe('ingress-nginx: one upstream per Service port in the App', () => {
     other.addRoute('r', { backend: Backend.pool(small) });
     expect(one.controllerSettings()['worker-shutdown-timeout']).toBe('1200s');
     expect(other.controllerSettings()['worker-shutdown-timeout']).toBe('300s');
+  });
+});
+
+/*
+ * Names derived from a gateway's name: a gateway whose rules fill several HTTPRoutes names them <name>, <name>-2, ...
+ * (docs/data-planes.md), its per-route policies and Ingresses <name>-<route id>. Two objects of one kind, namespace and
+ * name overwrite each other on kubectl apply (the last applied wins), so the App's registry records every name the
+ * gateways emit and synthesis fails naming both.
+ */
+describe('object names across gateways', () => {
+  const named = (scope: Construct, id: string, dataPlane: DataPlane, props: Partial<AiGatewayProps> = {}) =>
+    gateway(scope, id, dataPlane, { name: id, ...props });
+  const envoyGateway = () => DataPlane.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() });
+  /** 17 header routes: the seventeenth rule goes into the gateway's second HTTPRoute (an HTTPRoute holds 16). */
+  const spread = (gw: AiGateway, backend: Backend) => {
+    for (let i = 0; i < 17; i++) gw.addRoute(`m${i}`, { matches: [RouteMatch.header('x-model', `m${i}`)], backend });
+  };
+  const HTTPROUTE_COLLISION = "test/gw-2: 'name' (\"gw-2\") gives HTTPRoute test/gw-2/HTTPRoute the name HTTPRoute gw-2 in namespace llm, which "
+    + 'HTTPRoute test/gw/HTTPRoute-2 of gateway test/gw has too, and kubectl apply keeps only the last of the two; rename one of them';
+
+  test('a gateway gw spreading its routes over HTTPRoutes, then a gateway gw-2 in the namespace: synthesis fails naming both HTTPRoutes and gateways', () => {
+    const { chart, small } = app();
+    spread(named(chart, 'gw', envoyGateway(), { hostnames: ['a.example.com'] }), Backend.pool(small));
+    named(chart, 'gw-2', envoyGateway(), { hostnames: ['b.example.com'] }).addRoute('r', { backend: Backend.pool(small) });
+    expect(() => Testing.synth(chart)).toThrow(HTTPROUTE_COLLISION);
+  });
+
+  test('the other order: gateway gw-2 first, then gw spreading into an HTTPRoute gw-2', () => {
+    const { chart, small } = app();
+    named(chart, 'gw-2', envoyGateway(), { hostnames: ['b.example.com'] }).addRoute('r', { backend: Backend.pool(small) });
+    spread(named(chart, 'gw', envoyGateway(), { hostnames: ['a.example.com'] }), Backend.pool(small));
+    expect(() => Testing.synth(chart)).toThrow("test/gw: 'name' (\"gw\") gives HTTPRoute test/gw/HTTPRoute-2 the name HTTPRoute gw-2 in namespace llm, which "
+      + 'HTTPRoute test/gw-2/HTTPRoute of gateway test/gw-2 has too, and kubectl apply keeps only the last of the two; rename one of them');
+  });
+
+  test('in different namespaces the same names are fine', () => {
+    const { chart, small } = app();
+    spread(named(chart, 'gw', envoyGateway(), { hostnames: ['a.example.com'] }), Backend.pool(small));
+    named(chart, 'gw-2', envoyGateway(), { hostnames: ['b.example.com'], namespaceName: 'other' })
+      .addRoute('r', { backend: Backend.service({ name: 'small', port: 80, namespaceName: 'llm' }) });
+    const routes = kindsOf(synthValid(chart), 'HTTPRoute');
+    expect(routes.map(r => `${r.metadata.namespace}/${r.metadata.name}`)).toEqual(['llm/gw', 'llm/gw-2', 'other/gw-2']);
+  });
+
+  test("Envoy AI Gateway's second AIGatewayRoute ai-2 generates an HTTPRoute ai-2, which a Gateway API gateway ai-2 emits too", () => {
+    // envoyproxy/ai-gateway v1.1.0 internal/controller/ai_gateway_route.go: the HTTPRoute of an AIGatewayRoute has its name and namespace.
+    const { chart, small } = app();
+    named(chart, 'ai-2', envoyGateway(), { hostnames: ['b.example.com'] }).addRoute('r', { backend: Backend.pool(small) });
+    const ai = named(chart, 'ai', DataPlane.envoyAiGateway({ gatewayClassName: 'eg' }), { hostnames: ['a.example.com'] });
+    for (let i = 0; i < 15; i++) ai.addRoute(`m${i}`, { matches: [RouteMatch.model(`m${i}`)], backend: Backend.pool(small) });
+    expect(() => Testing.synth(chart)).toThrow("test/ai: 'name' (\"ai\") gives the HTTPRoute Envoy AI Gateway generates from AIGatewayRoute "
+      + 'test/ai/AIGatewayRoute-2 the name HTTPRoute ai-2 in namespace llm, which HTTPRoute test/ai-2/HTTPRoute of gateway test/ai-2 has too');
+  });
+
+  test.each([
+    ['Gateway API', envoyGateway, 'BackendTrafficPolicy', 'BackendTrafficPolicy-b-c', 'BackendTrafficPolicy-c'],
+    ['ingress-nginx', nginx, 'Ingress', 'Ingress-b-c', 'Ingress-c'],
+  ])("per-route objects on %s: gateway a's route b-c and gateway a-b's route c both name theirs a-b-c", (_plane, dataPlane, kind, first, second) => {
+    const { chart, small } = app();
+    named(chart, 'a', dataPlane(), { hostnames: ['a.example.com'] }).addRoute('b-c', { backend: Backend.pool(small) });
+    named(chart, 'a-b', dataPlane(), { hostnames: ['b.example.com'] }).addRoute('c', { backend: Backend.pool(small) });
+    expect(() => Testing.synth(chart)).toThrow(`test/a-b: 'name' ("a-b") gives ${kind} test/a-b/${second} the name ${kind} a-b-c in namespace llm, `
+      + `which ${kind} test/a/${first} of gateway test/a has too`);
+  });
+
+  test("an Istio DestinationRule <gateway>-<Service> named like an InferencePool's picker DestinationRule <name>-epp", () => {
+    const { chart } = app();
+    const pool = new LlmModelPool(chart, 'llama', {
+      name: 'llama', modelName: 'llama', server: ModelServer.vllm({ model: 'meta-llama/Llama-3.1-8B-Instruct' }), accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+    });
+    const inferencePool = new InferencePool(chart, 'ip', { pool });
+    named(chart, 'picked', DataPlane.gatewayApi({ gatewayClassName: 'istio', implementation: GatewayImplementation.istio() }), { hostnames: ['a.example.com'] })
+      .addRoute('r', { backend: Backend.inferencePool(inferencePool) });
+    // A gateway named llama routing to a Service named epp names that host's DestinationRule llama-epp.
+    const epp = new LlmModelPool(chart, 'epp', { name: 'epp', modelName: 'epp', server: ModelServer.demo() });
+    named(chart, 'gw', DataPlane.istio(), { hostnames: ['b.example.com'], name: 'llama' }).addRoute('r', { backend: Backend.pool(epp) });
+    expect(() => Testing.synth(chart)).toThrow("test/gw: 'name' (\"llama\") gives DestinationRule test/gw/DestinationRule-epp.llm.svc.cluster.local "
+      + 'the name DestinationRule llama-epp in namespace llm, which DestinationRule test/ip/PickerDestinationRule of InferencePool test/ip has too');
+  });
+
+  test('a route the gateway rejects leaves no name behind', () => {
+    const { chart, small } = app();
+    const a = named(chart, 'a', envoyGateway(), { hostnames: ['a.example.com'] });
+    expect(() => a.addRoute('b-c', { matches: [RouteMatch.model('x')], backend: Backend.pool(small) }))
+      .toThrow(/'matches\[0\]' .* cannot be expressed by the Gateway API/);
+    named(chart, 'a-b', envoyGateway(), { hostnames: ['b.example.com'] }).addRoute('c', { backend: Backend.pool(small) });
+    a.addRoute('r', { backend: Backend.pool(small) });
+    expect(kindsOf(synthValid(chart), 'BackendTrafficPolicy').map(p => p.metadata.name)).toEqual(['a-r', 'a-b-c']);
   });
 });

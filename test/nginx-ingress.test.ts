@@ -822,3 +822,25 @@ describe('ingress-nginx controller-v1.15.1 contracts', () => {
     }]);
   });
 });
+
+/*
+ * The platform workload (scripts/bench-platform.ts) on ingress-nginx: a thousand models, each a pool and a path
+ * route, behind one gateway. ingress-nginx matches Prefix paths element by element (Kubernetes networking/v1
+ * HTTPIngressPath: /models/m1 does not match /models/m10), so the thousand prefixes never overlap.
+ */
+describe('1,000 models on one ingress-nginx gateway', () => {
+  test('each a pool and a path route: one Ingress per route, no canary, the catch-all on /, all valid', () => {
+    const { chart, small, gw, validate } = setup();
+    for (let i = 0; i < 1000; i++) {
+      const pool = new LlmModelPool(chart, `m${i}`, { name: `m${i}`, modelName: `m${i}`, server: ModelServer.demo() });
+      gw.addRoute(`m${i}`, { matches: [RouteMatch.pathPrefix(`/models/m${i}`)], backend: Backend.pool(pool) });
+    }
+    gw.addRoute('default', { backend: Backend.pool(small) });
+    const docs = validate();
+    const all = ingresses(docs);
+    expect(all).toHaveLength(1001);
+    expect(all.filter(i => annotations(i).canary !== undefined)).toEqual([]);
+    expect(paths(ingress(docs, 'llm-gateway-m999'))).toEqual([['llm.example.com', 'Prefix', '/models/m999', 'm999', 80]]);
+    expect(paths(ingress(docs, 'llm-gateway-default'))).toEqual([['llm.example.com', 'Prefix', '/', 'small', 80]]);
+  }, 60_000);
+});

@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ENVOY_AI_GATEWAY_CONTRACTS } from './envoy-ai-gateway-contracts';
 import {
@@ -15,7 +15,7 @@ import {
   ClientTrafficPolicySpecConnectionBufferLimit,
 } from '../imports/gateway.envoyproxy.io';
 import { ProviderApi } from '../routing/backend';
-import type { DataPlaneImpl, GatewayPeer, GatewayRenderer, SupportDeclaration } from '../routing/data-plane';
+import type { DataPlaneImpl, GatewayPeer, GatewayRenderer, RenderedRoute, SupportDeclaration } from '../routing/data-plane';
 import type { FeatureId } from '../routing/features';
 import { ENVOY_GATEWAY_RANKING, GATEWAY_API_RANKING, RouteSpread } from '../routing/precedence';
 import { fullyQualifiedHost, normalizeWeights, samePolicy } from '../routing/render-helpers';
@@ -137,7 +137,7 @@ const CREDENTIALS: Record<ProviderApi, { readonly type: BackendSecurityPolicySpe
  */
 class EnvoyAiGateway implements GatewayRenderer {
   /** The AIGatewayRoutes, in creation order. */
-  private readonly routeObjects: Array<{ readonly rules: AiGatewayRouteSpecRules[]; tokenCosts: boolean }> = [];
+  private readonly routeObjects: Array<{ readonly rules: AiGatewayRouteSpecRules[]; tokenCosts: boolean; object?: ApiObject }> = [];
   private readonly spread: RouteSpread;
   private readonly serviceBackends = new Map<string, string>();
   private readonly providers = new Map<string, { readonly spec: ProviderSpec; readonly port: number; readonly route: string }>();
@@ -182,9 +182,9 @@ class EnvoyAiGateway implements GatewayRenderer {
   /** The next AIGatewayRoute, with the Gateway as parent and its hostnames. */
   private addAiGatewayRoute() {
     const index = this.routeObjects.length;
-    const object = { rules: [] as AiGatewayRouteSpecRules[], tokenCosts: false };
+    const object: { rules: AiGatewayRouteSpecRules[]; tokenCosts: boolean; object?: ApiObject } = { rules: [], tokenCosts: false };
     this.routeObjects.push(object);
-    new AiGatewayRoute(this.scope, index === 0 ? 'AIGatewayRoute' : `AIGatewayRoute-${index + 1}`, {
+    object.object = new AiGatewayRoute(this.scope, index === 0 ? 'AIGatewayRoute' : `AIGatewayRoute-${index + 1}`, {
       metadata: { name: this.spread.nameOf(index), namespace: this.gateway.namespace },
       spec: {
         parentRefs: [{ group: GATEWAY_GROUP, kind: 'Gateway', name: this.gateway.name }],
@@ -209,7 +209,7 @@ class EnvoyAiGateway implements GatewayRenderer {
    * HTTPRouteRule.Matches). Holding the catch-all before its route-not-found rule, whichever HTTPRoute wins the tie
    * sends the request to the catch-all.
    */
-  public addRoute(route: RouteSpec): void {
+  public addRoute(route: RouteSpec): RenderedRoute {
     if (route.id === 'route-not-found') {
       throw invalid(route.scope, 'id', route.id, 'is a rule name Envoy AI Gateway reserves', 'choose another route id');
     }
@@ -250,8 +250,9 @@ class EnvoyAiGateway implements GatewayRenderer {
       this.routeObjects[i].rules.push(rule);
       if (p.rateLimit?.counts === 'tokens') this.routeObjects[i].tokenCosts = true;
     }
-    policies.render();
+    const policyObjects = policies.render();
     for (const i of indexes) this.spread.commit(route, i);
+    return { routeObjects: indexes.map(i => this.routeObjects[i].object!), policyObjects };
   }
 
   /** Envoy AI Gateway rejects rules that mix an InferencePool with other backends, or hold two InferencePools. */
@@ -369,7 +370,7 @@ class EnvoyAiGateway implements GatewayRenderer {
    * A BackendTrafficPolicy per rule of the HTTPRoute Envoy AI Gateway generates (named like the
    * AIGatewayRoute, its rules named like ours): the route's retries, balancing, limits and budgets.
    */
-  private routePolicies(route: RouteSpec, routeNames: readonly string[]): { render(): void } {
+  private routePolicies(route: RouteSpec, routeNames: readonly string[]): { render(): ApiObject[] } {
     const p = route.policies;
     // The rule's section of each generated HTTPRoute that holds it (one, or every one for a catch-all).
     const targets: PolicyTarget[] = routeNames.map(name => ({ group: GATEWAY_GROUP, kind: 'HTTPRoute', name, sectionName: route.id }));
@@ -392,14 +393,15 @@ class EnvoyAiGateway implements GatewayRenderer {
     return {
       render: () => {
         if (limit?.key.kind === 'jwtClaim') this.claimHeaders.set(limit.key.name!, claimHeader(limit.key.name!));
-        new BackendTrafficPolicy(this.scope, `BackendTrafficPolicy-${route.id}`, {
+        const objects: ApiObject[] = [new BackendTrafficPolicy(this.scope, `BackendTrafficPolicy-${route.id}`, {
           metadata: { name: `${this.gateway.name}-${route.id}`, namespace: this.gateway.namespace },
           spec: { ...spec, retry },
-        });
+        })];
         if (route.ownPolicies.has('jwt')) {
-          renderSecurityPolicy(this.scope, `SecurityPolicy-${route.id}`, `${this.gateway.name}-${route.id}`, this.gateway.namespace, targets, p.jwt!,
-            () => [...this.claimHeaders].map(([claim, header]) => ({ claim, header })));
+          objects.push(renderSecurityPolicy(this.scope, `SecurityPolicy-${route.id}`, `${this.gateway.name}-${route.id}`, this.gateway.namespace, targets, p.jwt!,
+            () => [...this.claimHeaders].map(([claim, header]) => ({ claim, header }))));
         }
+        return objects;
       },
     };
   }

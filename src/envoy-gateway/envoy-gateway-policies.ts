@@ -123,8 +123,8 @@ export function checkEnvoyGatewayJwt(scope: IConstruct, property: string, jwt: J
 /** Envoy Gateway's JWT: providers, claims copied to headers, and an authorization rule when claims are required. */
 export function renderSecurityPolicy(scope: Construct, id: string, name: string, namespace: string | undefined,
   target: PolicyTarget | readonly PolicyTarget[], jwt: JwtSpec,
-  claimToHeaders: () => ReadonlyArray<{ readonly claim: string; readonly header: string }> = () => []): void {
-  new SecurityPolicy(scope, id, {
+  claimToHeaders: () => ReadonlyArray<{ readonly claim: string; readonly header: string }> = () => []): SecurityPolicy {
+  return new SecurityPolicy(scope, id, {
     metadata: { name, namespace },
     spec: {
       targetRefs: Array.isArray(target) ? [...target] : [target as PolicyTarget],

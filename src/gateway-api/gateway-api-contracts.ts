@@ -167,6 +167,11 @@ const ISTIO_IMPL: Contracts = {
     'Istio implementation: outlier detection and cookie affinity go into the DestinationRule of the backend (istio/istio 1.30.3 pilot/pkg/networking/core/cluster_traffic_policy.go)')],
   'jwt': [row('RequestAuthentication and a DENY AuthorizationPolicy with targetRefs to the Gateway', 'policies attach to the Gateway\'s pods by the gateway-name label; requests without a valid token are denied',
     ISTIO('pilot/pkg/model/policyattachment.go'), 'DestinationRules per backend and the JWT pair attached to the Gateway')],
+  'backend.inferencePool': [row('the endpoint picker\'s DestinationRule (TLS SIMPLE, insecureSkipVerify) as its host\'s one DestinationRule in the App: '
+    + 'a route to the picker Service is rejected, and so is the InferencePool after one',
+  'istiod merges the DestinationRules of one host, keeping the first rule\'s trafficPolicy: a second rule for the picker host would drop the picker\'s TLS or be dropped',
+  ISTIO('pilot/pkg/model/destination_rule.go'),
+  'app-registry.test.ts > an InferencePool whose picker host already has a route\'s DestinationRule is rejected, naming that route and gateway')],
   'networkIsolation': [row('NetworkPolicy from pods labelled gateway.networking.k8s.io/gateway-name', 'Istio labels the Gateway deployment it creates so',
     ISTIO('pilot/pkg/model/policyattachment.go'), 'NetworkPolicies admit the pods Gateway API implementations label with the Gateway name')],
 };

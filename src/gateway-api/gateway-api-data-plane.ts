@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { gatewayApiContracts } from './gateway-api-contracts';
 import { GATEWAY_GROUP, gatewayDuration, MAX_HTTPROUTE_RULES, renderGatewayObject } from './gateway-object';
@@ -13,7 +13,7 @@ import {
   HttpRouteSpecRulesMatchesQueryParamsType, ReferenceGrant,
 } from '../imports/gateway.networking.k8s.io';
 import { DestinationRules, renderJwtPair } from '../istio/istio-policies';
-import type { DataPlaneImpl, GatewayRenderer, GatewayWorkload, SupportDeclaration } from '../routing/data-plane';
+import type { DataPlaneImpl, GatewayRenderer, GatewayWorkload, RenderedRoute, SupportDeclaration } from '../routing/data-plane';
 import type { FeatureId } from '../routing/features';
 import { ENVOY_GATEWAY_RANKING, GATEWAY_API_RANKING, RouteSpread } from '../routing/precedence';
 import { fullyQualifiedHost, normalizeWeights } from '../routing/render-helpers';
@@ -217,6 +217,8 @@ function workload(kind: GatewayApiImplementationKind, implementation: GatewayImp
 class GatewayApiGateway implements GatewayRenderer {
   /** The rules of each HTTPRoute, in creation order. */
   private readonly rules: ExperimentalRule[][] = [];
+  /** The HTTPRoutes, in creation order. */
+  private readonly httpRoutes: ApiObject[] = [];
   private readonly spread: RouteSpread;
   private readonly grants = new Set<string>();
   private readonly destinationRules?: DestinationRules;
@@ -272,14 +274,12 @@ class GatewayApiGateway implements GatewayRenderer {
       rules: Lazy.any({ produce: () => rules }),
     };
     const id = index === 0 ? 'HTTPRoute' : `HTTPRoute-${index + 1}`;
-    if (this.experimental) {
-      new ExperimentalHttpRoute(this.scope, id, { metadata, spec });
-    } else {
-      new HttpRoute(this.scope, id, { metadata, spec });
-    }
+    this.httpRoutes.push(this.experimental
+      ? new ExperimentalHttpRoute(this.scope, id, { metadata, spec })
+      : new HttpRoute(this.scope, id, { metadata, spec }));
   }
 
-  public addRoute(route: RouteSpec): void {
+  public addRoute(route: RouteSpec): RenderedRoute {
     // Everything that can reject the route comes first: a rejected route leaves nothing behind.
     const index = this.spread.place(route);
     const routeName = this.spread.nameOf(index);
@@ -323,10 +323,14 @@ class GatewayApiGateway implements GatewayRenderer {
       } : undefined,
     };
     if (index === this.rules.length) this.addHttpRoute();
-    policies?.render();
-    ruleHosts.forEach(x => this.destinationRules!.add(route, x.d, x.host));
+    const policyObjects = policies?.render() ?? [];
+    for (const x of ruleHosts) {
+      const object = this.destinationRules!.add(route, x.d, x.host);
+      if (!policyObjects.includes(object)) policyObjects.push(object);
+    }
     this.rules[index].push(rule);
     this.spread.commit(route, index);
+    return { routeObjects: [this.httpRoutes[index]], policyObjects };
   }
 
   /**
@@ -408,7 +412,7 @@ class GatewayApiGateway implements GatewayRenderer {
    * One BackendTrafficPolicy per route rule with every effective setting (a rule's policy replaces the
    * Gateway's), and a SecurityPolicy when the route sets its own JWT. Checks now, renders on render().
    */
-  private envoyGatewayPolicies(route: RouteSpec, routeName: string): { render(): void } {
+  private envoyGatewayPolicies(route: RouteSpec, routeName: string): { render(): ApiObject[] } {
     // The rule's section of the HTTPRoute that holds it.
     const target = { group: GATEWAY_GROUP, kind: 'HTTPRoute', name: routeName, sectionName: route.id };
     const spec = backendTrafficPolicySpec(route, [target]);
@@ -420,13 +424,14 @@ class GatewayApiGateway implements GatewayRenderer {
     }
     return {
       render: () => {
-        new BackendTrafficPolicy(this.scope, `BackendTrafficPolicy-${route.id}`, {
+        const objects: ApiObject[] = [new BackendTrafficPolicy(this.scope, `BackendTrafficPolicy-${route.id}`, {
           metadata: { name: `${this.gateway.name}-${route.id}`, namespace: this.gateway.namespace },
           spec,
-        });
+        })];
         if (route.ownPolicies.has('jwt')) {
-          renderSecurityPolicy(this.scope, `SecurityPolicy-${route.id}`, `${this.gateway.name}-${route.id}`, this.gateway.namespace, target, jwt!);
+          objects.push(renderSecurityPolicy(this.scope, `SecurityPolicy-${route.id}`, `${this.gateway.name}-${route.id}`, this.gateway.namespace, target, jwt!));
         }
+        return objects;
       },
     };
   }

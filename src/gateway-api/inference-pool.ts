@@ -1,7 +1,6 @@
-import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { DestinationRule, DestinationRuleSpecTrafficPolicyTlsMode } from '../imports/networking.istio.io';
 import { InferencePool } from '../inference-pool';
+import { checkPickerDestinationRule, pickerDestinationRule } from '../istio/istio-policies';
 import type { UpstreamContract } from '../routing/contracts';
 import type { DestinationSpec } from '../routing/resolved';
 
@@ -64,18 +63,21 @@ export const PICKER_CONTRACTS: readonly UpstreamContract[] = [
 /**
  * Turns a destination of kind 'inferencePool' into a backendRef to its `InferencePool` construct, which renders the
  * InferencePool, endpoint picker and objectives itself (once, however many routes and gateways refer to it). For
- * Istio it adds, once per InferencePool, a DestinationRule for the picker's TLS, as a child of the InferencePool.
+ * Istio it adds, once per InferencePool, a DestinationRule for the picker's TLS, as a child of the InferencePool,
+ * through the App's one DestinationRule per host (src/istio/istio-policies.ts), so no gateway emits another for that host.
  */
 export class InferencePoolRenderer {
-  constructor(_scope: Construct, private readonly implementation: GatewayApiImplementationKind) {}
+  constructor(private readonly scope: Construct, private readonly implementation: GatewayApiImplementationKind) {}
 
   /**
    * Throws what render would throw for `destination`, without creating anything: renderers check every
    * destination of a route before they render any of it. The InferencePool construct checked its settings and
-   * names when it was created, so only a malformed destination (a bug in the caller) is left.
+   * names when it was created; left are a malformed destination (a bug in the caller) and, for Istio, a
+   * DestinationRule of the picker's host that another route already made.
    */
   public check(routeScope: IConstruct, property: string, destination: DestinationSpec): void {
-    inferencePoolOf(routeScope, property, destination);
+    const inferencePool = inferencePoolOf(routeScope, property, destination);
+    if (this.implementation === 'istio') checkPickerDestinationRule(this.scope, routeScope, property, inferencePool);
   }
 
   /** The endpoint picker's pods, which scrape the pool's serving port (for its NetworkPolicy); none for other destinations. */
@@ -87,7 +89,7 @@ export class InferencePoolRenderer {
 
   public render(routeScope: IConstruct, property: string, destination: DestinationSpec): InferencePoolRef {
     const inferencePool = inferencePoolOf(routeScope, property, destination);
-    if (this.implementation === 'istio') renderIstioDestinationRule(inferencePool);
+    if (this.implementation === 'istio') pickerDestinationRule(this.scope, routeScope, property, inferencePool);
     return {
       group: INFERENCE_POOL_GROUP,
       kind: 'InferencePool',
@@ -96,24 +98,6 @@ export class InferencePoolRenderer {
       pickerPodLabels: inferencePool.pickerPodLabels,
     };
   }
-}
-
-/*
- * Istio calls the picker through the Gateway API inference extension, which istiod enables only with the
- * environment variable ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true (Helm: istiod `env.ENABLE_GATEWAY_API_INFERENCE_EXTENSION: "true"`).
- * The picker serves ext-proc over TLS with a self-signed certificate by default, so the gateway must
- * originate TLS without verifying it.
- */
-function renderIstioDestinationRule(inferencePool: InferencePool): ApiObject {
-  const name = inferencePool.pickerName;
-  const namespace = inferencePool.namespaceName;
-  return inferencePool._pickerDestinationRule((scope, id) => new DestinationRule(scope, id, {
-    metadata: { name, namespace },
-    spec: {
-      host: `${name}.${namespace}.svc.cluster.local`,
-      trafficPolicy: { tls: { mode: DestinationRuleSpecTrafficPolicyTlsMode.SIMPLE, insecureSkipVerify: true } },
-    },
-  }));
 }
 
 /** The InferencePool of a destination (always set by Backend.inferencePool). */

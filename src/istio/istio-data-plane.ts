@@ -1,10 +1,10 @@
-import { JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ISTIO_CONTRACTS } from './istio-contracts';
 import { DestinationRules, renderJwtPair } from './istio-policies';
 import { EnvoyFilter, Gateway, GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp, VirtualServiceSpecHttpMatch } from '../imports/networking.istio.io';
-import type { DataPlaneImpl, GatewayRenderer, SupportDeclaration } from '../routing/data-plane';
+import type { DataPlaneImpl, GatewayRenderer, RenderedRoute, SupportDeclaration } from '../routing/data-plane';
 import type { FeatureId } from '../routing/features';
 import { AiGatewayRegistry } from '../routing/registry';
 import { fullyQualifiedHost, normalizeWeights } from '../routing/render-helpers';
@@ -151,6 +151,7 @@ class IstioGateway implements GatewayRenderer {
   private readonly enrolled: Map<string, { readonly gateway: string; readonly mode: string }>;
   private readonly sharedName: string;
   private readonly filterName: string;
+  private readonly virtualService: ApiObject;
 
   constructor(
     private readonly scope: Construct,
@@ -179,7 +180,7 @@ class IstioGateway implements GatewayRenderer {
         })),
       },
     });
-    new VirtualService(scope, 'VirtualService', {
+    this.virtualService = new VirtualService(scope, 'VirtualService', {
       metadata,
       spec: {
         hosts: [...gateway.hostnames],
@@ -209,7 +210,7 @@ class IstioGateway implements GatewayRenderer {
     }
   }
 
-  public addRoute(route: RouteSpec): void {
+  public addRoute(route: RouteSpec): RenderedRoute {
     const destinations = route.backend.destinations.map(d => ({ d, host: fullyQualifiedHost(route.scope, 'backend', d, 'Istio') }));
     const weights = route.backend.mode === 'weighted' ? normalizeWeights(destinations.map(x => x.d.weight)) : [undefined];
     const p = route.policies;
@@ -243,16 +244,17 @@ class IstioGateway implements GatewayRenderer {
     for (const x of destinations) this.destinationRules.check(route, x.host);
     const enrolled = [...route.backend.destinations, ...(route.mirror?.backend.destinations ?? [])];
     for (const d of enrolled) this.requireEnrollable(route, d);
-    for (const x of destinations) this.destinationRules.add(route, x.d, x.host);
+    const policyObjects = [...new Set(destinations.map(x => this.destinationRules.add(route, x.d, x.host)))];
     if (rateLimit !== undefined) {
-      this.addRateLimitPatch({
+      policyObjects.push(this.addRateLimitPatch({
         applyTo: 'HTTP_ROUTE',
         match: { context: 'GATEWAY', routeConfiguration: { vhost: { route: { name: this.routeName(route) } } } },
         patch: { operation: 'MERGE', value: { typed_per_filter_config: { [this.filterName]: rateLimit } } },
-      });
+      }));
     }
     for (const d of enrolled) this.enroll(d);
     this.http.push(http);
+    return { routeObjects: [this.virtualService], policyObjects };
   }
 
   /**
@@ -271,7 +273,8 @@ class IstioGateway implements GatewayRenderer {
     return `${this.sharedName}-${route.id}`;
   }
 
-  private addRateLimitPatch(patch: unknown) {
+  /** Adds a patch to the gateway's rate-limit EnvoyFilter (created with the first patch); returns the EnvoyFilter. */
+  private addRateLimitPatch(patch: unknown): EnvoyFilter {
     if (this.rateLimitFilter === undefined) {
       // The filter itself limits nothing; virtual hosts and routes carry the token buckets.
       this.rateLimitPatches.push({
@@ -291,6 +294,7 @@ class IstioGateway implements GatewayRenderer {
       });
     }
     this.rateLimitPatches.push(patch);
+    return this.rateLimitFilter;
   }
 
   private requireEnrollable(route: RouteSpec, d: DestinationSpec) {

@@ -6,7 +6,7 @@ import {
 import { CanaryCondition, canaryCondition } from './nginx-headers';
 import { compareRank, covers, describeMatch, mayOverlap, PathRule, pathKey, pathOf, pathText, rank, uniquePaths } from './nginx-paths';
 import type { Settings, Shared, Upstream } from './nginx-settings';
-import type { GatewayRenderer } from '../routing/data-plane';
+import type { GatewayRenderer, RenderedRoute } from '../routing/data-plane';
 import { normalizeWeights, samePolicy } from '../routing/render-helpers';
 import type { DestinationSpec, GatewaySpec, MatchConditions, RouteSpec } from '../routing/resolved';
 import { invalid } from '../validate';
@@ -64,7 +64,7 @@ export class NginxIngressGateway implements GatewayRenderer {
     });
   }
 
-  public addRoute(route: RouteSpec): void {
+  public addRoute(route: RouteSpec): RenderedRoute {
     // Everything is checked before anything is recorded: a rejected route leaves the renderer as it was.
     const weighted = route.backend.mode === 'weighted';
     route.backend.destinations.forEach((d, i) => this.requireIngressNamespace(route, weighted ? `backend[${i}]` : 'backend', d));
@@ -128,15 +128,16 @@ export class NginxIngressGateway implements GatewayRenderer {
     this.shared.longestIdleSeconds = Math.max(this.shared.longestIdleSeconds, idleSeconds(route));
 
     // Render.
+    const routeObjects: k8s.KubeIngress[] = [];
     if (mainName !== undefined) {
-      this.ingress(`Ingress-${route.id}`, mainName, {
+      routeObjects.push(this.ingress(`Ingress-${route.id}`, mainName, {
         ...location.timeouts,
         ...location.retry,
         ...location.rateLimit,
         ...location.mirror,
         ...gatewayAnnotations(this.gateway, this.settings),
         ...upstream,
-      }, mainPaths, first, true);
+      }, mainPaths, first, true));
     }
     if (canaryName !== undefined) {
       const weights = weighted ? normalizeWeights([first.weight, second.weight]) : [];
@@ -145,8 +146,10 @@ export class NginxIngressGateway implements GatewayRenderer {
         : { 'canary': 'true', 'canary-by-header': condition!.header, 'canary-by-header-value': condition!.value, 'canary-by-header-pattern': condition!.pattern };
       // A canary's cookie affinity is its main Ingress's (copied by the controller): only its own balancing is written.
       const own: Annotations = upstream.affinity === undefined ? upstream : {};
-      this.ingress(`CanaryIngress-${route.id}`, canaryName, { ...canary, ...own }, canaryPaths, weighted ? second : first, false);
+      routeObjects.push(this.ingress(`CanaryIngress-${route.id}`, canaryName, { ...canary, ...own }, canaryPaths, weighted ? second : first, false));
     }
+    // Every setting is an annotation of the Ingresses: no policy objects.
+    return { routeObjects, policyObjects: [] };
   }
 
   /** The paths of a route and their roles, and the header condition of its canary. */
@@ -310,10 +313,11 @@ export class NginxIngressGateway implements GatewayRenderer {
     return slot;
   }
 
-  private ingress(id: string, name: string, annotations: Annotations, paths: readonly PathRule[], d: DestinationSpec, main: boolean) {
+  private ingress(id: string, name: string, annotations: Annotations, paths: readonly PathRule[], d: DestinationSpec,
+    main: boolean): k8s.KubeIngress {
     const tls = this.gateway.listeners.find(l => l.protocol === 'HTTPS');
     const written = Object.entries(annotations).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
-    new k8s.KubeIngress(this.scope, id, {
+    return new k8s.KubeIngress(this.scope, id, {
       metadata: {
         name,
         namespace: this.gateway.namespace,

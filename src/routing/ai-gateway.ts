@@ -1,10 +1,11 @@
-import { Chart, Lazy, Names } from 'cdk8s';
+import { ApiObject, Chart, Lazy, Names } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import type { ILlmModelPool } from '../llm-model-pool';
+import { Emitter, recordObjects } from '../object-names';
 import { invalid, requireArray, requireDnsLabel, requireInstance, requireObject, requireString } from '../validate';
 import { Backend } from './backend';
-import { DataPlane, DataPlaneImpl, GatewayPeer, GatewayRenderer } from './data-plane';
+import { DataPlane, DataPlaneImpl, GatewayPeer, GatewayRenderer, RenderedRoute } from './data-plane';
 import { FeatureId, featuresOf } from './features';
 import { Listener } from './listener';
 import { RouteMatch } from './match';
@@ -126,11 +127,50 @@ export class AiGatewayRoute extends Construct {
 
   /** @internal */
   public readonly _spec: RouteSpec;
+  private rendered: RenderedRoute = { routeObjects: [], policyObjects: [] };
 
   private constructor(gateway: AiGateway, id: string, resolve: (scope: Construct) => RouteSpec) {
     super(gateway, id);
     this._spec = resolve(this);
     this.isCatchAll = this._spec.matches.length === 0;
+  }
+
+  /**
+   * The objects that hold the route's rule, the escape hatch for what the library does not model
+   * (`addJsonPatch`). Other routes' rules may share them: a JSON patch path into `spec.http` or `spec.rules` takes the
+   * entry's index, which is the route's position among the routes the object holds, in the order they were added (the
+   * entry is named after the route id). They are, per data plane:
+   *
+   * - Istio: the gateway's VirtualService (its `http` entry named `<namespace>-<gateway name>-<route id>`, or
+   *   `<gateway name>-<route id>` without a namespace).
+   * - Gateway API: the HTTPRoute that holds the route's rule (named like the route id); a gateway with many routes
+   *   spreads them over several.
+   * - Envoy AI Gateway: the AIGatewayRoute that holds the rule; for a catch-all route, every AIGatewayRoute of the gateway.
+   * - ingress-nginx: the route's own Ingress and, for a header or weighted route, its canary Ingress.
+   */
+  public get routeObjects(): ApiObject[] {
+    return [...this.rendered.routeObjects];
+  }
+
+  /**
+   * The objects that hold the route's policies, the escape hatch for settings the library does not model
+   * (`addJsonPatch`).
+   *
+   * Some are shared: a patch of a host's DestinationRule applies to every route to that host. They are, per data plane:
+   *
+   * - Istio: the DestinationRule of each backend host (one per host in the App, shared by every route to it), and the
+   *   gateway's rate-limit EnvoyFilter when the route sets its own rate limit.
+   * - Gateway API with Envoy Gateway, and Envoy AI Gateway: the route's BackendTrafficPolicy, and its SecurityPolicy
+   *   when it sets its own JWT. With the Istio implementation: the DestinationRules as on Istio.
+   * - ingress-nginx: none; the route's settings are annotations of its Ingresses (`routeObjects`).
+   */
+  public get policyObjects(): ApiObject[] {
+    return [...this.rendered.policyObjects];
+  }
+
+  /** @internal */
+  public _setRendered(rendered: RenderedRoute): void {
+    this.rendered = rendered;
   }
 }
 
@@ -166,6 +206,8 @@ export class AiGateway extends Construct {
   private readonly registry: AiGatewayRegistry;
   private readonly spec: GatewaySpec;
   private readonly renderer: GatewayRenderer;
+  /** The gateway as the emitter of its objects, whose names the App's registry records. */
+  private readonly emitter: Emitter;
   private readonly routeList: AiGatewayRoute[] = [];
   /** The catch-all route, after which no route may come. */
   private catchAll?: AiGatewayRoute;
@@ -218,6 +260,8 @@ export class AiGateway extends Construct {
     }
     if (this.networkIsolation) this.requireSupport('networkIsolation', 'networkIsolation', 'true');
     this.renderer = this.impl.bind(this, this.spec);
+    this.emitter = { construct: this, description: `gateway ${this.node.path}`, name: this.name };
+    recordObjects(this, this.node.children, this.emitter);
     this.node.addValidation({
       validate: () => this.routeList.length === 0
         ? [`${this.node.path}: the gateway has no routes, so it would reject every request; add one with addRoute(id, { backend })`]
@@ -283,17 +327,18 @@ export class AiGateway extends Construct {
     let route: AiGatewayRoute | undefined;
     let claims: PendingClaims | undefined;
     // A rejected route leaves nothing behind: whatever was added to the gateway during the call is removed.
-    withRollback(this, () => {
+    const added = withRollback(this, () => {
       route = AiGatewayRoute._create(this, id, scope => this.resolveRoute(scope, id, options));
       for (const use of featuresOf(route._spec)) this.requireSupport(use.feature, use.property, use.value, route);
       if (this.networkIsolation) this.requireScrapeAllowed(route);
       // Another gateway on the same controller must not claim the same match on an overlapping hostname.
       claims = this.registry._checkRoute(this, this.impl.installation, this.spec.listeners.map(l => l.port), route._spec);
       // Renderers check everything before they render anything; should one still throw, the rollback drops what it added.
-      this.renderer.addRoute(route._spec);
+      route._setRendered(this.renderer.addRoute(route._spec));
     });
     if (route === undefined || claims === undefined) throw new Error(`${where}: the route was not created`);
     this.registry._commitRoute(claims);
+    recordObjects(this, added, this.emitter);
     if (this.networkIsolation) this.isolate(route._spec);
     this.routeList.push(route);
     if (route.isCatchAll) this.catchAll = route;
@@ -383,7 +428,7 @@ export class AiGateway extends Construct {
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': p.namespace } },
       podSelector: { matchLabels: p.labels },
     });
-    new k8s.KubeNetworkPolicy(this, `NetworkPolicy-${pool.node.addr}`, {
+    const policy = new k8s.KubeNetworkPolicy(this, `NetworkPolicy-${pool.node.addr}`, {
       metadata: { name: `${this.name}-to-${pool.serviceName}`, namespace: pool.namespaceName },
       spec: {
         podSelector: { matchLabels: pool.selectorLabels },
@@ -400,16 +445,17 @@ export class AiGateway extends Construct {
         }],
       },
     });
+    recordObjects(this, [policy], this.emitter);
   }
 }
 
 /**
- * Runs `fn`; if it throws, removes every child it added to `scope` and rethrows. The children added are recorded
- * as they are attached (O(1) per child), so a gateway with thousands of routes does not list its children on every
- * addRoute. Where the constructs library does not attach children through Node.addChild (a future major), it falls
- * back to comparing the children before and after.
+ * Runs `fn`; if it throws, removes every child it added to `scope` and rethrows; else returns the children it added.
+ * The children added are recorded as they are attached (O(1) per child), so a gateway with thousands of routes does
+ * not list its children on every addRoute. Where the constructs library does not attach children through
+ * Node.addChild (a future major), it falls back to comparing the children before and after.
  */
-function withRollback(scope: Construct, fn: () => void): void {
+function withRollback(scope: Construct, fn: () => void): IConstruct[] {
   const node = scope.node as unknown as { addChild?: (child: IConstruct, id: string) => void };
   const attach = node.addChild;
   if (typeof attach !== 'function' || Object.prototype.hasOwnProperty.call(node, 'addChild')) {
@@ -420,21 +466,22 @@ function withRollback(scope: Construct, fn: () => void): void {
       for (const child of scope.node.children) if (!before.has(child.node.id)) scope.node.tryRemoveChild(child.node.id);
       throw e;
     }
-    return;
+    return scope.node.children.filter(c => !before.has(c.node.id));
   }
-  const added: string[] = [];
+  const added: IConstruct[] = [];
   node.addChild = function (this: unknown, child: IConstruct, id: string) {
     attach.call(this, child, id);
-    added.push(id);
+    added.push(child);
   };
   try {
     fn();
   } catch (e) {
-    for (const id of added) scope.node.tryRemoveChild(id);
+    for (const child of added) scope.node.tryRemoveChild(child.node.id);
     throw e;
   } finally {
     delete node.addChild;
   }
+  return added;
 }
 
 /** Route value, else gateway default, else the library default. */

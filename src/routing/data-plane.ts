@@ -1,3 +1,4 @@
+import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { UpstreamContract } from './contracts';
 import { FeatureId, FEATURES } from './features';
@@ -81,9 +82,18 @@ export interface GatewayWorkload {
   readonly extraPorts: number[];
 }
 
+/** The objects one route was rendered into, for `AiGatewayRoute.routeObjects` and `policyObjects`. @internal */
+export interface RenderedRoute {
+  /** The objects that hold the route's rule (shared with the other rules they hold), in creation order. */
+  readonly routeObjects: ApiObject[];
+  /** The objects that hold the route's policies: its own, and shared ones (one per backend host) that carry its settings. */
+  readonly policyObjects: ApiObject[];
+}
+
 /** Renders one gateway; AiGateway calls addRoute in the user's order. @internal */
 export interface GatewayRenderer {
-  addRoute(route: RouteSpec): void;
+  /** Renders the route; returns the objects that hold its rule and policies. */
+  addRoute(route: RouteSpec): RenderedRoute;
   /**
    * Pods besides the gateway's that must reach a pool's serving port (an endpoint picker scraping the
    * pool's metrics), for the NetworkPolicy. Called after addRoute.

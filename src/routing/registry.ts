@@ -39,7 +39,8 @@ export interface PendingClaims {
  *   match on an overlapping hostname is rejected, naming both;
  * - what a data plane's controller keeps once for all gateways, such as one Istio DestinationRule per backend
  *   host, one Namespace object per namespace enrolled in the mesh, and one ingress-nginx upstream per Service port;
- * - the names of the objects model pools and InferencePools emit, per kind and namespace.
+ * - the names of the objects gateways, model pools and InferencePools emit, per kind and namespace: two of one kind
+ *   and name in one namespace fail synthesis (or, for pools and InferencePools, their constructor), naming both.
  *
  * It is created on first use (the first gateway, pool or InferencePool) as a child of the App (the construct
  * tree's root) with the id `AiGatewayRegistry.ID`, and emits no objects. Find it with `AiGatewayRegistry.of(scope)`.
