@@ -38,12 +38,16 @@ function destinationTo(c: Chart, inferencePool: InferencePool): DestinationSpec 
   return Backend.inferencePool(inferencePool)._resolve(c, 'backend', 'llm').destinations[0];
 }
 
+/** How the Gateway API implementations render the picker: Istio needs a DestinationRule for its TLS, the others do not. */
+const ISTIO_PICKER = { pickerDestinationRule: true };
+const NO_PICKER_RULE = { pickerDestinationRule: false };
+
 /** Renders one pool behind an InferencePool and returns the validated documents. */
 function render(options: Options = {}, implementation: GatewayApiImplementationKind = 'envoy-gateway',
   poolProps: Partial<LlmModelPoolProps> = {}) {
   const c = chart();
   const pool = gpuPool(c, poolProps);
-  const ref = new InferencePoolRenderer(c, implementation).render(c, 'backend', destination(c, pool, options));
+  const ref = new InferencePoolRenderer(c, implementation === 'istio' ? ISTIO_PICKER : NO_PICKER_RULE).render(c, 'backend', destination(c, pool, options));
   const docs = synthValid(c);
   const deployment = only(docs, 'Deployment', 'llama-epp');
   const container = deployment.spec.template.spec.containers[0];
@@ -357,7 +361,7 @@ describe('an InferencePool that several routes and gateways route to', () => {
 
   test('is one set of objects, and the same ref for every route', () => {
     const { c, inferencePool, routeA, routeB } = twice();
-    const renderer = new InferencePoolRenderer(c, 'istio');
+    const renderer = new InferencePoolRenderer(c, ISTIO_PICKER);
     const first = renderer.render(routeA, 'backend', destinationTo(c, inferencePool));
     const second = renderer.render(routeB, 'backend', destinationTo(c, inferencePool));
     expect(second).toEqual(first);
@@ -370,9 +374,9 @@ describe('an InferencePool that several routes and gateways route to', () => {
 
   test('from two gateways\' renderers (Istio and Envoy Gateway) is one set of objects with one DestinationRule', () => {
     const { c, inferencePool } = twice();
-    const first = new InferencePoolRenderer(new Construct(c, 'gw-a'), 'istio').render(c, 'backend', destinationTo(c, inferencePool));
-    const second = new InferencePoolRenderer(new Construct(c, 'gw-b'), 'envoy-gateway').render(c, 'backend', destinationTo(c, inferencePool));
-    new InferencePoolRenderer(new Construct(c, 'gw-c'), 'istio').render(c, 'backend', destinationTo(c, inferencePool));
+    const first = new InferencePoolRenderer(new Construct(c, 'gw-a'), ISTIO_PICKER).render(c, 'backend', destinationTo(c, inferencePool));
+    const second = new InferencePoolRenderer(new Construct(c, 'gw-b'), NO_PICKER_RULE).render(c, 'backend', destinationTo(c, inferencePool));
+    new InferencePoolRenderer(new Construct(c, 'gw-c'), ISTIO_PICKER).render(c, 'backend', destinationTo(c, inferencePool));
     expect(second).toEqual(first);
     const docs = synthValid(c);
     expect(docs.filter(d => d.kind === 'InferencePool')).toHaveLength(1);
@@ -509,7 +513,7 @@ describe('names', () => {
     const app = Testing.app();
     const a = new Chart(app, 'a', { namespace: 'llm' });
     const b = new Chart(app, 'b', { namespace: 'llm' });
-    new InferencePoolRenderer(a, 'generic').render(a, 'backend', destination(a, gpuPool(a)));
+    new InferencePoolRenderer(a, NO_PICKER_RULE).render(a, 'backend', destination(a, gpuPool(a)));
     expect(errorOf(() => gpuPool(b))).toBe(
       "b/llama: 'name' (\"llama\") is already the name of pool a/llama in the same namespace, and the two would overwrite each other's objects; "
       + 'give each pool in a namespace its own name');
@@ -528,7 +532,7 @@ describe('names', () => {
   test('of a pool in another namespace are that namespace\'s', () => {
     const c = chart();
     const pool = gpuPool(c, { namespaceName: 'models' });
-    const ref = new InferencePoolRenderer(c, 'istio').render(c, 'backend', destination(c, pool));
+    const ref = new InferencePoolRenderer(c, ISTIO_PICKER).render(c, 'backend', destination(c, pool));
     expect(ref.namespace).toBe('models');
     const docs = synthValid(c);
     expect(only(docs, 'InferencePool').metadata.namespace).toBe('models');
@@ -541,7 +545,7 @@ test('a destination that is not an InferencePool is a bug in the caller, not rej
   const c = chart();
   const pool = gpuPool(c);
   const d = Backend.pool(pool)._resolve(c, 'backend', 'llm').destinations[0];
-  expect(() => new InferencePoolRenderer(c, 'generic').render(c, 'backend', d)).toThrow(/is a pool destination without an InferencePool/);
+  expect(() => new InferencePoolRenderer(c, NO_PICKER_RULE).render(c, 'backend', d)).toThrow(/is a pool destination without an InferencePool/);
 });
 
 test('the picker contracts name tests of this file that exist', () => {

@@ -167,7 +167,7 @@ class EnvoyAiGateway implements GatewayRenderer {
         connection: { bufferLimit: ClientTrafficPolicySpecConnectionBufferLimit.fromString(REQUEST_BUFFER) },
       },
     });
-    this.inferencePools = new InferencePoolRenderer(scope, 'envoy-gateway');
+    this.inferencePools = new InferencePoolRenderer(scope, { pickerDestinationRule: false });
     if (gateway.defaults.jwt !== undefined) {
       checkEnvoyGatewayJwt(scope, 'defaults.jwt', gateway.defaults.jwt, 'Envoy AI Gateway');
       renderSecurityPolicy(scope, 'SecurityPolicy', gateway.name, gateway.namespace, { group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name },

@@ -1,23 +1,21 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { gatewayApiContracts } from './gateway-api-contracts';
-import { GATEWAY_GROUP, gatewayDuration, MAX_HTTPROUTE_RULES, renderGatewayObject } from './gateway-object';
-import { backendTrafficPolicySpec, checkEnvoyGatewayJwt, envoyProxyWorkload, renderSecurityPolicy } from '../envoy-gateway/envoy-gateway-policies';
 import {
-  HttpRoute as ExperimentalHttpRoute, HttpRouteSpecRules as ExperimentalRule, HttpRouteSpecRulesSessionPersistenceType,
-} from '../imports/experimental-gateway.networking.k8s.io';
-import { BackendTrafficPolicy } from '../imports/gateway.envoyproxy.io';
+  BoundImplementation, envoyGatewayImplementation, genericImplementation, HttpRouteImplementation, istioImplementation,
+} from './gateway-api-implementations';
+import { GATEWAY_GROUP, gatewayDuration, MAX_HTTPROUTE_RULES, renderGatewayObject } from './gateway-object';
+import { HttpRoute as ExperimentalHttpRoute, HttpRouteSpecRules as ExperimentalRule } from '../imports/experimental-gateway.networking.k8s.io';
 import {
   HttpRoute, HttpRouteSpecRulesFiltersType,
   HttpRouteSpecRulesMatches, HttpRouteSpecRulesMatchesHeadersType, HttpRouteSpecRulesMatchesMethod, HttpRouteSpecRulesMatchesPathType,
   HttpRouteSpecRulesMatchesQueryParamsType, ReferenceGrant,
 } from '../imports/gateway.networking.k8s.io';
-import { DestinationRules, renderJwtPair } from '../istio/istio-policies';
-import type { DataPlaneImpl, GatewayRenderer, GatewayWorkload, RenderedRoute, SupportDeclaration } from '../routing/data-plane';
+import type { DataPlaneImpl, GatewayRenderer, RenderedRoute, SupportDeclaration } from '../routing/data-plane';
 import type { FeatureId } from '../routing/features';
-import { ENVOY_GATEWAY_RANKING, GATEWAY_API_RANKING, RouteSpread } from '../routing/precedence';
-import { fullyQualifiedHost, normalizeWeights } from '../routing/render-helpers';
-import type { DestinationSpec, GatewaySpec, MatchConditions, RetrySpec, RouteSpec } from '../routing/resolved';
+import { RouteSpread } from '../routing/precedence';
+import { normalizeWeights } from '../routing/render-helpers';
+import type { DestinationSpec, GatewaySpec, MatchConditions, RouteSpec } from '../routing/resolved';
 import { SupportLevel } from '../routing/support-level';
 import { invalid, requireDnsLabel, requireDnsSubdomain } from '../validate';
 import { GatewayApiImplementationKind, InferencePoolRenderer } from './inference-pool';
@@ -49,7 +47,8 @@ export class GatewayImplementation {
    * affinity, rate limits, timeouts, faults) and `SecurityPolicy` (JWT), attached per route rule.
    */
   public static envoyGateway(options: EnvoyGatewayImplementationOptions = {}): GatewayImplementation {
-    return new GatewayImplementation('envoy-gateway', 'Envoy Gateway', options.proxyNamespace ?? 'envoy-gateway-system');
+    const proxyNamespace = options.proxyNamespace ?? 'envoy-gateway-system';
+    return new GatewayImplementation('envoy-gateway', 'Envoy Gateway', proxyNamespace, envoyGatewayImplementation(proxyNamespace));
   }
 
   /**
@@ -57,7 +56,7 @@ export class GatewayImplementation {
    * RequestAuthentication plus AuthorizationPolicy attached to the Gateway for JWT.
    */
   public static istio(): GatewayImplementation {
-    return new GatewayImplementation('istio', 'Istio', undefined);
+    return new GatewayImplementation('istio', 'Istio', undefined, istioImplementation());
   }
 
   /**
@@ -65,7 +64,7 @@ export class GatewayImplementation {
    * (experimental-channel fields when that channel is chosen); everything else is rejected.
    */
   public static generic(): GatewayImplementation {
-    return new GatewayImplementation('generic', 'generic', undefined);
+    return new GatewayImplementation('generic', 'generic', undefined, genericImplementation());
   }
 
   private constructor(
@@ -74,11 +73,17 @@ export class GatewayImplementation {
     /** The name error messages use. */
     public readonly displayName: string,
     private readonly proxyNamespace: string | undefined,
+    private readonly strategy: HttpRouteImplementation,
   ) {}
 
   /** @internal */
   public get _proxyNamespace(): string | undefined {
     return this.proxyNamespace;
+  }
+
+  /** What the implementation adds to Gateway API, for the renderer. @internal */
+  public get _strategy(): HttpRouteImplementation {
+    return this.strategy;
   }
 }
 
@@ -178,8 +183,10 @@ function support(impl: GatewayApiImplementationKind, channel: GatewayApiChannel)
 /** @internal */
 export function gatewayApiDataPlane(options: GatewayApiDataPlaneOptions): DataPlaneImpl {
   const implementation = options.implementation ?? GatewayImplementation.generic();
-  const kind = implementation.kind as GatewayApiImplementationKind;
+  const strategy = implementation._strategy;
+  const kind = strategy.kind;
   const channel = options.channel ?? GatewayApiChannel.STANDARD;
+  const experimental = channel === GatewayApiChannel.EXPERIMENTAL;
   const supported = support(kind, channel);
   return {
     name: `Gateway API (${implementation.displayName}, ${channel} channel)`,
@@ -190,21 +197,15 @@ export function gatewayApiDataPlane(options: GatewayApiDataPlaneOptions): DataPl
       gatewayNamespace: implementation._proxyNamespace,
     },
     support: supported,
-    contracts: Object.fromEntries(Object.entries(gatewayApiContracts(kind, channel === GatewayApiChannel.EXPERIMENTAL))
+    contracts: Object.fromEntries(Object.entries(gatewayApiContracts(kind, experimental))
       .filter(([feature]) => supported[feature as FeatureId].level !== SupportLevel.UNSUPPORTED)),
-    workload: gateway => workload(kind, implementation, gateway),
-    retried: retry => httpRouteRetryConditions(kind, channel === GatewayApiChannel.EXPERIMENTAL, retry),
+    workload: gateway => strategy.workload(gateway),
+    retried: retry => strategy.retried(experimental, retry),
     bind: (scope, gateway) => {
       requireDnsSubdomain(scope, 'dataPlane.gatewayClassName', options.gatewayClassName);
-      return new GatewayApiGateway(scope, gateway, options.gatewayClassName, kind, channel);
+      return new GatewayApiGateway(scope, gateway, options.gatewayClassName, strategy, experimental);
     },
   };
-}
-
-function workload(kind: GatewayApiImplementationKind, implementation: GatewayImplementation, gateway: GatewaySpec): GatewayWorkload {
-  if (kind === 'envoy-gateway') return envoyProxyWorkload(gateway, implementation._proxyNamespace!);
-  // GEP-1762: automated deployments label their pods with the Gateway's name, in the Gateway's namespace.
-  return { namespace: gateway.namespace ?? 'default', labels: { 'gateway.networking.k8s.io/gateway-name': gateway.name }, extraPorts: [] };
 }
 
 
@@ -221,18 +222,17 @@ class GatewayApiGateway implements GatewayRenderer {
   private readonly httpRoutes: ApiObject[] = [];
   private readonly spread: RouteSpread;
   private readonly grants = new Set<string>();
-  private readonly destinationRules?: DestinationRules;
   private readonly inferencePools: InferencePoolRenderer;
-  private readonly experimental: boolean;
+  /** The implementation's part of this gateway: its gateway-wide objects are rendered, its rule fields and policies come per route. */
+  private readonly implementation: BoundImplementation;
 
   constructor(
     private readonly scope: Construct,
     private readonly gateway: GatewaySpec,
     gatewayClassName: string,
-    private readonly impl: GatewayApiImplementationKind,
-    channel: GatewayApiChannel,
+    strategy: HttpRouteImplementation,
+    private readonly experimental: boolean,
   ) {
-    this.experimental = channel === GatewayApiChannel.EXPERIMENTAL;
     renderGatewayObject(scope, gateway, gatewayClassName);
     this.spread = new RouteSpread({
       dataPlane: 'Gateway API',
@@ -240,22 +240,11 @@ class GatewayApiGateway implements GatewayRenderer {
       baseName: gateway.name,
       maxRules: MAX_HTTPROUTE_RULES,
       maxMatches: MAX_ROUTE_MATCHES,
-      // Envoy Gateway orders matches its own way too; the order must hold under both.
-      rankings: impl === 'envoy-gateway' ? [GATEWAY_API_RANKING, ENVOY_GATEWAY_RANKING] : [GATEWAY_API_RANKING],
+      rankings: strategy.rankings,
     });
     this.addHttpRoute();
-    this.inferencePools = new InferencePoolRenderer(scope, impl);
-    if (impl === 'istio') this.destinationRules = new DestinationRules(scope, gateway.name);
-    const jwt = gateway.defaults.jwt;
-    if (jwt !== undefined && impl === 'istio') {
-      renderJwtPair(scope, jwt, {
-        name: gateway.name, namespace: gateway.namespace, hostnames: gateway.hostnames, attach: { gatewayRef: { name: gateway.name } },
-      });
-    }
-    if (jwt !== undefined && impl === 'envoy-gateway') {
-      checkEnvoyGatewayJwt(scope, 'defaults.jwt', jwt, 'Envoy Gateway');
-      renderSecurityPolicy(scope, 'SecurityPolicy', gateway.name, gateway.namespace, { group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name }, jwt);
-    }
+    this.inferencePools = new InferencePoolRenderer(scope, { pickerDestinationRule: strategy.pickerDestinationRule });
+    this.implementation = strategy.bind(scope, gateway, experimental);
   }
 
   public peersOf(d: DestinationSpec) {
@@ -284,15 +273,11 @@ class GatewayApiGateway implements GatewayRenderer {
     const index = this.spread.place(route);
     const routeName = this.spread.nameOf(index);
     this.checkMatchLimits(route);
-    const p = route.policies;
+    this.checkAffinityTarget(route);
     // HTTPRoute retry is experimental: on the standard channel only the library's default retries reach here
-    // (an explicit policy fails the capability check), and they are left out.
-    const retry = this.impl === 'envoy-gateway' || p.retry === undefined || !this.experimental ? undefined : experimentalRetry(route, this.impl);
-    this.checkPolicyTargets(route);
-    const policies = this.impl === 'envoy-gateway' ? this.envoyGatewayPolicies(route, routeName) : undefined;
-    const ruleHosts = this.destinationRules === undefined ? [] : route.backend.destinations.filter(d => d.kind !== 'inferencePool')
-      .map(d => ({ d, host: fullyQualifiedHost(route.scope, 'backend', d, 'Gateway API') }));
-    ruleHosts.forEach(x => this.destinationRules!.check(route, x.host));
+    // (an explicit policy fails the capability check), and implementations leave them out.
+    const { retry, backendRequest, sessionPersistence } = this.implementation.ruleFields(route);
+    const policies = this.implementation.rulePolicies(route, routeName);
     [...route.backend.destinations, ...(route.mirror?.backend.destinations ?? [])]
       .filter(d => d.kind === 'inferencePool').forEach(d => this.inferencePools.check(route.scope, 'backend', d));
 
@@ -308,26 +293,14 @@ class GatewayApiGateway implements GatewayRenderer {
         requestMirror: { backendRef: this.backendRef(route, 'mirror.backend', d), ...mirrorShare(route.mirror!.percent) },
       })),
       timeouts: {
-        request: gatewayDuration(route.scope, 'timeouts.request', p.timeouts.requestSeconds * 1000),
-        // Envoy Gateway gets the per-try timeout in its BackendTrafficPolicy (see backendTrafficPolicySpec).
-        backendRequest: p.retry?.perTrySeconds === undefined || this.impl === 'envoy-gateway' ? undefined
-          : gatewayDuration(route.scope, 'retry.perTryTimeout', p.retry.perTrySeconds * 1000),
+        request: gatewayDuration(route.scope, 'timeouts.request', route.policies.timeouts.requestSeconds * 1000),
+        backendRequest,
       },
       retry,
-      sessionPersistence: this.impl === 'generic' && p.sessionAffinity !== undefined ? {
-        type: p.sessionAffinity.kind === 'cookie' ? HttpRouteSpecRulesSessionPersistenceType.COOKIE : HttpRouteSpecRulesSessionPersistenceType.HEADER,
-        sessionName: p.sessionAffinity.name,
-        absoluteTimeout: p.sessionAffinity.ttlSeconds === undefined ? undefined
-          : gatewayDuration(route.scope, 'sessionAffinity.ttl', p.sessionAffinity.ttlSeconds * 1000),
-        cookieConfig: p.sessionAffinity.kind === 'cookie' ? { lifetimeType: 'Permanent' as any } : undefined,
-      } : undefined,
+      sessionPersistence,
     };
     if (index === this.rules.length) this.addHttpRoute();
-    const policyObjects = policies?.render() ?? [];
-    for (const x of ruleHosts) {
-      const object = this.destinationRules!.add(route, x.d, x.host);
-      if (!policyObjects.includes(object)) policyObjects.push(object);
-    }
+    const policyObjects = policies.render();
     this.rules[index].push(rule);
     this.spread.commit(route, index);
     return { routeObjects: [this.httpRoutes[index]], policyObjects };
@@ -352,27 +325,12 @@ class GatewayApiGateway implements GatewayRenderer {
     });
   }
 
-  /** Policies that would have no effect where they are asked for are rejected, not dropped. */
-  private checkPolicyTargets(route: RouteSpec) {
-    const p = route.policies;
-    const pools = route.backend.destinations.some(d => d.kind === 'inferencePool');
-    const failOpen = route.backend.destinations.find(d => d.inference?.failureMode === 'FailOpen');
-    if (failOpen !== undefined && this.impl === 'envoy-gateway') {
-      throw invalid(route.scope, 'backend.failureMode', 'PickerFailureMode.FAIL_OPEN', 'is ignored by Envoy Gateway, whose InferencePools are served by Envoy AI Gateway\'s '
-        + 'extension server, and it always fails closed when the endpoint picker is unavailable (envoyproxy/ai-gateway v1.1.0)',
-      'leave failureMode out (FAIL_CLOSE), and run more than one picker replica (pickerReplicas) for availability; or use GatewayImplementation.istio()');
-    }
-    if (pools && p.sessionAffinity !== undefined) {
-      throw invalid(route.scope, 'sessionAffinity', `SessionAffinity.${p.sessionAffinity.kind}`, 'has no effect on an InferencePool, whose endpoint picker chooses the replica',
+  /** Affinity would have no effect on an InferencePool: rejected, not dropped (what the implementations reject is theirs). */
+  private checkAffinityTarget(route: RouteSpec) {
+    const affinity = route.policies.sessionAffinity;
+    if (affinity !== undefined && route.backend.destinations.some(d => d.kind === 'inferencePool')) {
+      throw invalid(route.scope, 'sessionAffinity', `SessionAffinity.${affinity.kind}`, 'has no effect on an InferencePool, whose endpoint picker chooses the replica',
         'leave affinity out: the picker\'s prefix-cache scorer keeps a conversation on the replica that holds its prefix; or use Backend.pool()');
-    }
-    if (pools && this.impl === 'istio' && p.circuitBreaker !== undefined) {
-      throw invalid(route.scope, 'circuitBreaker', 'CircuitBreaker', 'has no DestinationRule to live in for an InferencePool with the Istio implementation',
-        'leave the circuit breaker out of routes to InferencePools, or use GatewayImplementation.envoyGateway()');
-    }
-    if (this.impl === 'generic' && p.sessionAffinity?.path !== undefined) {
-      throw invalid(route.scope, 'sessionAffinity.path', p.sessionAffinity.path, 'cannot be expressed by HTTPRoute sessionPersistence, which has no cookie path',
-        'leave the path out, or use GatewayImplementation.envoyGateway() or GatewayImplementation.istio()');
     }
   }
 
@@ -408,36 +366,7 @@ class GatewayApiGateway implements GatewayRenderer {
     });
   }
 
-  /**
-   * One BackendTrafficPolicy per route rule with every effective setting (a rule's policy replaces the
-   * Gateway's), and a SecurityPolicy when the route sets its own JWT. Checks now, renders on render().
-   */
-  private envoyGatewayPolicies(route: RouteSpec, routeName: string): { render(): ApiObject[] } {
-    // The rule's section of the HTTPRoute that holds it.
-    const target = { group: GATEWAY_GROUP, kind: 'HTTPRoute', name: routeName, sectionName: route.id };
-    const spec = backendTrafficPolicySpec(route, [target]);
-    const jwt = route.policies.jwt;
-    if (route.ownPolicies.has('jwt')) checkEnvoyGatewayJwt(route.scope, 'jwt', jwt, 'Envoy Gateway');
-    if (route.ownPolicies.has('jwt') && jwt === undefined) {
-      throw invalid(route.scope, 'jwt', 'JwtAuth.none()', `cannot switch off the Gateway's JWT policy for one route with ${this.impl}`,
-        'give the route its own AiGateway and hostname, or leave JWT out of the gateway defaults and set it per route');
-    }
-    return {
-      render: () => {
-        const objects: ApiObject[] = [new BackendTrafficPolicy(this.scope, `BackendTrafficPolicy-${route.id}`, {
-          metadata: { name: `${this.gateway.name}-${route.id}`, namespace: this.gateway.namespace },
-          spec,
-        })];
-        if (route.ownPolicies.has('jwt')) {
-          objects.push(renderSecurityPolicy(this.scope, `SecurityPolicy-${route.id}`, `${this.gateway.name}-${route.id}`, this.gateway.namespace, target, jwt!));
-        }
-        return objects;
-      },
-    };
-  }
-
 }
-
 
 function renderMatch(m: MatchConditions): HttpRouteSpecRulesMatches {
   return {
@@ -458,45 +387,4 @@ function renderMatch(m: MatchConditions): HttpRouteSpecRulesMatches {
 
 function mirrorShare(percent: number) {
   return Number.isInteger(percent) ? { percent } : { fraction: { numerator: Math.round(percent * 10000), denominator: 1_000_000 } };
-}
-
-const CONNECTION_CONDITIONS = new Set(['connect-failure', 'refused-stream', 'reset-before-request']);
-/** What Istio 1.30 retries for every HTTPRoute retry, besides the listed codes (pilot/pkg/config/kube/gateway/conversion.go). */
-const ISTIO_HTTPROUTE_RETRY_ON = ['connect-failure', 'refused-stream'];
-const STATUS_GROUPS: Record<string, number[]> = { '5xx': [500, 502, 503, 504], 'gateway-error': [502, 503, 504] };
-
-/**
- * The experimental HTTPRoute retry: status codes. Connection errors are retried as the implementation decides;
- * Istio 1.30 always retries connect-failure and refused-stream, and never reset-before-request, so with Istio
- * RetryPolicy.llmSafe() (the default too) retries without it, and a custom policy that lists it is rejected.
- */
-function experimentalRetry(route: RouteSpec, impl: GatewayApiImplementationKind) {
-  const retry = route.policies.retry!;
-  const codes = new Set<number>();
-  for (const c of retry.conditions) {
-    if (c.status !== undefined) {
-      codes.add(c.status);
-    } else if (STATUS_GROUPS[c.token]) {
-      STATUS_GROUPS[c.token].forEach(code => codes.add(code));
-    } else if (!CONNECTION_CONDITIONS.has(c.token)) {
-      throw invalid(route.scope, 'retry.conditions', c.token, 'cannot be expressed by an HTTPRoute retry, which lists status codes only',
-        'retry on status codes (RetryCondition.httpStatus), or use GatewayImplementation.envoyGateway()');
-    } else if (impl === 'istio' && !ISTIO_HTTPROUTE_RETRY_ON.includes(c.token) && !retry.llmSafe && !retry.isDefault) {
-      throw invalid(route.scope, 'retry.conditions', c.token, `is not retried by Istio's HTTPRoute retry, which retries ${ISTIO_HTTPROUTE_RETRY_ON.join(', ')} `
-        + 'and the listed status codes (Istio 1.30)', 'leave it out, use RetryPolicy.llmSafe() (which retries the others there), or use DataPlane.istio()');
-    }
-  }
-  return {
-    attempts: retry.attempts,
-    codes: codes.size === 0 ? undefined : [...codes].sort((a, b) => a - b),
-    backoff: retry.backoffMillis === undefined ? undefined : gatewayDuration(route.scope, 'retry.backoff', retry.backoffMillis),
-  };
-}
-
-/** The conditions Gateway API with `impl` really retries on, for the topology. */
-function httpRouteRetryConditions(impl: GatewayApiImplementationKind, experimental: boolean, retry: RetrySpec): string[] {
-  if (impl === 'envoy-gateway') return retry.conditions.map(c => c.token);
-  if (!experimental) return [];
-  const codes = retry.conditions.filter(c => c.status !== undefined || STATUS_GROUPS[c.token]).map(c => c.token);
-  return impl === 'istio' ? [...ISTIO_HTTPROUTE_RETRY_ON, ...codes] : retry.conditions.map(c => c.token);
 }

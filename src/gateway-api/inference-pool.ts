@@ -67,7 +67,8 @@ export const PICKER_CONTRACTS: readonly UpstreamContract[] = [
  * through the App's one DestinationRule per host (src/istio/istio-policies.ts), so no gateway emits another for that host.
  */
 export class InferencePoolRenderer {
-  constructor(private readonly scope: Construct, private readonly implementation: GatewayApiImplementationKind) {}
+  /** @param options.pickerDestinationRule whether the implementation needs a DestinationRule for the picker's TLS (Istio) */
+  constructor(private readonly scope: Construct, private readonly options: { readonly pickerDestinationRule: boolean }) {}
 
   /**
    * Throws what render would throw for `destination`, without creating anything: renderers check every
@@ -77,7 +78,7 @@ export class InferencePoolRenderer {
    */
   public check(routeScope: IConstruct, property: string, destination: DestinationSpec): void {
     const inferencePool = inferencePoolOf(routeScope, property, destination);
-    if (this.implementation === 'istio') checkPickerDestinationRule(this.scope, routeScope, property, inferencePool);
+    if (this.options.pickerDestinationRule) checkPickerDestinationRule(this.scope, routeScope, property, inferencePool);
   }
 
   /** The endpoint picker's pods, which scrape the pool's serving port (for its NetworkPolicy); none for other destinations. */
@@ -89,7 +90,7 @@ export class InferencePoolRenderer {
 
   public render(routeScope: IConstruct, property: string, destination: DestinationSpec): InferencePoolRef {
     const inferencePool = inferencePoolOf(routeScope, property, destination);
-    if (this.implementation === 'istio') pickerDestinationRule(this.scope, routeScope, property, inferencePool);
+    if (this.options.pickerDestinationRule) pickerDestinationRule(this.scope, routeScope, property, inferencePool);
     return {
       group: INFERENCE_POOL_GROUP,
       kind: 'InferencePool',
