@@ -1735,7 +1735,10 @@ export function buildScenario(s: GatewayScenario, options: BuildScenarioOptions 
     accelerator: p.gpus === 0 ? Accelerator.none() : Accelerator.nvidiaGpu({ count: p.gpus }),
     replicas: p.replicas,
   }));
-  for (const r of options.inferencePoolsOf ?? []) inferencePoolsIn(r.backend, pools);
+  for (const r of options.inferencePoolsOf ?? []) {
+    inferencePoolsIn(r.backend, pools);
+    if (r.mirror !== undefined) inferencePoolsIn(r.mirror.backend, pools);
+  }
   const g = s.gateway;
   const gateway = new AiGateway(chart, 'gateway', {
     dataPlane: options.dataPlane?.() ?? (s.dataPlane !== undefined && s.dataPlane !== 'istio' ? profile(s.dataPlane).make() : DataPlane.istio({
