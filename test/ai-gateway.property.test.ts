@@ -138,7 +138,9 @@ const FUZZ_FINDINGS: Array<{ readonly found: string; readonly scenario: GatewayS
     // rejected route's mirror InferencePool then existed in one run and not in the other.
     found: 'fuzz seed 84636365, istio, property any',
     scenario: {
-      intent: 'mixed', dataPlane: 'istio', namespace: 'llm',
+      intent: 'mixed',
+      dataPlane: 'istio',
+      namespace: 'llm',
       pools: [{ modelName: 'llama-3-8b', server: 'vllm', gpus: 1, id: 'pool-0' }, { modelName: 'llama-3-8b', server: 'demo', gpus: 0, id: 'pool-1' }],
       gateway: { hostnames: ['llm.example.com'], istio: {} },
       routes: [
