@@ -1,3 +1,4 @@
+import { contractRows, upstreamRelease } from '../routing/contract-rows';
 import type { UpstreamContract } from '../routing/contracts';
 import type { FeatureId } from '../routing/features';
 
@@ -6,29 +7,27 @@ import type { FeatureId } from '../routing/features';
  * local rate limit is Envoy's, which Istio's proxy builds from Envoy 1.38), and the test that asserts it.
  */
 
-const ISTIO = { repository: 'istio/istio', tag: '1.30.3' } as const;
-const ENVOY = { repository: 'envoyproxy/envoy', tag: 'v1.38.0' } as const;
+const ISTIO = upstreamRelease('istio/istio', '1.30.3');
+const ENVOY = upstreamRelease('envoyproxy/envoy', 'v1.38.0');
+const KUBERNETES_API = upstreamRelease('kubernetes/api', 'v0.36.0');
 const ROUTE = 'pilot/pkg/networking/core/route/route.go';
 const RETRY = 'pilot/pkg/networking/core/route/retry/retry.go';
 const CLUSTER = 'pilot/pkg/networking/core/cluster_traffic_policy.go';
-const TEST = 'ai-gateway.test.ts >';
+const row = contractRows('ai-gateway.test.ts');
 
 function istio(renders: string, behaviour: string, path: string, test: string): UpstreamContract {
-  return { renders, behaviour, ...ISTIO, path, test: `${TEST} ${test}` };
+  return row(renders, behaviour, ISTIO(path), test);
 }
 
 const ROUTE_DESTINATION = istio('VirtualService route[].destination.host (fully qualified) and port.number',
   'istiod sends the route to the cluster outbound|<port>||<host>, the Service\'s endpoints; a short name would be resolved in the VirtualService\'s namespace',
   ROUTE, 'a destination is the fully qualified Service host and port');
 
-const ONE_RULE_PER_HOST: UpstreamContract = {
-  renders: 'one DestinationRule per backend host in the whole App, whichever gateways route there (routes to the host must agree on its policies)',
-  behaviour: 'istiod merges the DestinationRules of one host: the first rule\'s top-level trafficPolicy is kept and a later rule\'s is dropped, '
+const ONE_RULE_PER_HOST: UpstreamContract = row('one DestinationRule per backend host in the whole App, whichever gateways route there (routes to the host must agree on its policies)',
+  'istiod merges the DestinationRules of one host: the first rule\'s top-level trafficPolicy is kept and a later rule\'s is dropped, '
     + 'for every gateway\'s traffic to the host',
-  ...ISTIO,
-  path: 'pilot/pkg/model/destination_rule.go',
-  test: 'app-registry.test.ts > two gateways routing to one pool emit one DestinationRule when they agree',
-};
+  ISTIO('pilot/pkg/model/destination_rule.go'),
+  'app-registry.test.ts > two gateways routing to one pool emit one DestinationRule when they agree');
 
 /** @internal */
 export const ISTIO_CONTRACTS: Partial<Record<FeatureId, readonly UpstreamContract[]>> = {
@@ -82,39 +81,27 @@ export const ISTIO_CONTRACTS: Partial<Record<FeatureId, readonly UpstreamContrac
     istio('EnvoyFilter HTTP_FILTER INSERT_BEFORE envoy.filters.http.router, one filter instance per AiGateway, and VIRTUAL_HOST / HTTP_ROUTE MERGE of '
       + 'typed_per_filter_config matched by the route name (http[].name)', 'istiod names each Envoy route after its http[].name, so the patch configures that route',
     ROUTE, 'the rate-limit EnvoyFilter configures routes by their http[].name'),
-    {
-      renders: 'token_bucket {max_tokens: burst (default the limit), tokens_per_fill: limit, fill_interval: the unit}',
-      behaviour: 'the bucket starts full and each request takes a token: burst requests pass at once, then the limit per second or minute; '
+    row('token_bucket {max_tokens: burst (default the limit), tokens_per_fill: limit, fill_interval: the unit}',
+      'the bucket starts full and each request takes a token: burst requests pass at once, then the limit per second or minute; '
         + 'no token answers 429',
-      ...ENVOY,
-      path: 'source/extensions/filters/http/local_ratelimit/local_ratelimit.cc',
-      test: 'ai-gateway.test.ts > bursts of up to 5 requests: a token bucket of 5 that gets 1 token a second, full at the start (envoyproxy/envoy local_ratelimit.cc: '
-        + 'max_tokens, tokens_per_fill, fill_interval)',
-    },
-    {
-      renders: 'stat_prefix http_local_rate_limiter_<gateway>[_<route>|_vhost_<host>_<port>]',
-      behaviour: 'each configuration counts under <stat_prefix>.http_local_rate_limit, so no two share counters',
-      ...ENVOY,
-      path: 'source/extensions/filters/http/local_ratelimit/local_ratelimit.cc',
-      test: 'ai-gateway.test.ts > every local rate-limit configuration counts under its own stat_prefix (envoyproxy/envoy local_ratelimit.cc: '
-        + 'stats under <stat_prefix>.http_local_rate_limit)',
-    },
-    {
-      renders: 'RateLimit.none() on a route: filter_enabled 0% with a token bucket',
-      behaviour: 'a per-route configuration without token_bucket is rejected (and the route configuration with it); filter_enabled 0% lets every request through',
-      ...ENVOY,
-      path: 'source/extensions/filters/http/local_ratelimit/local_ratelimit.cc',
-      test: 'ai-gateway.test.ts > RateLimit.none() on a route is a switched-off configuration with a token bucket (envoyproxy/envoy '
-        + 'local_ratelimit.cc: a per-route config without token_bucket is rejected)',
-    },
+      ENVOY('source/extensions/filters/http/local_ratelimit/local_ratelimit.cc'),
+      'ai-gateway.test.ts > bursts of up to 5 requests: a token bucket of 5 that gets 1 token a second, full at the start (envoyproxy/envoy local_ratelimit.cc: '
+        + 'max_tokens, tokens_per_fill, fill_interval)'),
+    row('stat_prefix http_local_rate_limiter_<gateway>[_<route>|_vhost_<host>_<port>]',
+      'each configuration counts under <stat_prefix>.http_local_rate_limit, so no two share counters',
+      ENVOY('source/extensions/filters/http/local_ratelimit/local_ratelimit.cc'),
+      'ai-gateway.test.ts > every local rate-limit configuration counts under its own stat_prefix (envoyproxy/envoy local_ratelimit.cc: '
+        + 'stats under <stat_prefix>.http_local_rate_limit)'),
+    row('RateLimit.none() on a route: filter_enabled 0% with a token bucket',
+      'a per-route configuration without token_bucket is rejected (and the route configuration with it); filter_enabled 0% lets every request through',
+      ENVOY('source/extensions/filters/http/local_ratelimit/local_ratelimit.cc'),
+      'ai-gateway.test.ts > RateLimit.none() on a route is a switched-off configuration with a token bucket (envoyproxy/envoy '
+        + 'local_ratelimit.cc: a per-route config without token_bucket is rejected)'),
   ],
-  'rateLimit.requests.global': [{
-    renders: 'one token bucket per virtual host (<hostname>:<port>) for the gateway defaults, one per route for a route\'s own limit',
-    behaviour: 'the most specific per-filter configuration (route, then virtual host) decides; its bucket is shared by every request it covers on one gateway replica',
-    ...ENVOY,
-    path: 'source/extensions/filters/http/local_ratelimit/local_ratelimit.cc',
-    test: `${TEST} a route's own limit replaces the virtual host's for its requests`,
-  }],
+  'rateLimit.requests.global': [row('one token bucket per virtual host (<hostname>:<port>) for the gateway defaults, one per route for a route\'s own limit',
+    'the most specific per-filter configuration (route, then virtual host) decides; its bucket is shared by every request it covers on one gateway replica',
+    ENVOY('source/extensions/filters/http/local_ratelimit/local_ratelimit.cc'),
+    'a route\'s own limit replaces the virtual host\'s for its requests')],
   'jwt': [
     istio('RequestAuthentication jwtRules {issuer, jwksUri|jwks, audiences, forwardOriginalToken} selecting the gateway pods',
       'requests with an invalid token are rejected (401), requests without a token pass unauthenticated', 'pilot/pkg/security/authn/policy_applier.go',
@@ -123,13 +110,9 @@ export const ISTIO_CONTRACTS: Partial<Record<FeatureId, readonly UpstreamContrac
       'requests without a valid token, or without an allowed claim value, are denied (403)', 'pilot/pkg/security/authz/builder/builder.go',
       'JWT: RequestAuthentication alone lets requests without a token pass, so a DENY policy requires a principal'),
   ],
-  'networkIsolation': [{
-    renders: 'NetworkPolicy with podSelector (the pool) and from [{namespaceSelector, podSelector}] (the gateway pods), ports [serving port]',
-    behaviour: 'a peer with both selectors admits only the pods matching podSelector in the namespaces matching namespaceSelector; once a policy selects '
+  'networkIsolation': [row('NetworkPolicy with podSelector (the pool) and from [{namespaceSelector, podSelector}] (the gateway pods), ports [serving port]',
+    'a peer with both selectors admits only the pods matching podSelector in the namespaces matching namespaceSelector; once a policy selects '
       + 'the pool\'s pods, other ingress to them is denied',
-    repository: 'kubernetes/api',
-    tag: 'v0.36.0',
-    path: 'networking/v1/types.go',
-    test: `${TEST} the NetworkPolicy admits the gateway pods by namespace AND labels in one peer`,
-  }],
+    KUBERNETES_API('networking/v1/types.go'),
+    'the NetworkPolicy admits the gateway pods by namespace AND labels in one peer')],
 };

@@ -1,3 +1,4 @@
+import { contractRows, upstreamRelease } from '../routing/contract-rows';
 import type { UpstreamContract } from '../routing/contracts';
 import type { FeatureId } from '../routing/features';
 
@@ -6,13 +7,14 @@ import type { FeatureId } from '../routing/features';
  * v1.15.1, the final one, which builds nginx 1.27.1), and the test that asserts it.
  */
 
-const CONTROLLER = { repository: 'kubernetes/ingress-nginx', tag: 'controller-v1.15.1' } as const;
-const NGINX = { repository: 'nginx/nginx', tag: 'release-1.27.1' } as const;
+const CONTROLLER = upstreamRelease('kubernetes/ingress-nginx', 'controller-v1.15.1');
+const NGINX = upstreamRelease('nginx/nginx', 'release-1.27.1');
+const KUBERNETES_API = upstreamRelease('kubernetes/api', 'v0.36.0');
 const BALANCER = 'rootfs/etc/nginx/lua/balancer.lua';
-const TEST = 'nginx-ingress.test.ts >';
+const row = contractRows('nginx-ingress.test.ts');
 
 function controller(renders: string, behaviour: string, path: string, test: string): UpstreamContract {
-  return { renders, behaviour, ...CONTROLLER, path, test: `${TEST} ${test}` };
+  return row(renders, behaviour, CONTROLLER(path), test);
 }
 
 const BACKEND = controller('Ingress backend.service {name, port.number} in the gateway\'s namespace, with load-balance (ewma by default)',
@@ -32,14 +34,11 @@ export const NGINX_CONTRACTS: Partial<Record<FeatureId, readonly UpstreamContrac
   'match.path': [controller('Ingress paths with pathType Prefix or Exact',
     'Prefix /p becomes the locations "/p/" and "= /p" (element-wise), Exact "= /p"; nginx takes an exact location first, then the longest prefix',
     'internal/ingress/controller/location.go', 'paths: Prefix is element-wise and Exact exact, and nginx picks the most specific location'),
-  {
-    renders: 'no two gateways of one IngressClass in the App claim the same host and path (the App\'s AiGatewayRegistry rejects the second)',
-    behaviour: 'the admission webhook (checkOverlap) rejects an Ingress whose host and path another Ingress of the class already defines, '
+  row('no two gateways of one IngressClass in the App claim the same host and path (the App\'s AiGatewayRegistry rejects the second)',
+    'the admission webhook (checkOverlap) rejects an Ingress whose host and path another Ingress of the class already defines, '
       + 'unless exactly one of the two is a canary',
-    ...CONTROLLER,
-    path: 'internal/ingress/controller/controller.go',
-    test: 'app-registry.test.ts > ingress-nginx: rejected naming both routes and the host and path, with two DataPlane values',
-  }],
+    CONTROLLER('internal/ingress/controller/controller.go'),
+    'app-registry.test.ts > ingress-nginx: rejected naming both routes and the host and path, with two DataPlane values')],
   'match.header': [HEADER_CANARY],
   'match.headerRegex': [HEADER_CANARY],
   'match.headerPresent': [HEADER_CANARY],
@@ -56,14 +55,11 @@ export const NGINX_CONTRACTS: Partial<Record<FeatureId, readonly UpstreamContrac
     + 'tokens reach the client as the model sends them', 'internal/ingress/annotations/proxy/main.go',
     'timeouts are idle timeouts in whole seconds, and responses stream unbuffered')],
   'retry': [
-    {
-      renders: 'proxy-next-upstream without non_idempotent (unless retryNonIdempotent), proxy-next-upstream-tries = attempts + 1',
-      behaviour: 'nginx passes a POST, LOCK or PATCH to the next replica only while no replica has it (a connection error or connect timeout), '
+    row('proxy-next-upstream without non_idempotent (unless retryNonIdempotent), proxy-next-upstream-tries = attempts + 1',
+      'nginx passes a POST, LOCK or PATCH to the next replica only while no replica has it (a connection error or connect timeout), '
         + 'unless non_idempotent is listed; status conditions apply to idempotent requests',
-      ...NGINX,
-      path: 'src/http/ngx_http_upstream.c',
-      test: `${TEST} a completion (a POST) is retried only before a replica has it, unless retryNonIdempotent`,
-    },
+      NGINX('src/http/ngx_http_upstream.c'),
+      'a completion (a POST) is retried only before a replica has it, unless retryNonIdempotent'),
     controller('non_idempotent in the Ingress\'s proxy-next-upstream; the controller setting retry-non-idempotent "false"',
       'buildNextUpstream keeps non_idempotent from the annotation and adds it for every location when retry-non-idempotent is true, so '
       + 'the controller setting stays off and each Ingress decides', 'internal/ingress/controller/template/template.go',
@@ -80,13 +76,10 @@ export const NGINX_CONTRACTS: Partial<Record<FeatureId, readonly UpstreamContrac
     controller('limit-rps or limit-rpm with limit-burst-multiplier = (burst - 1) / limit',
       'the controller writes limit_req with burst = limit x limit-burst-multiplier and nodelay', 'internal/ingress/annotations/ratelimit/main.go',
       'bursts of up to 5 at 1 a second: ingress-nginx writes nginx burst 4, which admits 5 at once'),
-    {
-      renders: 'limit_req zone=<limit> burst=<limit x multiplier> nodelay',
-      behaviour: 'a request is refused when the excess would pass the burst, and the first request counts 0, so burst + 1 requests pass at once, then the rate',
-      ...NGINX,
-      path: 'src/http/modules/ngx_http_limit_req_module.c',
-      test: `${TEST} bursts of up to 5 at 1 a second: ingress-nginx writes nginx burst 4, which admits 5 at once`,
-    },
+    row('limit_req zone=<limit> burst=<limit x multiplier> nodelay',
+      'a request is refused when the excess would pass the burst, and the first request counts 0, so burst + 1 requests pass at once, then the rate',
+      NGINX('src/http/modules/ngx_http_limit_req_module.c'),
+      'bursts of up to 5 at 1 a second: ingress-nginx writes nginx burst 4, which admits 5 at once'),
     controller('the controller settings limit-req-status-code and limit-conn-status-code "429" (DataPlane.controllerSettings())',
       'limit_req_status and limit_conn_status are controller-wide: without them, refused requests get 503', 'rootfs/etc/nginx/template/nginx.tmpl',
       'rate-limited requests answer 429 only with the controller\'s limit-req-status-code'),
@@ -95,13 +88,9 @@ export const NGINX_CONTRACTS: Partial<Record<FeatureId, readonly UpstreamContrac
     'the zone\'s key is the client address (limit-conn-zone-variable, $binary_remote_addr by default), empty for allow-listed addresses, which are then '
     + 'not counted',
     'rootfs/etc/nginx/template/nginx.tmpl', 'the limit counts per client address, and allow-listed addresses are not counted')],
-  'networkIsolation': [{
-    renders: 'NetworkPolicy with podSelector (the pool) and from [{namespaceSelector, podSelector}] (the controller pods), ports [serving port]',
-    behaviour: 'a peer with both selectors admits only the pods matching podSelector in the namespaces matching namespaceSelector; once a policy selects '
+  'networkIsolation': [row('NetworkPolicy with podSelector (the pool) and from [{namespaceSelector, podSelector}] (the controller pods), ports [serving port]',
+    'a peer with both selectors admits only the pods matching podSelector in the namespaces matching namespaceSelector; once a policy selects '
       + 'the pool\'s pods, other ingress to them is denied',
-    repository: 'kubernetes/api',
-    tag: 'v0.36.0',
-    path: 'networking/v1/types.go',
-    test: `${TEST} the NetworkPolicy admits the controller pods by namespace AND labels in one peer`,
-  }],
+    KUBERNETES_API('networking/v1/types.go'),
+    'the NetworkPolicy admits the controller pods by namespace AND labels in one peer')],
 };
