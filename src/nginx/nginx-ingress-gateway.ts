@@ -4,7 +4,7 @@ import {
   AnnotationName, Annotations, gatewayAnnotations, idleSeconds, LocationAnnotations, LocationGroup, locationAnnotations, PREFIX, upstreamAnnotations,
 } from './nginx-annotations';
 import { CanaryCondition, canaryCondition } from './nginx-headers';
-import { compareRank, covers, describeMatch, mayOverlap, PathRule, pathKey, pathOf, pathText, rank, uniquePaths } from './nginx-paths';
+import { covers, describeMatch, PathRule, pathKey, pathOf, pathText, uniquePaths } from './nginx-paths';
 import type { Settings, Shared, Upstream } from './nginx-settings';
 import type { GatewayRenderer, RenderedRoute } from '../routing/data-plane';
 import { normalizeWeights, samePolicy } from '../routing/render-helpers';
@@ -36,8 +36,13 @@ interface Slot {
 
 /** Renders one AiGateway as an Ingress per route and canary Ingresses. */
 export class NginxIngressGateway implements GatewayRenderer {
+  /** Every recorded path entry, in the order recorded. */
   private readonly entries: Entry[] = [];
+  /** The position in `entries` of the first Prefix entry of each path value: what a later path can outrank. */
+  private readonly firstPrefix = new Map<string, number>();
   private readonly slots = new Map<string, Slot>();
+  /** The slots with a canary and no main Ingress yet, in the order of `slots`. */
+  private readonly openCanaries = new Map<string, Slot>();
   private readonly names = new Map<string, string>();
 
   constructor(
@@ -102,7 +107,7 @@ export class NginxIngressGateway implements GatewayRenderer {
     }
 
     // Record.
-    this.entries.push(...entries);
+    for (const e of entries) this.record(e);
     for (const e of entries) {
       const slot = this.slot(e.path);
       if (e.role === 'header') {
@@ -111,12 +116,15 @@ export class NginxIngressGateway implements GatewayRenderer {
         slot.main = e;
         if (weighted) slot.canary = { ...e, role: 'weight' };
       }
+      this.trackCanary(e.path, slot);
     }
     for (const p of pairings) {
       if (!p.widened) continue;
       const main: Entry = { ...p.main, path: p.canary.path };
-      this.entries.push(main);
-      this.slot(main.path).main = main;
+      this.record(main);
+      const slot = this.slot(main.path);
+      slot.main = main;
+      this.trackCanary(main.path, slot);
     }
     for (const [, d, ingress, canary] of upstreams) {
       const key = upstreamKey(d);
@@ -197,13 +205,12 @@ export class NginxIngressGateway implements GatewayRenderer {
    */
   private order(route: RouteSpec, entries: readonly Entry[], weighted: boolean): Array<{ canary: Entry; main: Entry; widened: boolean }> {
     for (const r of entries) {
-      for (const e of this.entries) {
-        if (pathKey(r.path) !== pathKey(e.path) && mayOverlap(r.path, e.path) && compareRank(rank(r.path), rank(e.path)) > 0) {
-          throw invalid(route.scope, r.property, r.describe,
-            `outranks the match of earlier route '${e.route.id}' (${e.describe}): ingress-nginx has no route order and sends a request to the Ingress path `
-            + `that matches it most specifically (exact path, then longest prefix), so this route would take requests that '${e.route.id}' gets on other data planes`,
-            `add route '${route.id}' before '${e.route.id}', or make '${e.route.id}' at least as specific`);
-        }
+      const e = this.firstOutranked(r.path);
+      if (e !== undefined) {
+        throw invalid(route.scope, r.property, r.describe,
+          `outranks the match of earlier route '${e.route.id}' (${e.describe}): ingress-nginx has no route order and sends a request to the Ingress path `
+          + `that matches it most specifically (exact path, then longest prefix), so this route would take requests that '${e.route.id}' gets on other data planes`,
+          `add route '${route.id}' before '${e.route.id}', or make '${e.route.id}' at least as specific`);
       }
     }
     const pairings: Array<{ canary: Entry; main: Entry; widened: boolean }> = [];
@@ -226,7 +233,7 @@ export class NginxIngressGateway implements GatewayRenderer {
       }
     }
     // An earlier canary on a narrower path: this route takes the other requests to that path, so its Ingress gets the path too.
-    for (const slot of this.slots.values()) {
+    for (const slot of this.openCanaries.values()) {
       const c = slot.canary;
       if (slot.main !== undefined || c === undefined || pairings.some(p => p.canary === c)) continue;
       const cover = entries.find(r => covers(r.path, c.path));
@@ -301,6 +308,36 @@ export class NginxIngressGateway implements GatewayRenderer {
         `is not in the namespace of the gateway's Ingresses (${this.gateway.namespace ?? 'none set'}), and an Ingress reaches Services in its own namespace only`,
         `put the gateway in namespace ${namespace} (AiGatewayProps.namespace), or use DataPlane.gatewayApi(...), whose HTTPRoutes reach other namespaces through a ReferenceGrant`);
     }
+  }
+
+  /** Records an entry, indexing its path when it is a Prefix. */
+  private record(e: Entry) {
+    if (e.path.kind === 'prefix' && !this.firstPrefix.has(e.path.value)) this.firstPrefix.set(e.path.value, this.entries.length);
+    this.entries.push(e);
+  }
+
+  /** Keeps `openCanaries` in step with a slot just changed. */
+  private trackCanary(path: PathRule, slot: Slot) {
+    if (slot.main === undefined && slot.canary !== undefined) this.openCanaries.set(pathKey(path), slot);
+    else this.openCanaries.delete(pathKey(path));
+  }
+
+  /**
+   * The earliest recorded entry whose path `path` overlaps and outranks (exact path, then longest prefix), if any. Only
+   * a Prefix entry at `path` or above it qualifies: an exact `path` outranks the Prefix of its own value and of every
+   * prefix above it, a Prefix only those strictly above it; nothing outranks an exact entry it overlaps (the same
+   * path) or a Prefix below it. So it looks up the path's prefixes instead of every earlier entry: O(path segments).
+   */
+  private firstOutranked(path: PathRule): Entry | undefined {
+    let first: number | undefined;
+    const consider = (value: string) => {
+      const i = this.firstPrefix.get(value);
+      if (i !== undefined && (first === undefined || i < first)) first = i;
+    };
+    if (path.value !== '/') consider('/');
+    for (let i = 1; i < path.value.length; i++) if (path.value[i] === '/') consider(path.value.slice(0, i));
+    if (path.kind === 'exact') consider(path.value);
+    return first === undefined ? undefined : this.entries[first];
   }
 
   private slot(path: PathRule): Slot {

@@ -49,16 +49,6 @@ export function describeMatch(m: MatchConditions): string {
   return parts.join(', ');
 }
 
-/** nginx's precedence: an exact location first, then the longest prefix. */
-export function rank(p: PathRule): number[] {
-  return [p.kind === 'exact' ? 1 : 0, p.value.length];
-}
-
-export function compareRank(a: number[], b: number[]): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return 0;
-}
-
 /** Whether `path` is `prefix` or below it, segment by segment. */
 export function within(path: string, prefix: string): boolean {
   return prefix === '/' || path === prefix || path.startsWith(`${prefix}/`);
@@ -68,8 +58,4 @@ export function within(path: string, prefix: string): boolean {
 export function covers(outer: PathRule, inner: PathRule): boolean {
   if (outer.kind === 'exact') return inner.kind === 'exact' && inner.value === outer.value;
   return within(inner.value, outer.value);
-}
-
-export function mayOverlap(a: PathRule, b: PathRule): boolean {
-  return covers(a, b) || covers(b, a) || (a.kind === 'exact' && b.kind === 'exact' && a.value === b.value);
 }
