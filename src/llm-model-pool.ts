@@ -9,6 +9,7 @@ import { AutoscalingSpec, MonitoringSpec, ServerContainer } from './internal';
 import { ModelCache } from './model-cache';
 import { ModelServer } from './model-server';
 import { claimName, ownerOf } from './object-names';
+import { plainApiObject } from './plain-object';
 import {
   cpuQuantity, INT32_MAX, invalid, quantityOfKibibytes, requireDnsLabel, requireDnsSubdomain, requireLabels, requireLabelValue, requireObject,
   requirePort, requireServiceName, requireWholeNumber, sizeInKibibytes, wholeSeconds,
@@ -385,19 +386,20 @@ export class LlmModelPool extends Construct implements ILlmModelPool {
     const maxUnavailable = requireWholeNumber(this, 'maxUnavailable', props.maxUnavailable ?? 1, 1, INT32_MAX);
 
     const metadata = { name: this.name, namespace: this.namespaceName, labels: this.podLabels };
-    new k8s.KubeDeployment(this, 'Resource', {
+    // Written once as manifests (plain-object.ts): a platform App has thousands of pools.
+    plainApiObject(this, 'Resource', k8s.KubeDeployment.GVK, {
       metadata,
       spec: this.deploymentSpec(props, container),
-    });
-    this.service = new k8s.KubeService(this, 'Service', {
+    } satisfies k8s.KubeDeploymentProps);
+    this.service = plainApiObject(this, 'Service', k8s.KubeService.GVK, {
       metadata,
       spec: {
         type: 'ClusterIP',
         selector: this.selectorLabels,
         ports: [{ name: PORT_NAME, port: this.servicePort, targetPort: k8s.IntOrString.fromString(PORT_NAME), protocol: 'TCP', appProtocol: 'http' }],
       },
-    });
-    new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+    } satisfies k8s.KubeServiceProps);
+    plainApiObject(this, 'DisruptionBudget', k8s.KubePodDisruptionBudget.GVK, {
       metadata,
       spec: {
         maxUnavailable: k8s.IntOrString.fromNumber(maxUnavailable),
@@ -405,7 +407,7 @@ export class LlmModelPool extends Construct implements ILlmModelPool {
         // A replica stuck loading its model must not block a node drain.
         unhealthyPodEvictionPolicy: 'AlwaysAllow',
       },
-    });
+    } satisfies k8s.KubePodDisruptionBudgetProps);
     if (autoscaling) this.addScaledObject(autoscaling, metadata);
     if (this._monitoring) this.addMonitor(this._monitoring, metadata);
     claimName(this, 'Service', this.namespaceName, this.name, { construct: this, description: `pool ${this.node.path}` });
