@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
@@ -6,6 +7,7 @@ import {
 import { CanaryCondition, canaryCondition } from './nginx-headers';
 import { covers, describeMatch, PathRule, pathKey, pathOf, pathText, uniquePaths } from './nginx-paths';
 import type { Settings, Shared, Upstream } from './nginx-settings';
+import { plainApiObject } from '../plain-object';
 import type { GatewayRenderer, RenderedRoute } from '../routing/data-plane';
 import { normalizeWeights, samePolicy } from '../routing/render-helpers';
 import type { DestinationSpec, GatewaySpec, MatchConditions, RouteSpec } from '../routing/resolved';
@@ -351,10 +353,11 @@ export class NginxIngressGateway implements GatewayRenderer {
   }
 
   private ingress(id: string, name: string, annotations: Annotations, paths: readonly PathRule[], d: DestinationSpec,
-    main: boolean): k8s.KubeIngress {
+    main: boolean): ApiObject {
     const tls = this.gateway.listeners.find(l => l.protocol === 'HTTPS');
     const written = Object.entries(annotations).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
-    return new k8s.KubeIngress(this.scope, id, {
+    // Written once as a manifest (plain-object.ts): a platform gateway has thousands of Ingresses.
+    return plainApiObject(this.scope, id, k8s.KubeIngress.GVK, {
       metadata: {
         name,
         namespace: this.gateway.namespace,
@@ -375,7 +378,7 @@ export class NginxIngressGateway implements GatewayRenderer {
           },
         })),
       },
-    });
+    } satisfies k8s.KubeIngressProps);
   }
 }
 
