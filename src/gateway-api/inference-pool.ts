@@ -14,7 +14,7 @@ import type { DestinationSpec } from '../routing/resolved';
  * @see https://github.com/llm-d/llm-d-router
  */
 
-/** The Gateway API implementation the routes are rendered for; Istio needs an extra DestinationRule. */
+/** The Gateway API implementations the library renders for (what each adds: gateway-api-implementations.ts). */
 export type GatewayApiImplementationKind = 'envoy-gateway' | 'istio' | 'generic';
 
 /** What an HTTPRoute backendRef names to send traffic through the endpoint picker (a backendRef to an InferencePool has no port). */
