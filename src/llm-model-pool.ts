@@ -8,7 +8,7 @@ import { PodMonitor, ServiceMonitor } from './imports/monitoring.coreos.com';
 import { AutoscalingSpec, MonitoringSpec, ServerContainer } from './internal';
 import { ModelCache } from './model-cache';
 import { ModelServer } from './model-server';
-import { claimName, ownerOf } from './object-names';
+import { claimName, ownerOf, PathOwner } from './object-names';
 import { plainApiObject } from './plain-object';
 import {
   cpuQuantity, INT32_MAX, invalid, quantityOfKibibytes, requireDnsLabel, requireDnsSubdomain, requireLabels, requireLabelValue, requireObject,
@@ -410,7 +410,7 @@ export class LlmModelPool extends Construct implements ILlmModelPool {
     } satisfies k8s.KubePodDisruptionBudgetProps);
     if (autoscaling) this.addScaledObject(autoscaling, metadata);
     if (this._monitoring) this.addMonitor(this._monitoring, metadata);
-    claimName(this, 'Service', this.namespaceName, this.name, { construct: this, description: `pool ${this.node.path}` });
+    claimName(this, 'Service', this.namespaceName, this.name, new PathOwner('pool', this));
   }
 
   /** The pool's Deployment (the same object as `ApiObject.of(pool)`). */

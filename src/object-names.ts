@@ -33,9 +33,26 @@ export interface Emitter {
   readonly name: string;
 }
 
-/** An object's name owner, as gateways record it. */
-interface EmittedName extends NameOwner {
-  readonly emitter: Emitter;
+/**
+ * A name owner described as `<what> <construct path>`. The path is computed only for an error message: a platform App
+ * records thousands of names and reports none.
+ */
+export class PathOwner implements NameOwner {
+  constructor(private readonly what: string, public readonly construct: IConstruct) {}
+
+  public get description(): string {
+    return `${this.what} ${this.construct.node.path}`;
+  }
+}
+
+/** An object's name owner, as gateways record it: the object, or the object of kind `implied` generated from it. */
+class EmittedName implements NameOwner {
+  constructor(public readonly construct: ApiObject, public readonly emitter: Emitter, private readonly implied?: string) {}
+
+  public get description(): string {
+    const object = `${this.construct.kind} ${this.construct.node.path}`;
+    return this.implied === undefined ? object : `the ${this.implied.split('.')[0]} Envoy AI Gateway generates from ${object}`;
+  }
 }
 
 interface Collision {
@@ -100,29 +117,27 @@ export function recordObjects(scope: IConstruct, objects: Iterable<IConstruct>, 
   const names = registryOf(scope);
   for (const object of objects) {
     if (!(object instanceof ApiObject)) continue;
-    const namespace = object.metadata.namespace;
     const kind = qualifiedKind(object.apiVersion, object.kind);
-    for (const k of [kind, IMPLIED_KINDS[kind]]) {
-      if (k === undefined) continue;
-      const key = keyOf(k, namespace, object.name);
-      const mine: EmittedName = {
-        construct: object,
-        description: k === kind ? `${object.kind} ${object.node.path}` : `the ${k.split('.')[0]} Envoy AI Gateway generates from ${object.kind} ${object.node.path}`,
-        emitter,
-      };
-      const first = names.get(key);
-      if (first === undefined || !attached(first.construct)) {
-        names.set(key, mine);
-      } else if (first.construct !== object) {
-        collisionsOf(scope).push({ kind: k.split('.')[0], namespace, name: object.name, first, second: mine });
-      }
-    }
+    record(scope, names, kind, new EmittedName(object, emitter));
+    const implied = IMPLIED_KINDS[kind];
+    if (implied !== undefined) record(scope, names, implied, new EmittedName(object, emitter, implied));
+  }
+}
+
+function record(scope: IConstruct, names: Map<string, NameOwner>, kind: string, mine: EmittedName): void {
+  const object = mine.construct;
+  const key = keyOf(kind, object.metadata.namespace, object.name);
+  const first = names.get(key);
+  if (first === undefined || !attached(first.construct)) {
+    names.set(key, mine);
+  } else if (first.construct !== object) {
+    collisionsOf(scope).push({ kind: kind.split('.')[0], namespace: object.metadata.namespace, name: object.name, first, second: mine });
   }
 }
 
 function describeCollision(c: Collision): string {
   const where = c.namespace === undefined ? 'without a namespace' : `in namespace ${c.namespace}`;
-  const firstEmitter = (c.first as Partial<EmittedName>).emitter;
+  const firstEmitter = c.first instanceof EmittedName ? c.first.emitter : undefined;
   const first = firstEmitter === undefined ? c.first.description : `${c.first.description} of ${firstEmitter.description}`;
   return invalid(c.second.emitter.construct, 'name', c.second.emitter.name,
     `gives ${c.second.description} the name ${c.kind} ${c.name} ${where}, which ${first} has too, and kubectl apply keeps only the last of the two`,

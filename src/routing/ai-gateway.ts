@@ -253,7 +253,7 @@ export class AiGateway extends Construct {
       namespace: this.namespaceName,
       hostnames: this.hostnames,
       listeners,
-      defaults: resolvePolicies(this, 'defaults', this.defaults, {}),
+      defaults: resolvePolicies(this, 'defaults', this.defaults),
     };
     for (const listener of listeners) {
       if (listener.protocol === 'HTTPS') this.requireSupport('tls', 'listeners', `Listener.https(port ${listener.port})`);
@@ -358,7 +358,7 @@ export class AiGateway extends Construct {
     }
     if (options.mirror !== undefined) requireInstance(scope, 'mirror', options.mirror, RequestMirror, 'RequestMirror.to(backend)');
     if (options.fault !== undefined) requireInstance(scope, 'fault', options.fault, FaultInjection, 'FaultInjection.of(...)');
-    const policies = resolvePolicies(scope, '', options, this.defaults);
+    const policies = resolvePolicies(scope, '', options, this.spec.defaults);
     const ownPolicies = new Set((Object.keys(policies) as Array<keyof PolicySpec>).filter(k => options[k] !== undefined));
     const retry = policies.retry;
     const request = policies.timeouts.requestSeconds;
@@ -484,20 +484,24 @@ function withRollback(scope: Construct, fn: () => void): IConstruct[] {
   return added;
 }
 
-/** Route value, else gateway default, else the library default. */
-function resolvePolicies(scope: Construct, prefix: string, own: RoutePolicies, inherited: RoutePolicies): PolicySpec {
+/**
+ * Route value, else gateway default (`inherited`, resolved once for all the gateway's routes), else the library default.
+ * A route shares the gateway's resolved defaults rather than resolving them again: resolution depends on the value
+ * alone (the scope only names the property in errors), and a gateway of a thousand routes keeps one copy.
+ */
+function resolvePolicies(scope: Construct, prefix: string, own: RoutePolicies, inherited?: PolicySpec): PolicySpec {
   const at = (name: string) => prefix === '' ? name : `${prefix}.${name}`;
   for (const [name, [type, factory]] of Object.entries(POLICY_TYPES)) {
     const value = own[name as keyof RoutePolicies];
     if (value !== undefined) requireInstance(scope, at(name), value, type, factory);
   }
   return {
-    timeouts: (own.timeouts ?? inherited.timeouts ?? Timeouts.llmDefaults())._resolve(scope, at('timeouts')),
-    retry: own.retry ?? inherited.retry ? (own.retry ?? inherited.retry)!._resolve(scope, at('retry')) : defaultRetry(scope, at('retry')),
-    circuitBreaker: (own.circuitBreaker ?? inherited.circuitBreaker)?._resolve(scope, at('circuitBreaker')),
-    sessionAffinity: (own.sessionAffinity ?? inherited.sessionAffinity)?._resolve(scope, at('sessionAffinity')),
-    rateLimit: (own.rateLimit ?? inherited.rateLimit)?._resolve(scope, at('rateLimit')),
-    jwt: (own.jwt ?? inherited.jwt)?._resolve(scope, at('jwt')),
+    timeouts: own.timeouts?._resolve(scope, at('timeouts')) ?? inherited?.timeouts ?? Timeouts.llmDefaults()._resolve(scope, at('timeouts')),
+    retry: own.retry !== undefined ? own.retry._resolve(scope, at('retry')) : inherited !== undefined ? inherited.retry : defaultRetry(scope, at('retry')),
+    circuitBreaker: own.circuitBreaker !== undefined ? own.circuitBreaker._resolve(scope, at('circuitBreaker')) : inherited?.circuitBreaker,
+    sessionAffinity: own.sessionAffinity !== undefined ? own.sessionAffinity._resolve(scope, at('sessionAffinity')) : inherited?.sessionAffinity,
+    rateLimit: own.rateLimit !== undefined ? own.rateLimit._resolve(scope, at('rateLimit')) : inherited?.rateLimit,
+    jwt: own.jwt !== undefined ? own.jwt._resolve(scope, at('jwt')) : inherited?.jwt,
   };
 }
 
