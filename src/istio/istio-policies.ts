@@ -48,9 +48,12 @@ function hostRules(scope: IConstruct): Map<string, HostRule> {
  */
 export class DestinationRules {
   private readonly rules: Map<string, HostRule>;
+  /** The gateway's construct path, which names it in errors about another gateway's routes. */
+  private readonly gatewayPath: string;
 
   constructor(private readonly scope: Construct, private readonly namePrefix: string) {
     this.rules = hostRules(scope);
+    this.gatewayPath = scope.node.path;
   }
 
   /** Throws when `route` asks for other policies for `host` than an earlier route; changes nothing. */
@@ -66,7 +69,7 @@ export class DestinationRules {
     const mine = backendPolicies(route);
     if (samePolicy(existing.policies, mine)) return;
     const differing = (['circuitBreaker', 'sessionAffinity'] as const).filter(k => !samePolicy(existing.policies[k] ?? null, mine[k] ?? null));
-    if (existing.gateway === this.scope.node.path) {
+    if (existing.gateway === this.gatewayPath) {
       throw invalid(route.scope, 'circuitBreaker/sessionAffinity', host,
         `differ from route '${existing.route}', which sends to the same backend, and Istio keeps these in one DestinationRule per backend`,
         'give every route to this backend the same circuitBreaker and sessionAffinity (set them in the gateway defaults)');
@@ -89,7 +92,7 @@ export class DestinationRules {
       metadata: { name: `${this.namePrefix}-${d.name}`, namespace: d.namespace },
       spec: { host, trafficPolicy: trafficPolicy(policies) },
     });
-    this.rules.set(host, { gateway: this.scope.node.path, route: route.id, policies, object });
+    this.rules.set(host, { gateway: this.gatewayPath, route: route.id, policies, object });
     return object;
   }
 }

@@ -46,6 +46,8 @@ export class NginxIngressGateway implements GatewayRenderer {
   /** The slots with a canary and no main Ingress yet, in the order of `slots`. */
   private readonly openCanaries = new Map<string, Slot>();
   private readonly names = new Map<string, string>();
+  /** The gateway's construct path, which names it in errors about another gateway's routes. */
+  private readonly gatewayPath: string;
 
   constructor(
     private readonly scope: Construct,
@@ -53,6 +55,7 @@ export class NginxIngressGateway implements GatewayRenderer {
     private readonly settings: Settings,
     private readonly shared: Shared,
   ) {
+    this.gatewayPath = scope.node.path;
     gateway.listeners.forEach((l, i) => {
       const port = l.protocol === 'HTTP' ? 80 : 443;
       if (l.port !== port) {
@@ -131,7 +134,7 @@ export class NginxIngressGateway implements GatewayRenderer {
     for (const [, d, ingress, canary] of upstreams) {
       const key = upstreamKey(d);
       if (!this.shared.upstreams.has(key)) {
-        this.shared.upstreams.set(key, { gateway: this.scope.node.path, route: route.id, ingress, canary, affinity: route.policies.sessionAffinity });
+        this.shared.upstreams.set(key, { gateway: this.gatewayPath, route: route.id, ingress, canary, affinity: route.policies.sessionAffinity });
       }
     }
     for (const name of [mainName, canaryName]) if (name !== undefined) this.names.set(name, route.id);
@@ -281,7 +284,7 @@ export class NginxIngressGateway implements GatewayRenderer {
       const key = upstreamKey(d);
       const other = seen.get(key) ?? this.shared.upstreams.get(key);
       if (other === undefined) {
-        seen.set(key, { gateway: this.scope.node.path, route: route.id, ingress, canary, affinity: route.policies.sessionAffinity });
+        seen.set(key, { gateway: this.gatewayPath, route: route.id, ingress, canary, affinity: route.policies.sessionAffinity });
         continue;
       }
       if (other.ingress !== ingress && (other.canary || canary)) {
@@ -300,7 +303,7 @@ export class NginxIngressGateway implements GatewayRenderer {
 
   /** `route 'id'`, with its gateway's path when the route is another gateway's. */
   private routeOf(u: Upstream): string {
-    return u.gateway === this.scope.node.path ? `route '${u.route}'` : `route '${u.route}' of gateway ${u.gateway}`;
+    return u.gateway === this.gatewayPath ? `route '${u.route}'` : `route '${u.route}' of gateway ${u.gateway}`;
   }
 
   private requireIngressNamespace(route: RouteSpec, property: string, d: DestinationSpec) {

@@ -359,7 +359,8 @@ export class AiGateway extends Construct {
     if (options.mirror !== undefined) requireInstance(scope, 'mirror', options.mirror, RequestMirror, 'RequestMirror.to(backend)');
     if (options.fault !== undefined) requireInstance(scope, 'fault', options.fault, FaultInjection, 'FaultInjection.of(...)');
     const policies = resolvePolicies(scope, '', options, this.spec.defaults);
-    const ownPolicies = new Set((Object.keys(policies) as Array<keyof PolicySpec>).filter(k => options[k] !== undefined));
+    const own = (Object.keys(policies) as Array<keyof PolicySpec>).filter(k => options[k] !== undefined);
+    const ownPolicies = own.length === 0 ? NO_OWN_POLICIES : new Set(own);
     const retry = policies.retry;
     const request = policies.timeouts.requestSeconds;
     if (retry?.perTrySeconds !== undefined && request > 0) {
@@ -504,6 +505,9 @@ function resolvePolicies(scope: Construct, prefix: string, own: RoutePolicies, i
     jwt: own.jwt !== undefined ? own.jwt._resolve(scope, at('jwt')) : inherited?.jwt,
   };
 }
+
+/** The own policies of a route that sets none (most routes of a platform), shared. */
+const NO_OWN_POLICIES: ReadonlySet<keyof PolicySpec> = new Set();
 
 /** The value class of each policy, and how to make one: JavaScript callers may pass anything. */
 const POLICY_TYPES: Record<keyof RoutePolicies, [{ readonly name: string; readonly prototype: unknown }, string]> = {
