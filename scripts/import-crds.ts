@@ -53,6 +53,31 @@ function inputsHash(root: string, modules: ModulePin[]): string {
   return hash.digest('hex');
 }
 
+/** How cdk8s-cli's converters drop a converted object's undefined fields: one new object per field kept. */
+const QUADRATIC_FILTER = 'return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});';
+
+/**
+ * The generated module with its converters' undefined-field filter made linear. Each generated `toJson_*` function
+ * (run for every object of a custom kind at every synthesis) drops undefined fields by spreading the object kept so far
+ * into a new one per field: O(fields²) time and garbage per object, for a platform App's thousands of objects. The
+ * replacement keeps the same fields in the same order. Fails when a module has no such filter, so that a cdk8s-cli
+ * upgrade that changes the generated code is noticed here.
+ */
+export function linearConverters(source: string, file: string): string {
+  const parts = source.split(QUADRATIC_FILTER);
+  if (parts.length === 1) throw new Error(`${file}: cdk8s import no longer writes the filter scripts/import-crds.ts replaces; update linearConverters`);
+  return `${parts.join('return withoutUndefined(result);')}
+/** \`result\` without its undefined fields, in order (scripts/import-crds.ts replaces the generated quadratic filter). */
+function withoutUndefined(result: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const key of Object.keys(result)) {
+    if (result[key] !== undefined) out[key] = result[key];
+  }
+  return out;
+}
+`;
+}
+
 function main() {
   const force = process.argv.includes('--force');
   const problems = checkUpstream();
@@ -78,6 +103,10 @@ function main() {
   fs.rmSync(OUT, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.cpSync(out, OUT, { recursive: true });
+  for (const file of fs.readdirSync(OUT).filter(f => f.endsWith('.ts'))) {
+    const target = path.join(OUT, file);
+    fs.writeFileSync(target, linearConverters(fs.readFileSync(target, 'utf8'), file));
+  }
   fs.writeFileSync(STAMP, digest);
   fs.rmSync(work, { recursive: true, force: true });
   console.log(`generated ${modules.length} modules in src/imports from ${root}`);
