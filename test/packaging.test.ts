@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { quickstartBlocks, quickstartFiles, setupCommands } from '../scripts/consumer-test';
+import { linearConverters } from '../scripts/import-crds';
 
 const ROOT = path.resolve(__dirname, '..');
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
@@ -138,5 +139,31 @@ describe('CONTRIBUTING.md and docs/', () => {
       .filter(link => !/^(https?:|mailto:|#)/.test(link))
       .filter(link => !fs.existsSync(path.join(ROOT, path.dirname(file), decodeURIComponent(link.split('#')[0]))));
     expect(broken).toEqual([]);
+  });
+});
+
+describe('the generated CRD bindings (scripts/import-crds.ts)', () => {
+  const filter = 'return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});';
+  const generated = `export function toJson_X(obj: any): Record<string, any> {\n  const result = { 'b': obj.b, 'a': obj.a, 'c': obj.c };\n  ${filter}\n}\n`;
+
+  test('a rewritten converter still drops undefined fields and keeps the others in order', () => {
+    const js = ts.transpileModule(linearConverters(generated, 'x.ts'), { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText;
+    const exports: Record<string, (obj: unknown) => Record<string, unknown>> = {};
+    new Function('exports', js)(exports);
+    const out = exports.toJson_X({ b: 1, a: undefined, c: 'three' });
+    expect(Object.entries(out)).toEqual([['b', 1], ['c', 'three']]);
+    expect(linearConverters(generated, 'x.ts')).not.toContain(filter);
+  });
+
+  test('a module without the filter cdk8s import writes fails the build, naming the file', () => {
+    expect(() => linearConverters('export const x = 1;\n', 'keda.sh.ts'))
+      .toThrow('keda.sh.ts: cdk8s import no longer writes the filter scripts/import-crds.ts replaces; update linearConverters');
+  });
+
+  test('every generated module was rewritten', () => {
+    const dir = path.join(__dirname, '..', 'src', 'imports');
+    for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.ts'))) {
+      expect([file, fs.readFileSync(path.join(dir, file), 'utf8').includes(filter)]).toEqual([file, false]);
+    }
   });
 });
