@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { Accelerator } from '../src/accelerator';
 import { Monitoring } from '../src/autoscaling';
-import { GatewayApiImplementationKind, InferencePoolRenderer, PICKER_CONTRACTS } from '../src/gateway-api/inference-pool';
+import { GatewayApiImplementationKind, InferencePoolRenderer, PICKER_CONTRACTS } from '../src/gateway-objects/inference-pool-refs';
 import { InferencePool, InferencePoolProps, PickerFailureMode } from '../src/inference-pool';
 import { LlmModelPool, LlmModelPoolProps } from '../src/llm-model-pool';
 import { ModelServer } from '../src/model-server';

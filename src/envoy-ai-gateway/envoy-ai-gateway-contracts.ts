@@ -1,4 +1,4 @@
-import { PICKER_CONTRACTS } from '../gateway-api/inference-pool';
+import { PICKER_CONTRACTS } from '../gateway-objects/inference-pool-refs';
 import { contractRows, upstreamRelease } from '../routing/contract-rows';
 import type { UpstreamContract } from '../routing/contracts';
 import type { FeatureId } from '../routing/features';

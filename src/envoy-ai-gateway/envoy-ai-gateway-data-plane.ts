@@ -4,8 +4,8 @@ import { ENVOY_AI_GATEWAY_CONTRACTS } from './envoy-ai-gateway-contracts';
 import {
   backendTrafficPolicySpec, checkEnvoyGatewayJwt, envoyGatewayRetry, envoyProxyWorkload, PolicyTarget, renderSecurityPolicy,
 } from '../envoy-gateway/envoy-gateway-policies';
-import { GATEWAY_GROUP, gatewayDuration, renderGatewayObject } from '../gateway-api/gateway-object';
-import { InferencePoolRenderer } from '../gateway-api/inference-pool';
+import { GATEWAY_GROUP, gatewayDuration, renderGatewayObject } from '../gateway-objects/gateway';
+import { InferencePoolRenderer } from '../gateway-objects/inference-pool-refs';
 import {
   AiGatewayRoute, AiGatewayRouteSpecLlmRequestCostsType, AiGatewayRouteSpecRules, AiGatewayRouteSpecRulesMatchesHeadersType, AiServiceBackend,
   AiServiceBackendSpecSchemaName, BackendSecurityPolicy, BackendSecurityPolicySpec, BackendSecurityPolicySpecType,

@@ -1,6 +1,6 @@
 import { Lazy } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
-import { gatewayDuration } from '../gateway-api/gateway-object';
+import { gatewayDuration } from '../gateway-objects/gateway';
 import {
   BackendTrafficPolicySpec, BackendTrafficPolicySpecLoadBalancerConsistentHashType, BackendTrafficPolicySpecLoadBalancerType,
   BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsHeadersType, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit,

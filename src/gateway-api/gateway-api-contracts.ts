@@ -1,5 +1,5 @@
-import type { GatewayApiImplementationKind } from './inference-pool';
-import { PICKER_CONTRACTS } from './inference-pool';
+import type { GatewayApiImplementationKind } from '../gateway-objects/inference-pool-refs';
+import { PICKER_CONTRACTS } from '../gateway-objects/inference-pool-refs';
 import { contractRows, upstreamRelease } from '../routing/contract-rows';
 import type { UpstreamContract } from '../routing/contracts';
 import type { FeatureId } from '../routing/features';

@@ -4,7 +4,8 @@ import { gatewayApiContracts } from './gateway-api-contracts';
 import {
   BoundImplementation, envoyGatewayImplementation, genericImplementation, HttpRouteImplementation, istioImplementation,
 } from './gateway-api-implementations';
-import { GATEWAY_GROUP, gatewayDuration, MAX_HTTPROUTE_RULES, renderGatewayObject } from './gateway-object';
+import { GATEWAY_GROUP, gatewayDuration, MAX_HTTPROUTE_RULES, renderGatewayObject } from '../gateway-objects/gateway';
+import { GatewayApiImplementationKind, InferencePoolRenderer } from '../gateway-objects/inference-pool-refs';
 import { HttpRoute as ExperimentalHttpRoute, HttpRouteSpecRules as ExperimentalRule } from '../imports/experimental-gateway.networking.k8s.io';
 import {
   HttpRoute, HttpRouteSpecRulesFiltersType,
@@ -18,7 +19,6 @@ import { normalizeWeights } from '../routing/render-helpers';
 import type { DestinationSpec, GatewaySpec, MatchConditions, RouteSpec } from '../routing/resolved';
 import { SupportLevel } from '../routing/support-level';
 import { invalid, requireDnsLabel, requireDnsSubdomain } from '../validate';
-import { GatewayApiImplementationKind, InferencePoolRenderer } from './inference-pool';
 
 /** Which Gateway API release channel's CRDs the cluster has. */
 export enum GatewayApiChannel {

@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GATEWAY_GROUP, gatewayDuration } from './gateway-object';
 import { backendTrafficPolicySpec, checkEnvoyGatewayJwt, envoyProxyWorkload, renderSecurityPolicy } from '../envoy-gateway/envoy-gateway-policies';
+import { GATEWAY_GROUP, gatewayDuration } from '../gateway-objects/gateway';
+import type { GatewayApiImplementationKind } from '../gateway-objects/inference-pool-refs';
 import { HttpRouteSpecRules as ExperimentalRule, HttpRouteSpecRulesSessionPersistenceType } from '../imports/experimental-gateway.networking.k8s.io';
 import { BackendTrafficPolicy } from '../imports/gateway.envoyproxy.io';
 import { DestinationRules, renderJwtPair } from '../istio/istio-policies';
@@ -10,7 +11,6 @@ import { ENVOY_GATEWAY_RANKING, GATEWAY_API_RANKING, MatchRanking } from '../rou
 import { fullyQualifiedHost } from '../routing/render-helpers';
 import type { GatewaySpec, RetrySpec, RouteSpec } from '../routing/resolved';
 import { invalid } from '../validate';
-import type { GatewayApiImplementationKind } from './inference-pool';
 
 /*
  * What each Gateway API implementation adds to Gateway API itself, one strategy object per implementation, so the

@@ -5,7 +5,7 @@ import { invalid } from '../validate';
 
 /*
  * The Gateway API `Gateway` object, shared by the data planes built on Gateway API (Gateway API itself and
- * Envoy AI Gateway). A helper, not a renderer.
+ * Envoy AI Gateway), kept apart from both renderers. A helper, not a renderer.
  */
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
