@@ -381,6 +381,22 @@ const PROVIDERS: Record<ProviderApi, ProviderValues> = {
 const NGINX_RETRY_CONDITIONS = ['CONNECT_FAILURE', 'REFUSED_STREAM', 'RESET_BEFORE_REQUEST'];
 
 /** `arb`, or absent 1 time in `freq`. */
+/**
+ * A `CircuitBreaker.of(...)` scenario: one limit source for the four limits, and the outlier detection. The valid and
+ * the valid-or-invalid generators share this shape and differ in the values they draw.
+ */
+function circuitBreakerOf(limit: fc.Arbitrary<number | undefined>, outlierDetection: fc.Arbitrary<OutlierDetectionScenario | undefined>)
+  : fc.Arbitrary<Extract<CircuitBreakerScenario, { kind: 'of' }>> {
+  return fc.record({
+    kind: fc.constant<'of'>('of'),
+    maxConnections: limit,
+    maxPendingRequests: limit,
+    maxRequests: limit,
+    maxRetries: limit,
+    outlierDetection,
+  }).map(compact);
+}
+
 function optional<T>(arb: fc.Arbitrary<T>, freq = 2): fc.Arbitrary<T | undefined> {
   return fc.option(arb, { nil: undefined, freq });
 }
@@ -531,14 +547,7 @@ class Valid {
       baseEjectionSeconds: optional(fc.integer({ min: 1, max: 300 })),
       maxEjectionPercent: optional(fc.integer({ min: 1, max: 100 })),
     }).map(compact);
-    const of = fc.record({
-      kind: fc.constant<'of'>('of'),
-      maxConnections: limit,
-      maxPendingRequests: limit,
-      maxRequests: limit,
-      maxRetries: limit,
-      outlierDetection: this.has('circuitBreaker.outlierDetection') ? optional(outlier, 2) : fc.constant(undefined),
-    }).map(compact).map(cb => {
+    const of = circuitBreakerOf(limit, this.has('circuitBreaker.outlierDetection') ? optional(outlier, 2) : fc.constant(undefined)).map(cb => {
       if (Object.keys(cb).length > 1) return cb;
       return this.has('circuitBreaker.limits') ? { ...cb, maxConnections: 100 } : { ...cb, outlierDetection: {} };
     });
@@ -1324,14 +1333,7 @@ class Generator {
       baseEjectionSeconds: this.optional(this.pick(fc.integer({ min: 1, max: 300 }), invalidSeconds(0, 2.5))),
       maxEjectionPercent: this.optional(this.pick(fc.integer({ min: 1, max: 100 }), fc.constantFrom(0, 101))),
     }).map(compact);
-    const of = fc.record({
-      kind: fc.constant<'of'>('of'),
-      maxConnections: limit,
-      maxPendingRequests: limit,
-      maxRequests: limit,
-      maxRetries: limit,
-      outlierDetection: this.optional(outlier, 2),
-    }).map(compact).map(cb => Object.keys(cb).length === 1 ? { ...cb, maxConnections: 100 } : cb);
+    const of = circuitBreakerOf(limit, this.optional(outlier, 2)).map(cb => Object.keys(cb).length === 1 ? { ...cb, maxConnections: 100 } : cb);
     // CircuitBreaker.of({}) sets nothing and is rejected.
     const empty = fc.constant<CircuitBreakerScenario>({ kind: 'of' });
     return fc.oneof({ arbitrary: fc.constant<CircuitBreakerScenario>({ kind: 'none' }), weight: 1 }, { arbitrary: this.pick(of, empty), weight: 3 });
