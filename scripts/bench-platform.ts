@@ -8,11 +8,11 @@
  * The baseline pays what any cdk8s program that emits these documents pays: creating the documents (parsing the
  * text, the cheapest way a program comes to hold them; a hand-written program builds the same objects from
  * literals, with their fields in the order the library writes them), constructing ApiObjects, resolving and writing
- * YAML. Its output is checked to be byte-identical to
- * the library's before timing.
+ * YAML. Its output is checked to be byte-identical to the library's before timing.
  *
  * Runs are interleaved (library, baseline, library, baseline, ...) in fresh child processes so machine noise
- * falls on both; the medians count. A child with few models repeats its timed region (see repetitions). Peak memory is each child's maximum resident set size (whole process).
+ * falls on both; the medians count. A child with few models repeats its timed region (see repetitions). Peak
+ * memory is each child's maximum resident set size (whole process).
  * Targets: at every N at most 1.25x the baseline's time and 1.3x its peak memory; 5x the models at most 5.5x the time.
  */
 import { execFileSync } from 'child_process';
@@ -83,7 +83,7 @@ function baselineApp(charts: ChartDocs[]): App {
 
 interface Sample { readonly variant: 'library' | 'baseline'; readonly ms: number; readonly peakRssMiB: number; readonly documents: number }
 
-/** In a child process: one timed build and synthesis. */
+/** In a child process: timed builds and syntheses of a fresh App (repetitions(size) of them), their median. */
 function child(variant: string, plane: string, size: number, input?: string): Sample {
   // The baseline's documents as text: reading the file is not timed, creating the objects is.
   const text = input === undefined ? undefined : fs.readFileSync(input, 'utf8');
@@ -107,7 +107,7 @@ function child(variant: string, plane: string, size: number, input?: string): Sa
 }
 
 /** How many times a child repeats its timed region at `size` models. */
-export function repetitions(size: number): number {
+function repetitions(size: number): number {
   return Math.max(1, Math.min(10, Math.round(1000 / size)));
 }
 
