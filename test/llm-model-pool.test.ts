@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Duration, Size, Testing } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   Accelerator, AiGatewayErrors, Autoscaling, LlmModelPool, LlmModelPoolProps, ModelCache, ModelServer, Monitoring, PoolLabels,
@@ -552,5 +552,31 @@ describe('the demo server with the tutorial\'s MODEL_TYPE', () => {
   test('a credential given as a literal env value is rejected', () => {
     expect(rejected({ server: ModelServer.demo({ env: { API_KEY: 'x' } }) }))
       .toContain("'server.env.API_KEY' (\"<redacted>\") looks like a credential given as a literal value");
+  });
+});
+
+/*
+ * A pool's manifests are its own objects, not copies (src/plain-object.ts copies only what holds an IntOrString or
+ * Quantity), so pools of one ModelServer and Accelerator share sub-objects in memory. cdk8s copies every value when it
+ * resolves an object, which keeps the output independent; these tests hold that.
+ */
+describe('pools that share a server and an accelerator', () => {
+  test('write plain YAML: no anchors or aliases where their manifests share objects', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c', { namespace: 'llm' });
+    const accelerator = Accelerator.nvidiaGpu({ count: 1 });
+    for (const name of ['a', 'b']) new LlmModelPool(c, name, { name, modelName: name, server: VLLM, accelerator });
+    const yaml = app.synthYaml();
+    expect(yaml).not.toMatch(/(^|\s)[&*][A-Za-z0-9_-]+(\s|$)/m);
+    expect(yaml.match(/nvidia\.com\/gpu: "1"/g)?.length).toBe(2);
+  });
+
+  test('a JSON patch of one pool leaves the other alone', () => {
+    const c = chart();
+    const a = new LlmModelPool(c, 'a', { name: 'a', modelName: 'a', server: VLLM, accelerator: Accelerator.nvidiaGpu({ count: 1 }) });
+    new LlmModelPool(c, 'b', { name: 'b', modelName: 'b', server: VLLM, accelerator: Accelerator.nvidiaGpu({ count: 1 }) });
+    ApiObject.of(a).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/readinessProbe/periodSeconds', 7));
+    const deployments = synthValid(c).filter(d => d.kind === 'Deployment');
+    expect(deployments.map(d => [d.metadata.name, d.spec.template.spec.containers[0].readinessProbe.periodSeconds])).toEqual([['a', 7], ['b', 5]]);
   });
 });
